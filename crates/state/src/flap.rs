@@ -1,0 +1,1 @@
+//! Flap detection (spec checks-and-states.md §9).

@@ -1,0 +1,1 @@
+//! Host state machine and reachability (spec checks-and-states.md §5).

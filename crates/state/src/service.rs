@@ -1,0 +1,1 @@
+//! Service state machine (spec checks-and-states.md §4).
