@@ -6,19 +6,61 @@
 //! The result is a [`Model`]: immutable, indexed by name, and the only input the
 //! engine reads about objects. Errors carry `file:line` ([`Location`]).
 //!
-//! Entry point: [`load`].
+//! Entry points: [`load`] (a main config and everything it includes) and
+//! [`parse_object_bytes`] (one object file from memory; used by the fuzz target).
+//!
+//! # Pipeline
+//!
+//! 1. `main_cfg`: main config + resource files ([`MainConfig`], [`UserMacros`]).
+//! 2. `objfile`: every object file is read as bytes (`source`: UTF-8, Latin-1
+//!    per line as fallback) and lexed (rules L1–L14) into raw definitions whose
+//!    values live in one string arena; the file texts are then dropped.
+//! 3. `resolve`: templates are flattened once; objects are read through views.
+//! 4. `build`: registration, duplicates, assignment, implied inheritance,
+//!    reference checks, cycles; produces the [`Model`].
+//!
+//! # Choices where vigil differs from Nagios 4 on purpose
+//!
+//! - Every error of a run is reported (Nagios stops at the first parse error).
+//! - An unknown main-config directive is a warning, not an error (drop-in for
+//!   configs written for other cores); so is `cfg_file = x` with blanks, accepted.
+//! - `cfg_dir` entries are read in byte-wise sorted order (Nagios: `readdir` order),
+//!   so "last duplicate service wins" is deterministic.
+//! - Relative `include_file` / `include_dir` paths are resolved against the main
+//!   config's directory (Nagios uses the current directory).
+//! - Non-numeric values of numeric / boolean directives are errors (Nagios reads
+//!   them as 0 with `atoi`).
+//! - `use_regexp_matching` is recorded but names are always matched literally.
+//! - Object names and directive values are case-sensitive; command names are
+//!   matched exactly.
+//!
+//! Setting the environment variable `VIGIL_CONFIG_TIMING` prints the time and
+//! RSS of each loading phase on stderr (for benchmarks).
 
+mod build;
+mod diag;
+mod keys;
+mod main_cfg;
 pub mod model;
+mod objfile;
+mod resolve;
+mod source;
 pub mod timeperiod;
+mod util;
 
+pub use build::split_command_call;
+pub use main_cfg::MAX_USER_MACROS;
 pub use model::*;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where something was written: file and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Location {
+    /// The file (shared by every location in it).
     pub file: std::sync::Arc<std::path::PathBuf>,
+    /// 1-based line number; for a definition, the line of its `define`.
     pub line: u32,
 }
 
@@ -31,6 +73,7 @@ impl std::fmt::Display for Location {
 /// One problem found while loading. Errors make the load fail; warnings don't.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error (the load fails) or warning.
     pub severity: Severity,
     /// `None` only for problems that belong to no file (e.g. "no services defined").
     pub location: Option<Location>,
@@ -38,9 +81,12 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
+    /// Reported; the configuration still loads.
     Warning,
+    /// The configuration does not load.
     Error,
 }
 
@@ -61,10 +107,12 @@ impl std::fmt::Display for Diagnostic {
 #[derive(Debug, thiserror::Error)]
 #[error("configuration has {} error(s)", self.errors().count())]
 pub struct LoadError {
+    /// Every error and warning, in the order found.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl LoadError {
+    /// Only the errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
@@ -74,7 +122,91 @@ impl LoadError {
 
 /// Reads the main config at `path` and everything it includes, resolves and
 /// validates the objects. On success returns the model and the warnings.
+///
+/// Every problem found is reported in one run: on failure the [`LoadError`]
+/// carries all errors and warnings, in the order they were found.
 pub fn load(path: &Path) -> Result<(Model, Vec<Diagnostic>), LoadError> {
-    let _ = path;
-    todo!()
+    let timing = std::env::var_os("VIGIL_CONFIG_TIMING").is_some();
+    let t0 = std::time::Instant::now();
+    let phase = |name: &str| {
+        if timing {
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS"))
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "{name}: {:.1} ms {rss}",
+                t0.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    };
+    let mut diags = diag::Diags::default();
+    let mp = match main_cfg::read_main(path, &mut diags) {
+        Ok(mp) => mp,
+        Err(e) => {
+            diags.error(
+                None,
+                format!("cannot read main config file '{}': {e}", path.display()),
+            );
+            return Err(LoadError {
+                diagnostics: diags.list,
+            });
+        }
+    };
+    let base = mp
+        .main
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+
+    phase("main");
+    // Read and parse every object file, in order, one at a time.
+    let mut parser = objfile::ObjParser::new(base, true, &mut diags);
+    for s in &mp.sources {
+        match s {
+            main_cfg::ObjectSource::File(p, l) => parser.parse_path(p, Some(l.clone())),
+            main_cfg::ObjectSource::Dir(p, l) => parser.parse_dir(p, Some(l.clone())),
+        }
+    }
+    let parsed = parser.out;
+    phase("parse");
+    let res = resolve::Resolver::new(&parsed, &mut diags);
+    phase("templates");
+    let mut b = build::Builder::new(&parsed, &res, &mut diags, mp.main, mp.user_macros);
+    b.build(mp.global_commands);
+    let model = b.m;
+    phase("build");
+    drop(res);
+    drop(parsed);
+    phase("free");
+    if diags.errors > 0 {
+        Err(LoadError {
+            diagnostics: diags.list,
+        })
+    } else {
+        Ok((model, diags.list))
+    }
+}
+
+/// Parses object definitions from memory (as if they were the only `cfg_file` of
+/// a main config with default settings), resolves and validates them, and returns
+/// every diagnostic. Includes are not followed. Never panics on any input: this
+/// is the entry point of the fuzz target.
+pub fn parse_object_bytes(bytes: &[u8], file: &Path) -> Vec<Diagnostic> {
+    let mut diags = diag::Diags::default();
+    let src = source::Source::from_bytes(Arc::new(file.to_path_buf()), bytes.to_vec());
+    let mut parser = objfile::ObjParser::new(PathBuf::from("/"), false, &mut diags);
+    parser.parse_source(&src);
+    let parsed = parser.out;
+    let mut main = MainConfig::with_defaults(file.to_path_buf());
+    main.illegal_object_name_chars = b"`~!$%^&*|'\"<>?,()=".to_vec();
+    let res = resolve::Resolver::new(&parsed, &mut diags);
+    let mut b = build::Builder::new(&parsed, &res, &mut diags, main, UserMacros::default());
+    b.build(Vec::new());
+    diags.list
 }

@@ -6,6 +6,112 @@ use crate::timeperiod::Timeperiod;
 use crate::Location;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// An immutable, cheaply clonable string shared between objects (for example a
+/// service description used on 1,000 hosts is stored once). Derefs to `str`, so
+/// it reads like a `String`: `&s[..]`, `s.len()`, `s == "x"`, `format!("{s}")`,
+/// `s.to_string()`; `String::from(s)` converts.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Str(Arc<str>);
+
+impl Str {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Str {
+    fn default() -> Str {
+        Str(Arc::from(""))
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str(Arc::from(s))
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        Str(Arc::from(s))
+    }
+}
+
+impl From<Str> for String {
+    fn from(s: Str) -> String {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, o: &str) -> bool {
+        &*self.0 == o
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, o: &&str) -> bool {
+        &*self.0 == *o
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+
+impl PartialEq<Str> for str {
+    fn eq(&self, o: &Str) -> bool {
+        self == &*o.0
+    }
+}
+
+impl PartialEq<Str> for &str {
+    fn eq(&self, o: &Str) -> bool {
+        *self == &*o.0
+    }
+}
+
+impl PartialEq<Str> for String {
+    fn eq(&self, o: &Str) -> bool {
+        **self == *o.0
+    }
+}
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
@@ -16,7 +122,16 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(HostId, ServiceId, CommandId, TimeperiodId, HostgroupId, ServicegroupId, ContactId, ContactgroupId);
+id_type!(
+    HostId,
+    ServiceId,
+    CommandId,
+    TimeperiodId,
+    HostgroupId,
+    ServicegroupId,
+    ContactId,
+    ContactgroupId
+);
 
 /// A reference to a command with its arguments: `name!arg1!arg2` as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +294,9 @@ pub struct CheckSettings {
     pub notification_interval: f64,
     pub first_notification_delay: f64,
     pub notification_period: Option<TimeperiodId>,
-    pub notification_options: String,
+    /// Normalized letters in canonical order, comma separated (`d,u,r,f,s` /
+    /// `w,u,c,r,f,s` when all), `n` for none. Shared.
+    pub notification_options: Str,
     pub stalking_options: StateFlags,
     pub initial_state: u8,
     pub process_perf_data: bool,
@@ -187,15 +304,16 @@ pub struct CheckSettings {
     pub retain_nonstatus_information: bool,
     pub contacts: Vec<ContactId>,
     pub contact_groups: Vec<ContactgroupId>,
-    pub notes: Option<String>,
-    pub notes_url: Option<String>,
-    pub action_url: Option<String>,
-    pub icon_image: Option<String>,
-    pub icon_image_alt: Option<String>,
+    pub notes: Option<Str>,
+    pub notes_url: Option<Str>,
+    pub action_url: Option<Str>,
+    pub icon_image: Option<Str>,
+    pub icon_image_alt: Option<Str>,
     /// Naemon >= 1.5.1 per-object `check_timeout` (seconds).
     pub check_timeout: Option<u64>,
-    /// `_NAME value`: names upper-cased, without the leading `_`, in definition order.
-    pub custom_vars: Vec<(String, String)>,
+    /// `_NAME value`: names upper-cased, without the leading `_`; own variables in
+    /// definition order, then inherited ones.
+    pub custom_vars: Vec<(Str, Str)>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,7 +335,8 @@ pub struct Host {
 pub struct Service {
     pub host: HostId,
     pub description: String,
-    pub display_name: String,
+    /// Defaults to the description. Shared.
+    pub display_name: Str,
     pub is_volatile: bool,
     pub servicegroups: Vec<ServicegroupId>,
     pub settings: CheckSettings,
@@ -263,7 +382,7 @@ pub struct Contact {
     pub host_notifications_enabled: bool,
     pub service_notifications_enabled: bool,
     pub can_submit_commands: bool,
-    pub custom_vars: Vec<(String, String)>,
+    pub custom_vars: Vec<(Str, Str)>,
     pub location: Location,
 }
 
@@ -275,6 +394,16 @@ pub struct Contactgroup {
     pub location: Location,
 }
 
+/// Which kind of dependency an entry is. Nagios registers one dependency object per
+/// kind given (`execution_failure_criteria` and/or `notification_failure_criteria`),
+/// and counts them separately; so does vigil: an entry of kind `Execution` has an
+/// empty `notification_failure_criteria` and vice versa.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DependencyKind {
+    Execution,
+    Notification,
+}
+
 #[derive(Debug, Clone)]
 pub struct HostDependency {
     pub host: HostId,
@@ -283,6 +412,8 @@ pub struct HostDependency {
     pub notification_failure_criteria: String,
     pub inherits_parent: bool,
     pub dependency_period: Option<TimeperiodId>,
+    /// Execution or notification dependency (added field).
+    pub kind: DependencyKind,
     pub location: Location,
 }
 
@@ -294,6 +425,8 @@ pub struct ServiceDependency {
     pub notification_failure_criteria: String,
     pub inherits_parent: bool,
     pub dependency_period: Option<TimeperiodId>,
+    /// Execution or notification dependency (added field).
+    pub kind: DependencyKind,
     pub location: Location,
 }
 
@@ -387,7 +520,10 @@ impl Model {
     }
     pub fn find_service(&self, host: &str, description: &str) -> Option<ServiceId> {
         let h = self.find_host(host)?;
-        self.index.services.get(&(h, description.to_string())).copied()
+        self.index
+            .services
+            .get(&(h, description.to_string()))
+            .copied()
     }
     pub fn find_command(&self, name: &str) -> Option<CommandId> {
         self.index.commands.get(name).copied()

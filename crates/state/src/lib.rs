@@ -4,23 +4,41 @@
 //! global state inside. The engine feeds results in and performs the returned
 //! [`Effect`]s (log lines, event handlers, on-demand checks, rescheduling).
 //!
-//! Rules implemented: spec `checks-and-states.md` §4, §5, §6, §9 and
-//! `event-handlers.md` §2–§3.
+//! Rules implemented: spec `checks-and-states.md` §1 (result mapping, output
+//! parsing), §4, §5, §6, §8, §9 and `event-handlers.md` §2–§3, calibrated
+//! against the Nagios 4.4.6 conformance traces.
+//!
+//! Per check result the engine calls, in this order:
+//! 1. [`result::map_service_result`] / [`result::map_host_result`] (or the
+//!    passive variants) to turn a finished process into a [`result::CheckResult`],
+//! 2. [`service::apply_service_result`] / [`host::apply_host_result`], then
+//!    performs the returned [`Effect`]s in order (log lines, handlers, ...),
+//! 3. [`finish_result`] once the event handlers of that result were started
+//!    (a service recovery keeps the values of its ALERT line and its problem id
+//!    until then, as the handler sees them in Nagios 4.4.6).
 
 pub mod flap;
 pub mod host;
+pub mod output;
+pub mod result;
 pub mod service;
+
+pub use flap::FlapParams;
 
 /// Seconds since the Unix epoch, with sub-second precision where it matters.
 pub type Time = f64;
 
+/// SOFT/HARD state type (ids as in status.dat and `$SERVICESTATETYPE$`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateType {
+    /// SOFT (0): a problem still being retried, or a soft recovery.
     Soft = 0,
+    /// HARD (1).
     Hard = 1,
 }
 
 impl StateType {
+    /// `SOFT` or `HARD`, as written in log lines.
     pub fn name(self) -> &'static str {
         match self {
             StateType::Soft => "SOFT",
@@ -29,13 +47,17 @@ impl StateType {
     }
 }
 
+/// Whether a result came from an executed check or was submitted passively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckType {
+    /// Executed by the engine (id 0).
     Active = 0,
+    /// Submitted through the command file (id 1).
     Passive = 1,
 }
 
 impl CheckType {
+    /// `ACTIVE` or `PASSIVE` (`$SERVICECHECKTYPE$`).
     pub fn name(self) -> &'static str {
         match self {
             CheckType::Active => "ACTIVE",
@@ -49,6 +71,22 @@ pub const SERVICE_STATE_NAMES: [&str; 4] = ["OK", "WARNING", "CRITICAL", "UNKNOW
 /// Host state ids: UP=0 DOWN=1 UNREACHABLE=2.
 pub const HOST_STATE_NAMES: [&str; 3] = ["UP", "DOWN", "UNREACHABLE"];
 
+/// Name of a service state id; ids above 3 are reported as `UNKNOWN`.
+pub fn service_state_name(state: u8) -> &'static str {
+    SERVICE_STATE_NAMES
+        .get(usize::from(state))
+        .copied()
+        .unwrap_or("UNKNOWN")
+}
+
+/// Name of a host state id; ids above 2 are reported as `UNREACHABLE`.
+pub fn host_state_name(state: u8) -> &'static str {
+    HOST_STATE_NAMES
+        .get(usize::from(state))
+        .copied()
+        .unwrap_or("UNREACHABLE")
+}
+
 /// Parsed plugin output (see `checks-and-states.md` §1.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
@@ -56,45 +94,86 @@ pub struct Output {
     pub short: Option<String>,
     /// Remaining lines, stored escaped (`\n` as two characters, `\` doubled).
     pub long: String,
+    /// Performance data of all lines, joined with spaces, trimmed.
     pub perfdata: String,
 }
 
 /// Runtime status shared by hosts and services (spec §8 state tracking fields).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
+    /// Current state id (service 0..3, host 0..2).
     pub current_state: u8,
+    /// State before the latest result.
     pub last_state: u8,
+    /// Last HARD state (OK/UP after any recovery).
     pub last_hard_state: u8,
+    /// SOFT or HARD.
     pub state_type: StateType,
+    /// Current check attempt, 1..=max_check_attempts.
     pub current_attempt: u32,
+    /// False until the first result was processed (PENDING).
     pub has_been_checked: bool,
+    /// Parsed output of the latest result.
     pub output: Output,
+    /// Whether the latest result was active or passive.
     pub check_type: CheckType,
+    /// Start time of the latest check (passive: the command's timestamp).
     pub last_check: Time,
+    /// When the next active check is scheduled (owned by the engine).
     pub next_check: Time,
+    /// Latency of the latest check in seconds.
     pub latency: f64,
+    /// Run time of the latest check in seconds.
     pub execution_time: f64,
+    /// Time of the last state change (N4: also set on SOFT->HARD of the same state).
     pub last_state_change: Time,
+    /// Time of the last HARD state change (also set on every recovery).
     pub last_hard_state_change: Time,
     /// `last_time_ok/warning/critical/unknown` (services) or `up/down/unreachable` (hosts),
     /// indexed by state id.
     pub last_time_in_state: [Time; 4],
+    /// `$SERVICEEVENTID$`: changes on every state change.
     pub current_event_id: u64,
+    /// Previous event id.
     pub last_event_id: u64,
+    /// `$SERVICEPROBLEMID$`: set when leaving OK/UP, 0 while OK/UP.
     pub current_problem_id: u64,
+    /// Problem id of the previous problem.
     pub last_problem_id: u64,
+    /// Weighted percent state change of the flap history (§9).
     pub percent_state_change: f64,
+    /// Currently considered flapping.
     pub is_flapping: bool,
     /// Ring of the last 21 recorded states for flap detection, oldest first.
     pub state_history: Vec<u8>,
     /// Services: the host was not UP at the last problem result (`HP` in the spec).
     pub host_problem_at_last_check: bool,
+    /// Hosts: when the flap history was last appended to (limits the updates made
+    /// on behalf of service results, see [`flap::host_flap_from_service_result`]).
+    pub last_state_history_update: Time,
+    /// Services: a recovery was applied but [`finish_result`] has not run yet
+    /// (type/attempt still as in the ALERT line). Transient; not retained.
+    pub recovery_pending: bool,
     // Run-time switches changeable by external commands (modified attributes).
+    /// Active checks enabled for this object.
     pub active_checks_enabled: bool,
+    /// Passive results accepted for this object.
     pub passive_checks_enabled: bool,
+    /// Object switch `event_handler_enabled` (also gates the global handler).
     pub event_handler_enabled: bool,
+    /// Object switch `flap_detection_enabled`.
     pub flap_detection_enabled: bool,
+    /// MODATTR_* bits of attributes changed at run time.
     pub modified_attributes: u64,
+    /// Settings changed at run time by external commands (`CHANGE_*`); `None` means
+    /// the configured value applies. Kept in retention.dat with their modified bit.
+    pub max_attempts_override: Option<u32>,
+    /// Run-time `check_interval` (see `max_attempts_override`).
+    pub check_interval_override: Option<f64>,
+    /// Run-time `retry_interval` (see `max_attempts_override`).
+    pub retry_interval_override: Option<f64>,
+    /// Raw `cmd!args`; `Some("")` means the handler was removed at run time.
+    pub event_handler_override: Option<String>,
 }
 
 impl Status {
@@ -124,11 +203,17 @@ impl Status {
             is_flapping: false,
             state_history: Vec::new(),
             host_problem_at_last_check: false,
+            last_state_history_update: 0.0,
+            recovery_pending: false,
             active_checks_enabled: true,
             passive_checks_enabled: true,
             event_handler_enabled: true,
             flap_detection_enabled: true,
             modified_attributes: 0,
+            max_attempts_override: None,
+            check_interval_override: None,
+            retry_interval_override: None,
+            event_handler_override: None,
         }
     }
 }
@@ -137,7 +222,9 @@ impl Status {
 /// `next_problem_id`). Owned by the engine, passed to each transition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counters {
+    /// Next `current_event_id` to hand out (Nagios starts at 1).
     pub next_event_id: u64,
+    /// Next `current_problem_id` to hand out (Nagios starts at 1).
     pub next_problem_id: u64,
 }
 
@@ -147,5 +234,302 @@ impl Default for Counters {
             next_event_id: 1,
             next_problem_id: 1,
         }
+    }
+}
+
+/// Program-wide switches that external commands change and retention keeps
+/// (the `program {` block of retention.dat, `programstatus` of status.dat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramState {
+    /// `enable_notifications`.
+    pub enable_notifications: bool,
+    /// `execute_service_checks`.
+    pub execute_service_checks: bool,
+    /// `execute_host_checks`.
+    pub execute_host_checks: bool,
+    /// `accept_passive_service_checks`.
+    pub accept_passive_service_checks: bool,
+    /// `accept_passive_host_checks`.
+    pub accept_passive_host_checks: bool,
+    /// `enable_event_handlers` (master switch for all handlers).
+    pub enable_event_handlers: bool,
+    /// `obsess_over_services` (OCSP).
+    pub obsess_over_services: bool,
+    /// `obsess_over_hosts` (OCHP).
+    pub obsess_over_hosts: bool,
+    /// `check_service_freshness`.
+    pub check_service_freshness: bool,
+    /// `check_host_freshness`.
+    pub check_host_freshness: bool,
+    /// `enable_flap_detection`.
+    pub enable_flap_detection: bool,
+    /// `process_performance_data`.
+    pub process_performance_data: bool,
+    /// Raw `cmd!args` of the global handlers (as retained / changed at run time).
+    pub global_host_event_handler: Option<String>,
+    /// Raw `cmd!args` of the global service handler.
+    pub global_service_event_handler: Option<String>,
+    /// MODATTR_* bits changed at run time (host side).
+    pub modified_host_attributes: u64,
+    /// MODATTR_* bits changed at run time (service side).
+    pub modified_service_attributes: u64,
+    /// Event / problem id counters.
+    pub counters: Counters,
+    /// Program start time.
+    pub program_start: Time,
+    /// Process id of the running core.
+    pub pid: u32,
+}
+
+/// Something the engine must do because of a processed result, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write this text to the main log (without the `[ts] ` prefix), e.g.
+    /// `SERVICE ALERT: h;s;CRITICAL;SOFT;1;out` or a `... FLAPPING ALERT: ...` line.
+    Log(String),
+    /// Run the event handlers (global first, then the object's) now. Gating on
+    /// `enable_event_handlers` / `event_handler_enabled` is the engine's job.
+    /// At most one per result.
+    EventHandlers,
+    /// Services: check the service's host on demand. The engine applies
+    /// `execute_host_checks` and `cached_host_check_horizon` (see
+    /// [`service::apply_service_result`] for exactly when this is emitted).
+    HostCheck,
+    /// Hosts: the host went down or recovered; check its parents on demand.
+    CheckParents,
+    /// Hosts: the host went down or recovered; check its children on demand.
+    CheckChildren,
+    /// A (problem, recovery or re-) notification would be attempted now; the
+    /// notification viability rules (host state, period, interval, ...) still apply.
+    Notify,
+}
+
+/// How the next regular check is to be scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextCheck {
+    /// `last_check + check_interval`.
+    Regular,
+    /// `now + retry_interval` (SOFT problem states, and service soft recoveries).
+    Retry,
+}
+
+/// Outcome of applying one result to a status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// What to do, in order.
+    pub effects: Vec<Effect>,
+    /// How to reschedule an active check.
+    pub next: NextCheck,
+    /// The state changed (also a service soft recovery).
+    pub state_changed: bool,
+    /// A HARD state change happened (incl. hard recoveries and the HARD state a
+    /// problem gets at once while its host is down).
+    pub hard_changed: bool,
+}
+
+impl Transition {
+    /// Inserts `effects` right after the leading `... FLAPPING ALERT: ...` lines
+    /// (i.e. before the ALERT line). Nagios writes the host's flapping line caused
+    /// by a service result ([`flap::host_flap_from_service_result`]) there.
+    pub fn insert_after_flap_lines(&mut self, effects: Vec<Effect>) {
+        let at = self
+            .effects
+            .iter()
+            .take_while(|e| matches!(e, Effect::Log(l) if l.contains(" FLAPPING ALERT: ")))
+            .count();
+        self.effects.splice(at..at, effects);
+    }
+
+    /// True when an [`Effect::EventHandlers`] is part of the effects.
+    pub fn runs_handlers(&self) -> bool {
+        self.effects.contains(&Effect::EventHandlers)
+    }
+}
+
+/// Completes a processed result after the engine ran its event handlers.
+///
+/// Nagios 4.4.6 runs a service recovery's event handler before it resets the
+/// service to `OK;HARD;1`, and before it moves `current_problem_id` to
+/// `last_problem_id`: the handler of a soft recovery sees `OK`, `SOFT`, attempt 3
+/// and the old `$SERVICEPROBLEMID$`. `apply_service_result` therefore leaves the
+/// status as written in the ALERT line and marks it [`Status::recovery_pending`];
+/// this function then sets type HARD, attempt 1, last hard state OK and moves the
+/// problem id. Hosts finish everything inside `apply_host_result` (their problem id
+/// is cleared before the handler), so for them this is a no-op. Safe to call any
+/// number of times; the next `apply_*` call also does it if the engine forgot.
+pub fn finish_result(st: &mut Status) {
+    if st.recovery_pending {
+        st.recovery_pending = false;
+        st.current_attempt = 1;
+        st.state_type = StateType::Hard;
+        st.last_hard_state = 0;
+    }
+    if st.current_state == 0 && st.current_problem_id != 0 {
+        st.last_problem_id = st.current_problem_id;
+        st.current_problem_id = 0;
+    }
+}
+
+/// `SERVICE ALERT: <host>;<svc>;<STATE>;<TYPE>;<attempt>;<out>` for the current status.
+pub fn service_alert_line(st: &Status, host: &str, desc: &str) -> String {
+    format!(
+        "SERVICE ALERT: {};{};{};{};{};{}",
+        host,
+        desc,
+        service_state_name(st.current_state),
+        st.state_type.name(),
+        st.current_attempt,
+        st.output.short.as_deref().unwrap_or("")
+    )
+}
+
+/// `HOST ALERT: <host>;<STATE>;<TYPE>;<attempt>;<out>` for the current status.
+pub fn host_alert_line(st: &Status, host: &str) -> String {
+    format!(
+        "HOST ALERT: {};{};{};{};{}",
+        host,
+        host_state_name(st.current_state),
+        st.state_type.name(),
+        st.current_attempt,
+        st.output.short.as_deref().unwrap_or("")
+    )
+}
+
+/// `<prefix> SERVICE STATE: <host>;<svc>;<STATE>;<TYPE>;<attempt>;<out>` with
+/// `prefix` `INITIAL` (start-up, `log_initial_states`) or `CURRENT` (after a log
+/// rotation). A never-checked service prints `(null)` as output, like Nagios 4.4.6.
+pub fn service_state_line(prefix: &str, st: &Status, host: &str, desc: &str) -> String {
+    format!(
+        "{} SERVICE STATE: {};{};{};{};{};{}",
+        prefix,
+        host,
+        desc,
+        service_state_name(st.current_state),
+        st.state_type.name(),
+        st.current_attempt,
+        st.output.short.as_deref().unwrap_or("(null)")
+    )
+}
+
+/// `<prefix> HOST STATE: <host>;<STATE>;<TYPE>;<attempt>;<out>`; a never-checked
+/// host prints an empty output (Nagios 4.4.6: `INITIAL HOST STATE: h;UP;HARD;1;`).
+pub fn host_state_line(prefix: &str, st: &Status, host: &str) -> String {
+    format!(
+        "{} HOST STATE: {};{};{};{};{}",
+        prefix,
+        host,
+        host_state_name(st.current_state),
+        st.state_type.name(),
+        st.current_attempt,
+        st.output.short.as_deref().unwrap_or("")
+    )
+}
+
+/// `PASSIVE SERVICE CHECK: <host>;<svc>;<state id>;<out>`. Nagios 4.4.6 writes this
+/// line with the status *before* the result is applied (a bug reproduced here):
+/// call it with the old status. A never-checked service shows `0;(null)`.
+pub fn passive_service_check_line(st_before: &Status, host: &str, desc: &str) -> String {
+    format!(
+        "PASSIVE SERVICE CHECK: {};{};{};{}",
+        host,
+        desc,
+        st_before.current_state,
+        st_before.output.short.as_deref().unwrap_or("(null)")
+    )
+}
+
+/// `PASSIVE HOST CHECK: <host>;<state id>;<out>`, with the status before the result
+/// (same Nagios 4.4.6 bug as [`passive_service_check_line`]).
+pub fn passive_host_check_line(st_before: &Status, host: &str) -> String {
+    format!(
+        "PASSIVE HOST CHECK: {};{};{}",
+        host,
+        st_before.current_state,
+        st_before.output.short.as_deref().unwrap_or("(null)")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_lines() {
+        let mut st = Status::initial(0);
+        assert_eq!(
+            service_state_line("INITIAL", &st, "db1", "mysql"),
+            "INITIAL SERVICE STATE: db1;mysql;OK;HARD;1;(null)"
+        );
+        assert_eq!(
+            host_state_line("INITIAL", &st, "db1"),
+            "INITIAL HOST STATE: db1;UP;HARD;1;"
+        );
+        st.current_state = 2;
+        st.current_attempt = 3;
+        st.output.short = Some("MYSQL CRITICAL - down".into());
+        assert_eq!(
+            service_state_line("CURRENT", &st, "db1", "mysql"),
+            "CURRENT SERVICE STATE: db1;mysql;CRITICAL;HARD;3;MYSQL CRITICAL - down"
+        );
+        st.state_type = StateType::Soft;
+        assert_eq!(
+            service_alert_line(&st, "db1", "mysql"),
+            "SERVICE ALERT: db1;mysql;CRITICAL;SOFT;3;MYSQL CRITICAL - down"
+        );
+        st.current_state = 1;
+        assert_eq!(
+            host_alert_line(&st, "db1"),
+            "HOST ALERT: db1;DOWN;SOFT;3;MYSQL CRITICAL - down"
+        );
+        assert_eq!(service_state_name(9), "UNKNOWN");
+        assert_eq!(host_state_name(9), "UNREACHABLE");
+    }
+
+    #[test]
+    fn finish_result_completes_a_recovery() {
+        let mut st = Status::initial(0);
+        st.current_state = 0;
+        st.state_type = StateType::Soft;
+        st.current_attempt = 3;
+        st.last_hard_state = 2;
+        st.current_problem_id = 7;
+        st.recovery_pending = true;
+        finish_result(&mut st);
+        assert_eq!(
+            (st.state_type, st.current_attempt, st.last_hard_state),
+            (StateType::Hard, 1, 0)
+        );
+        assert_eq!((st.current_problem_id, st.last_problem_id), (0, 7));
+        assert!(!st.recovery_pending);
+        // idempotent, and a no-op for problems
+        finish_result(&mut st);
+        assert_eq!(st.last_problem_id, 7);
+        st.current_state = 2;
+        st.current_problem_id = 8;
+        finish_result(&mut st);
+        assert_eq!(st.current_problem_id, 8);
+    }
+
+    #[test]
+    fn insert_after_flap_lines() {
+        let mut tr = Transition {
+            effects: vec![
+                Effect::Log("SERVICE FLAPPING ALERT: h;s;STARTED; x".into()),
+                Effect::Log("SERVICE ALERT: h;s;OK;HARD;1;x".into()),
+                Effect::EventHandlers,
+            ],
+            next: NextCheck::Regular,
+            state_changed: true,
+            hard_changed: true,
+        };
+        tr.insert_after_flap_lines(vec![Effect::Log(
+            "HOST FLAPPING ALERT: h;STARTED; y".into(),
+        )]);
+        assert_eq!(
+            tr.effects[1],
+            Effect::Log("HOST FLAPPING ALERT: h;STARTED; y".into())
+        );
+        assert_eq!(tr.effects.len(), 4);
+        assert!(tr.runs_handlers());
     }
 }

@@ -1,0 +1,480 @@
+//! The async runner: owns the processes, the clock, signals, the command file, and
+//! the files (log, status.dat, retention.dat, journal, lock). It feeds events into
+//! [`Core`] and performs the actions it returns.
+
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+use vigil_config::Model;
+use vigil_exec::{Finished, Outcome};
+
+use crate::core::{now_secs, Action, Core, HandlerKind, JobKind};
+use crate::journal::{self, Journal};
+use crate::logfile::LogFile;
+use crate::EngineError;
+
+/// How `vigil run` was asked to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Echo log lines and handler outcomes to stderr.
+    pub echo: bool,
+    /// Journal file; `None` = next to the retention file.
+    pub journal: Option<PathBuf>,
+}
+
+/// Why the loop ended.
+enum Exit {
+    Shutdown(&'static str),
+    Restart(&'static str),
+}
+
+/// Runs the engine until SIGTERM/SIGINT or SHUTDOWN_PROGRAM. `load` re-reads the
+/// configuration on RESTART_PROGRAM / SIGHUP.
+pub fn run_blocking<F>(model: Model, opts: RunOptions, load: F) -> Result<(), EngineError>
+where
+    F: Fn() -> Result<Model, String>,
+{
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::Io("tokio runtime".into(), e))?;
+    rt.block_on(run(model, opts, load))
+}
+
+struct Lock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn take_lock(path: &Path) -> Result<Lock, EngineError> {
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| EngineError::Io(format!("lock file {}", path.display()), e))?;
+    // SAFETY: flock on a valid, owned descriptor.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        let holder = std::fs::read_to_string(path).unwrap_or_default();
+        return Err(EngineError::Locked {
+            path: path.to_path_buf(),
+            pid: holder.trim().to_string(),
+        });
+    }
+    let _ = file.set_len(0);
+    let _ = writeln!(file, "{}", std::process::id());
+    Ok(Lock {
+        path: path.to_path_buf(),
+        _file: file,
+    })
+}
+
+async fn run<F>(mut model: Model, opts: RunOptions, load: F) -> Result<(), EngineError>
+where
+    F: Fn() -> Result<Model, String>,
+{
+    let _lock = match &model.main.lock_file {
+        Some(p) => Some(take_lock(p)?),
+        None => None,
+    };
+    let mut log = LogFile::open(&model.main.log_file)
+        .map_err(|e| EngineError::Io(format!("log file {}", model.main.log_file.display()), e))?;
+    log.echo = opts.echo;
+    let journal_path = opts
+        .journal
+        .clone()
+        .unwrap_or_else(|| journal::default_path(&model.main));
+    let mut journal = Journal::open(&journal_path, journal::DEFAULT_MAX_BYTES)
+        .map_err(|e| EngineError::Io(format!("handler journal {}", journal_path.display()), e))?;
+
+    let pid = std::process::id();
+    let mut sigterm =
+        signal(SignalKind::terminate()).map_err(|e| EngineError::Io("signals".into(), e))?;
+    let mut sigint =
+        signal(SignalKind::interrupt()).map_err(|e| EngineError::Io("signals".into(), e))?;
+    let mut sighup =
+        signal(SignalKind::hangup()).map_err(|e| EngineError::Io("signals".into(), e))?;
+
+    // Command file reader: lines arrive on a channel, so the scheduler never blocks on it.
+    let (cmd_tx, mut cmd_rx) = mpsc::channel::<String>(4096);
+    let command_file = model
+        .main
+        .command_file
+        .clone()
+        .filter(|_| model.main.check_external_commands);
+    if let Some(path) = &command_file {
+        vigil_commands::fifo::create(path)
+            .map_err(|e| EngineError::Io(format!("command file {}", path.display()), e))?;
+        let p = path.clone();
+        tokio::spawn(async move {
+            if let Err(e) = vigil_commands::fifo::read_lines(p.clone(), cmd_tx).await {
+                eprintln!("vigil: command file {}: {e}", p.display());
+            }
+        });
+    }
+
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(JobKind, Finished)>();
+    let mut carried: Option<Core> = None;
+    loop {
+        let now = now_secs();
+        log.write(
+            now as i64,
+            &format!(
+                "Vigil {} starting... (PID={pid})",
+                env!("CARGO_PKG_VERSION")
+            ),
+        );
+        log.write(now as i64, "LOG VERSION: 2.0");
+        let model_arc = Arc::new(model.clone());
+        let mut core = Core::new(model_arc.clone(), now, pid);
+        match carried.take() {
+            Some(old) => carry_over(&old, &mut core),
+            None => restore(&mut core, &mut log, now),
+        }
+        core.log_initial_states();
+        core.schedule_initial(now, model.main.use_retained_scheduling_info);
+        flush(&mut core, &mut log);
+
+        let mut status_tick = tokio::time::interval(Duration::from_secs(
+            model.main.status_update_interval.max(1),
+        ));
+        let retention_every = model.main.retention_update_interval * 60;
+        let mut retention_tick =
+            tokio::time::interval(Duration::from_secs(if retention_every == 0 {
+                86400 * 365
+            } else {
+                retention_every
+            }));
+        retention_tick.tick().await;
+
+        let exit = loop {
+            // Perform what the core asked for.
+            let mut exit = None;
+            for a in core.take_actions() {
+                match a {
+                    Action::Spawn { kind, job } => {
+                        let tx = done_tx.clone();
+                        tokio::spawn(async move {
+                            let fin = vigil_exec::run(job).await;
+                            let _ = tx.send((kind, fin));
+                        });
+                    }
+                    Action::SaveState => save_retention(&core, &mut log),
+                    Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
+                    Action::Restart => exit = exit.or(Some(Exit::Restart("RESTART_PROGRAM"))),
+                }
+            }
+            flush(&mut core, &mut log);
+            if let Some(e) = exit {
+                break e;
+            }
+            let sleep = match core.next_due() {
+                Some(t) => (t - now_secs()).clamp(0.0, 3600.0),
+                None => 3600.0,
+            };
+            tokio::select! {
+                biased;
+                _ = sigterm.recv() => break Exit::Shutdown("SIGTERM"),
+                _ = sigint.recv() => break Exit::Shutdown("SIGINT"),
+                _ = sighup.recv() => break Exit::Restart("SIGHUP"),
+                Some((kind, fin)) = done_rx.recv() => {
+                    let now = now_secs();
+                    finished(&mut core, &mut journal, &mut log, opts.echo, kind, fin, now);
+                    // Take every other result that is ready without going round the loop.
+                    while let Ok((kind, fin)) = done_rx.try_recv() {
+                        finished(&mut core, &mut journal, &mut log, opts.echo, kind, fin, now);
+                    }
+                    core.run_due(now_secs());
+                }
+                Some(line) = cmd_rx.recv() => {
+                    let now = now_secs();
+                    core.external_command(&line, now);
+                    while let Ok(line) = cmd_rx.try_recv() {
+                        core.external_command(&line, now);
+                    }
+                }
+                _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => {
+                    core.run_due(now_secs());
+                }
+                _ = status_tick.tick() => write_status(&core),
+                _ = retention_tick.tick() => {
+                    save_retention(&core, &mut log);
+                    log.write(now_secs() as i64, "Auto-save of retention data completed successfully.");
+                }
+            }
+        };
+        match exit {
+            Exit::Shutdown(why) => {
+                let now = now_secs() as i64;
+                if why.starts_with("SIG") {
+                    log.write(now, &format!("Caught {why}, shutting down..."));
+                } else {
+                    log.write(now, "PROGRAM_SHUTDOWN event encountered, shutting down...");
+                }
+                save_retention(&core, &mut log);
+                if let Some(p) = &model.main.status_file {
+                    let _ = std::fs::remove_file(p);
+                }
+                if let Some(p) = &command_file {
+                    vigil_commands::fifo::remove(p);
+                }
+                log.write(
+                    now_secs() as i64,
+                    &format!("Successfully shutdown... (PID={pid})"),
+                );
+                return Ok(());
+            }
+            Exit::Restart(why) => {
+                let now = now_secs() as i64;
+                if why == "SIGHUP" {
+                    log.write(now, "Caught SIGHUP, restarting...");
+                } else {
+                    log.write(now, "PROGRAM_RESTART event encountered, restarting...");
+                }
+                save_retention(&core, &mut log);
+                match load() {
+                    Ok(m) => model = m,
+                    Err(e) => log.write(now, &format!("Error: configuration reload failed, keeping the running configuration: {e}")),
+                }
+                carried = Some(core);
+            }
+        }
+    }
+}
+
+fn flush(core: &mut Core, log: &mut LogFile) {
+    let lines = core.take_log();
+    if lines.is_empty() {
+        return;
+    }
+    let now = now_secs() as i64;
+    for l in lines {
+        log.write(now, &l);
+    }
+}
+
+fn finished(
+    core: &mut Core,
+    journal: &mut Journal,
+    log: &mut LogFile,
+    echo: bool,
+    kind: JobKind,
+    fin: Finished,
+    now: f64,
+) {
+    if let JobKind::Handler(run) = &kind {
+        let entry = journal_entry(run, &fin, false);
+        if echo {
+            eprintln!("{}", describe_run(&entry));
+        }
+        if let Err(e) = journal.record(&entry) {
+            log.write(
+                now as i64,
+                &format!("Warning: could not write the handler journal: {e}"),
+            );
+        }
+    }
+    core.job_done(kind, fin, now);
+}
+
+/// A one-line human summary of a handler run.
+pub fn describe_run(e: &journal::Entry) -> String {
+    let who = match &e.service {
+        Some(s) => format!("{};{}", e.host, s),
+        None => e.host.clone(),
+    };
+    let outcome = if e.timed_out {
+        "timed out".to_string()
+    } else if let Some(c) = e.exit_code {
+        format!("exit {c}")
+    } else if let Some(s) = e.signal {
+        format!("killed by signal {s}")
+    } else {
+        format!("not run: {}", e.error.as_deref().unwrap_or("?"))
+    };
+    format!(
+        "handler {} ({}) for {who} on {};{};{}: {outcome} after {:.0} ms",
+        e.directive,
+        e.handler,
+        e.state,
+        e.state_type,
+        e.attempt,
+        e.duration * 1000.0
+    )
+}
+
+/// Builds the journal entry of a finished handler.
+pub fn journal_entry(
+    run: &crate::core::HandlerRun,
+    fin: &Finished,
+    dry_run: bool,
+) -> journal::Entry {
+    let mut output = String::from_utf8_lossy(&fin.stdout).into_owned();
+    if !fin.stderr.is_empty() {
+        output.push_str(&String::from_utf8_lossy(&fin.stderr));
+    }
+    if output.len() > crate::core::MAX_HANDLER_OUTPUT {
+        let mut cut = crate::core::MAX_HANDLER_OUTPUT;
+        while !output.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        output.truncate(cut);
+    }
+    let start = fin
+        .start
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    journal::Entry {
+        host: run.host.clone(),
+        service: run.service.clone(),
+        handler: match run.kind {
+            HandlerKind::Global => "global".into(),
+            HandlerKind::Object => "object".into(),
+        },
+        directive: run.raw.clone(),
+        state: run.state.clone(),
+        state_type: run.state_type.clone(),
+        attempt: run.attempt,
+        command: run.command.clone(),
+        start,
+        duration: fin.duration.as_secs_f64(),
+        exit_code: match fin.outcome {
+            Outcome::Exited(c) => Some(c),
+            _ => None,
+        },
+        signal: match fin.outcome {
+            Outcome::Signaled(s) => Some(s),
+            _ => None,
+        },
+        timed_out: matches!(fin.outcome, Outcome::TimedOut),
+        error: match &fin.outcome {
+            Outcome::DidNotRun(e) => Some(e.clone()),
+            _ => None,
+        },
+        output,
+        dry_run,
+    }
+}
+
+/// Applies retention.dat at start-up, if retention is on and the file exists.
+fn restore(core: &mut Core, log: &mut LogFile, now: f64) {
+    let main = &core.model.main;
+    if !main.retain_state_information {
+        return;
+    }
+    let Some(path) = main.state_retention_file.clone() else {
+        return;
+    };
+    if !path.exists() {
+        return;
+    }
+    let use_program = main.use_retained_program_state;
+    match vigil_retention::read(&path) {
+        Ok(ret) => {
+            let model = core.model.clone();
+            let notes = vigil_retention::apply(
+                &ret,
+                &model,
+                &mut core.program,
+                &mut core.hosts,
+                &mut core.services,
+                use_program,
+            );
+            for n in notes {
+                log.write(now as i64, &format!("Warning: {n}"));
+            }
+        }
+        Err(e) => log.write(
+            now as i64,
+            &format!(
+                "Warning: could not read retention file '{}': {e}",
+                path.display()
+            ),
+        ),
+    }
+}
+
+/// Applies retention for tools (`vigil fire`) that want the current states.
+pub fn restore_for_tools(core: &mut Core, now: f64) {
+    let mut log = LogFile::none();
+    restore(core, &mut log, now);
+}
+
+/// After a restart: keep the statuses of objects that still exist.
+fn carry_over(old: &Core, new: &mut Core) {
+    for (i, h) in new.model.hosts.iter().enumerate() {
+        if let Some(oid) = old.model.find_host(&h.name) {
+            new.hosts[i] = old.hosts[oid.idx()].clone();
+        }
+    }
+    let model = new.model.clone();
+    for (i, s) in model.services.iter().enumerate() {
+        if let Some(oid) = old
+            .model
+            .find_service(&model.host(s.host).name, &s.description)
+        {
+            new.services[i] = old.services[oid.idx()].clone();
+        }
+    }
+    let start = new.program.program_start;
+    new.program = old.program.clone();
+    new.program.program_start = start;
+}
+
+fn save_retention(core: &Core, log: &mut LogFile) {
+    let main = &core.model.main;
+    if !main.retain_state_information {
+        return;
+    }
+    let Some(path) = &main.state_retention_file else {
+        return;
+    };
+    let text = vigil_retention::render(
+        &core.model,
+        &core.program,
+        &core.hosts,
+        &core.services,
+        now_secs() as i64,
+    );
+    if let Err(e) = vigil_retention::write_atomic(path, &text) {
+        log.write(
+            now_secs() as i64,
+            &format!(
+                "Error: Unable to save retention information to '{}': {e}",
+                path.display()
+            ),
+        );
+    }
+}
+
+fn write_status(core: &Core) {
+    let Some(path) = &core.model.main.status_file else {
+        return;
+    };
+    let text = vigil_retention::render_status(
+        &core.model,
+        &core.program,
+        &core.hosts,
+        &core.services,
+        now_secs() as i64,
+    );
+    if let Err(e) = vigil_retention::write_atomic(path, &text) {
+        eprintln!("vigil: cannot write status file {}: {e}", path.display());
+    }
+}

@@ -1,0 +1,128 @@
+//! Thin wrappers over the few libc / Linux calls the runner needs (process groups,
+//! pidfds, non-reaping exit checks, raw reads, `strerror`). All `unsafe` lives here.
+
+use std::io;
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+
+/// Opens a pidfd for `pid` (Linux ≥ 5.3); readable once the process has exited.
+pub(crate) fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
+    // SAFETY: plain syscall with integer arguments; on success the returned number is a
+    // new file descriptor that we own (it is created with close-on-exec set).
+    let r = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = RawFd::try_from(r).map_err(|_| io::Error::from_raw_os_error(libc::EBADF))?;
+    // SAFETY: `fd` was just returned by the kernel and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Sends SIGKILL to the process group `pgid`. Errors (ESRCH: group already gone) are
+/// ignored. Callers guarantee that the group leader is not yet reaped, so the id cannot
+/// have been reused.
+pub(crate) fn kill_group(pgid: i32) {
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: killpg has no memory-safety preconditions.
+    unsafe {
+        libc::killpg(pgid, libc::SIGKILL);
+    }
+}
+
+/// Result of a `waitpid` attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reap {
+    /// The child was reaped with this raw wait status.
+    Status(i32),
+    /// The child has not exited yet (only with `nohang`).
+    Running,
+    /// The child does not exist any more (already reaped elsewhere) or another error.
+    Gone,
+}
+
+/// Reaps `pid`, blocking unless `nohang`.
+pub(crate) fn waitpid(pid: i32, nohang: bool) -> Reap {
+    let flags = if nohang { libc::WNOHANG } else { 0 };
+    loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: `status` is a valid out-pointer for the duration of the call.
+        let r = unsafe { libc::waitpid(pid, &mut status, flags) };
+        if r == pid {
+            return Reap::Status(status);
+        }
+        if r == 0 {
+            return Reap::Running;
+        }
+        if io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            continue;
+        }
+        return Reap::Gone;
+    }
+}
+
+/// True if `pid` has exited (or is gone), without reaping it.
+pub(crate) fn has_exited(pid: i32) -> bool {
+    // SAFETY: siginfo_t is plain data; an all-zero value is valid and waitid only writes
+    // into the pointer we pass.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let r = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    if r != 0 {
+        // ECHILD: not our child any more; treat as exited so callers do not wait forever.
+        return io::Error::last_os_error().raw_os_error() != Some(libc::EINTR);
+    }
+    // SAFETY: waitid filled `info` (or left it zeroed when nothing changed).
+    unsafe { info.si_pid() != 0 }
+}
+
+/// Puts `fd` into non-blocking mode.
+pub(crate) fn set_nonblocking(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor we own; F_SETFL ignores the access-mode bits.
+    let r = unsafe { libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// One `read(2)` into `buf`.
+pub(crate) fn read(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    let r = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(r as usize)
+}
+
+/// The C library's message for `errno` (as `strerror(3)` prints it).
+pub fn strerror(errno: i32) -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for `buf.len()` bytes; the XSI strerror_r writes a
+    // NUL-terminated string into it.
+    let r = unsafe { libc::strerror_r(errno, buf.as_mut_ptr().cast(), buf.len()) };
+    if r != 0 {
+        return format!("Unknown error {errno}");
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strerror_matches_libc_texts() {
+        assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+        assert_eq!(strerror(libc::EACCES), "Permission denied");
+        assert_eq!(strerror(libc::EINVAL), "Invalid argument");
+    }
+}

@@ -1,0 +1,266 @@
+//! `vigil-retention` owns the two Nagios 4 state files:
+//!
+//! * `retention.dat` (spec `files.md` §3): [`read`] / [`parse`] a file written by
+//!   Nagios 4 or by vigil, [`apply`] it to freshly initialised statuses with the
+//!   Nagios restore rules, [`render`] the same format (field names and order as
+//!   Nagios 4.4.6 writes them, so Nagios can read it back).
+//! * `status.dat` (§2): [`render_status`] in the tab-indented Nagios 4 layout.
+//!
+//! Both are written with [`write_atomic`] (temp file in the same directory, fsync,
+//! rename, fsync of the directory).
+//!
+//! What the configuration contributes (names, configured commands and intervals,
+//! `retain_*_information`) is read through a [`ConfigView`], built from a
+//! [`vigil_config::Model`] by [`ConfigView::from_model`]; the `*_view` variants of
+//! the functions take it directly.
+
+mod apply;
+mod parse;
+mod render;
+mod view;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+pub use apply::{apply, apply_view};
+pub use parse::parse;
+pub use render::{
+    render, render_status, render_status_view, render_view, RenderExtras, NAGIOS_COMPAT_VERSION,
+};
+pub use view::{ConfigView, ContactConfig, ObjectConfig};
+
+/// Modified-attribute bits (`modified_attributes` in status.dat / retention.dat,
+/// Nagios `MODATTR_*`).
+pub mod modattr {
+    /// `notifications_enabled` changed.
+    pub const NOTIFICATIONS_ENABLED: u64 = 1;
+    /// Active checks switched.
+    pub const ACTIVE_CHECKS_ENABLED: u64 = 2;
+    /// Passive checks switched.
+    pub const PASSIVE_CHECKS_ENABLED: u64 = 4;
+    /// `event_handler_enabled` changed.
+    pub const EVENT_HANDLER_ENABLED: u64 = 8;
+    /// Flap detection switched.
+    pub const FLAP_DETECTION_ENABLED: u64 = 16;
+    /// Failure prediction (obsolete).
+    pub const FAILURE_PREDICTION_ENABLED: u64 = 32;
+    /// Performance data processing switched.
+    pub const PERFORMANCE_DATA_ENABLED: u64 = 64;
+    /// Obsessing switched.
+    pub const OBSESSIVE_HANDLER_ENABLED: u64 = 128;
+    /// Event handler command changed.
+    pub const EVENT_HANDLER_COMMAND: u64 = 256;
+    /// Check command changed.
+    pub const CHECK_COMMAND: u64 = 512;
+    /// Normal check interval changed.
+    pub const NORMAL_CHECK_INTERVAL: u64 = 1024;
+    /// Retry interval changed.
+    pub const RETRY_CHECK_INTERVAL: u64 = 2048;
+    /// Max check attempts changed.
+    pub const MAX_CHECK_ATTEMPTS: u64 = 4096;
+    /// Freshness checking switched.
+    pub const FRESHNESS_CHECKS_ENABLED: u64 = 8192;
+    /// Check period changed.
+    pub const CHECK_TIMEPERIOD: u64 = 16384;
+    /// A custom variable changed.
+    pub const CUSTOM_VARIABLE: u64 = 32768;
+    /// Notification period changed.
+    pub const NOTIFICATION_TIMEPERIOD: u64 = 65536;
+}
+
+/// Number of entries in a state history (flap detection window).
+pub const STATE_HISTORY_LEN: usize = 21;
+
+/// A parsed retention file. Unknown keys are kept; nothing is interpreted yet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Retention {
+    /// `info {` fields in file order (`created`, `version`, ...).
+    pub info: Vec<(String, String)>,
+    /// `program {` fields in file order.
+    pub program: Vec<(String, String)>,
+    /// `host {` blocks in file order.
+    pub hosts: Vec<RetainedObject>,
+    /// `service {` blocks in file order.
+    pub services: Vec<RetainedObject>,
+    /// `contact {` blocks, kept raw.
+    pub contacts: Vec<RawBlock>,
+    /// `hostcomment {` / `servicecomment {` blocks, kept raw, in file order.
+    pub comments: Vec<RawBlock>,
+    /// `hostdowntime {` / `servicedowntime {` blocks, kept raw, in file order.
+    pub downtimes: Vec<RawBlock>,
+    /// Blocks of any other type, kept raw.
+    pub other: Vec<RawBlock>,
+    /// Lines or blocks that were skipped, each with its line number and reason.
+    pub problems: Vec<String>,
+}
+
+impl Retention {
+    /// Value of an `info {` field.
+    pub fn info_value(&self, key: &str) -> Option<&str> {
+        last_value(&self.info, key)
+    }
+
+    /// Value of a `program {` field.
+    pub fn program_value(&self, key: &str) -> Option<&str> {
+        last_value(&self.program, key)
+    }
+
+    /// The `host {` block of `host_name`.
+    pub fn host(&self, host_name: &str) -> Option<&RetainedObject> {
+        self.hosts.iter().find(|o| o.host_name == host_name)
+    }
+
+    /// The `service {` block of `host_name;description`.
+    pub fn service(&self, host_name: &str, description: &str) -> Option<&RetainedObject> {
+        self.services.iter().find(|o| {
+            o.host_name == host_name && o.service_description.as_deref() == Some(description)
+        })
+    }
+}
+
+/// One `host {` or `service {` block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RetainedObject {
+    /// `host_name=`.
+    pub host_name: String,
+    /// `service_description=` (services only).
+    pub service_description: Option<String>,
+    /// All other fields in file order (custom variables as `_NAME`).
+    pub fields: Vec<(String, String)>,
+}
+
+impl RetainedObject {
+    /// Value of a field (the last one if repeated).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        last_value(&self.fields, key)
+    }
+}
+
+/// A block kept as it was read: its type (`hostcomment`, ...) and its fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawBlock {
+    /// The word before ` {`.
+    pub kind: String,
+    /// The fields in file order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl RawBlock {
+    /// Value of a field (the last one if repeated).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        last_value(&self.fields, key)
+    }
+}
+
+fn last_value<'a>(fields: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Reading a retention file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RetentionError {
+    /// The file could not be read.
+    #[error("cannot read retention file '{path}': {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl RetentionError {
+    /// True when the file simply does not exist (first start: nothing to restore).
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            RetentionError::Io { source, .. } => source.kind() == io::ErrorKind::NotFound,
+        }
+    }
+}
+
+/// Reads and parses a retention file (tolerant: see [`parse`]). Invalid UTF-8 is
+/// replaced, never fatal.
+pub fn read(path: &Path) -> Result<Retention, RetentionError> {
+    let bytes = std::fs::read(path).map_err(|source| RetentionError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(parse(&String::from_utf8_lossy(&bytes)))
+}
+
+/// Writes `contents` to `path` so that readers see either the old or the new file,
+/// and the new one survives a crash once this returns: a temp file in the same
+/// directory, fsync, rename over `path`, fsync of the directory. The file gets mode
+/// 0644 (like Nagios' status and retention files under the usual umask).
+pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".tmp{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o644)
+            .open(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("retention.dat");
+        write_atomic(&p, "one\n").unwrap();
+        write_atomic(&p, "two\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["retention.dat".to_string()]);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o600, 0o600);
+    }
+
+    #[test]
+    fn write_atomic_fails_cleanly_in_missing_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("nope").join("status.dat");
+        assert!(write_atomic(&p, "x").is_err());
+    }
+
+    #[test]
+    fn read_missing_file_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read(&dir.path().join("missing.dat")).unwrap_err();
+        assert!(e.is_not_found());
+    }
+}

@@ -1,0 +1,664 @@
+//! Writing retention.dat and status.dat in the Nagios 4.4.6 layout: same block
+//! types, field names, field order and number formats (`%f` intervals, `%.3f`
+//! execution time and latency, `%.2f` percent state change, integer epoch times),
+//! so Nagios and the tools that read these files (CGIs, Thruk, nagstamon, ...) can
+//! read what vigil writes. Objects are written sorted by name, as Nagios does.
+
+use std::fmt::Write as _;
+
+use vigil_config::Model;
+use vigil_state::{ProgramState, StateType, Status};
+
+use crate::view::{ConfigView, ContactConfig, ObjectConfig};
+use crate::{RawBlock, Retention, STATE_HISTORY_LEN};
+
+/// The Nagios version written into the `info` block, so readers that check it see
+/// the format they expect.
+pub const NAGIOS_COMPAT_VERSION: &str = "4.4.6";
+
+/// Data written into the files that vigil's statuses do not hold: id counters of
+/// comments, downtimes and notifications, and raw comment / downtime blocks to pass
+/// through (e.g. taken over from a Nagios retention file with
+/// [`RenderExtras::from_retention`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderExtras {
+    /// `next_comment_id`.
+    pub next_comment_id: u64,
+    /// `next_downtime_id`.
+    pub next_downtime_id: u64,
+    /// `next_notification_id`.
+    pub next_notification_id: u64,
+    /// Comment blocks (`hostcomment` / `servicecomment`), written as they are.
+    pub comments: Vec<RawBlock>,
+    /// Downtime blocks (`hostdowntime` / `servicedowntime`), written as they are.
+    pub downtimes: Vec<RawBlock>,
+}
+
+impl Default for RenderExtras {
+    fn default() -> Self {
+        RenderExtras {
+            next_comment_id: 1,
+            next_downtime_id: 1,
+            next_notification_id: 1,
+            comments: Vec::new(),
+            downtimes: Vec::new(),
+        }
+    }
+}
+
+impl RenderExtras {
+    /// Keeps the comments, downtimes and id counters of a read retention file.
+    pub fn from_retention(ret: &Retention) -> Self {
+        let id = |k: &str| {
+            ret.program_value(k)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(1)
+        };
+        RenderExtras {
+            next_comment_id: id("next_comment_id"),
+            next_downtime_id: id("next_downtime_id"),
+            next_notification_id: id("next_notification_id"),
+            comments: ret.comments.clone(),
+            downtimes: ret.downtimes.clone(),
+        }
+    }
+}
+
+/// Epoch seconds as Nagios prints `time_t` (negative or NaN as 0).
+fn secs(t: f64) -> u64 {
+    if t.is_finite() && t > 0.0 {
+        t as u64
+    } else {
+        0
+    }
+}
+
+fn b(v: bool) -> u8 {
+    v as u8
+}
+
+/// Hosts and services sorted by name (the order Nagios writes them), as indexes.
+fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..objs.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let (x, y) = (&objs[a], &objs[b]);
+        (x.host_name.as_str(), x.service_description.as_deref())
+            .cmp(&(y.host_name.as_str(), y.service_description.as_deref()))
+    });
+    idx
+}
+
+/// Values derived from configuration + status that both files print.
+struct Effective<'a> {
+    event_handler: &'a str,
+    check_interval: f64,
+    retry_interval: f64,
+    max_attempts: u32,
+}
+
+fn effective<'a>(cfg: &'a ObjectConfig, st: &'a Status) -> Effective<'a> {
+    Effective {
+        event_handler: st
+            .event_handler_override
+            .as_deref()
+            .unwrap_or(&cfg.event_handler),
+        check_interval: st.check_interval_override.unwrap_or(cfg.check_interval),
+        retry_interval: st.retry_interval_override.unwrap_or(cfg.retry_interval),
+        max_attempts: st.max_attempts_override.unwrap_or(cfg.max_check_attempts),
+    }
+}
+
+fn state_type(st: &Status) -> u8 {
+    match st.state_type {
+        StateType::Soft => 0,
+        StateType::Hard => 1,
+    }
+}
+
+fn state_history(st: &Status) -> String {
+    let h = &st.state_history;
+    let start = h.len().saturating_sub(STATE_HISTORY_LEN);
+    let pad = STATE_HISTORY_LEN - (h.len() - start);
+    std::iter::repeat_n(0u8, pad)
+        .chain(h[start..].iter().copied())
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A block writer: `prefix` is `""` for retention.dat and `"\t"` for status.dat.
+struct Block<'a> {
+    out: &'a mut String,
+    indent: &'static str,
+}
+
+impl<'a> Block<'a> {
+    fn open(out: &'a mut String, kind: &str, indent: &'static str) -> Self {
+        out.push_str(kind);
+        out.push_str(" {\n");
+        Block { out, indent }
+    }
+
+    fn kv(&mut self, key: &str, value: impl std::fmt::Display) -> &mut Self {
+        let _ = writeln!(self.out, "{}{key}={value}", self.indent);
+        self
+    }
+
+    fn close(self) {
+        self.out.push_str(self.indent);
+        self.out.push_str("}\n");
+        if !self.indent.is_empty() {
+            self.out.push('\n');
+        }
+    }
+}
+
+/// Field order of downtime blocks in status.dat (retention.dat has `comment_id`
+/// before `downtime_id`).
+const STATUS_DOWNTIME_ORDER: &[&str] = &[
+    "host_name",
+    "service_description",
+    "downtime_id",
+    "comment_id",
+];
+
+/// Writes raw blocks; with `order`, the listed keys come first in that order, the
+/// others keep their relative order after them.
+fn raw_blocks(out: &mut String, blocks: &[RawBlock], indent: &'static str, order: &[&str]) {
+    for blk in blocks {
+        let mut fields: Vec<&(String, String)> = blk.fields.iter().collect();
+        let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
+        fields.sort_by_key(|(k, _)| rank(k));
+        let mut w = Block::open(out, &blk.kind, indent);
+        for (k, v) in fields {
+            w.kv(k, v);
+        }
+        w.close();
+    }
+}
+
+fn custom_vars(w: &mut Block, cfg: &ObjectConfig) {
+    for (name, value) in &cfg.custom_vars {
+        w.kv(&format!("_{name}"), format_args!("0;{value}"));
+    }
+}
+
+/// Renders retention.dat for `model` (see [`render_view`]).
+pub fn render(
+    model: &Model,
+    program: &ProgramState,
+    hosts: &[Status],
+    services: &[Status],
+    now: i64,
+) -> String {
+    render_view(
+        &ConfigView::from_model(model),
+        program,
+        hosts,
+        services,
+        &RenderExtras::default(),
+        now,
+    )
+}
+
+/// Renders retention.dat as Nagios 4.4.6 writes it: a `#` header, `info`, `program`,
+/// one `host` and `service` block per object (sorted by name), `contact` blocks,
+/// then the comment and downtime blocks of `extras`. No indentation.
+pub fn render_view(
+    view: &ConfigView,
+    program: &ProgramState,
+    hosts: &[Status],
+    services: &[Status],
+    extras: &RenderExtras,
+    now: i64,
+) -> String {
+    let mut out = String::with_capacity(2048 + 2048 * (hosts.len() + services.len()));
+    out.push_str(
+        "########################################\n\
+         #      NAGIOS STATE RETENTION FILE\n\
+         #\n\
+         # THIS FILE IS AUTOMATICALLY GENERATED\n\
+         # BY VIGIL.  DO NOT MODIFY THIS FILE!\n\
+         ########################################\n",
+    );
+    let mut w = Block::open(&mut out, "info", "");
+    w.kv("created", now.max(0))
+        .kv("version", NAGIOS_COMPAT_VERSION)
+        .kv("last_update_check", 0)
+        .kv("update_available", 0)
+        .kv("update_uid", secs(program.program_start))
+        .kv("last_version", "")
+        .kv("new_version", "");
+    w.close();
+
+    let mut w = Block::open(&mut out, "program", "");
+    w.kv("modified_host_attributes", program.modified_host_attributes)
+        .kv(
+            "modified_service_attributes",
+            program.modified_service_attributes,
+        );
+    program_switches(&mut w, program);
+    program_ids(&mut w, program, extras);
+    w.close();
+
+    for i in sorted(&view.hosts) {
+        if let Some(st) = hosts.get(i) {
+            retained_host(&mut out, &view.hosts[i], st);
+        }
+    }
+    for i in sorted(&view.services) {
+        if let Some(st) = services.get(i) {
+            retained_service(&mut out, &view.services[i], st);
+        }
+    }
+    for c in &view.contacts {
+        contact(&mut out, c, "contact", "");
+    }
+    raw_blocks(&mut out, &extras.comments, "", &[]);
+    raw_blocks(&mut out, &extras.downtimes, "", &[]);
+    out
+}
+
+fn program_switches(w: &mut Block, p: &ProgramState) {
+    w.kv("enable_notifications", b(p.enable_notifications))
+        .kv("active_service_checks_enabled", b(p.execute_service_checks))
+        .kv(
+            "passive_service_checks_enabled",
+            b(p.accept_passive_service_checks),
+        )
+        .kv("active_host_checks_enabled", b(p.execute_host_checks))
+        .kv(
+            "passive_host_checks_enabled",
+            b(p.accept_passive_host_checks),
+        )
+        .kv("enable_event_handlers", b(p.enable_event_handlers))
+        .kv("obsess_over_services", b(p.obsess_over_services))
+        .kv("obsess_over_hosts", b(p.obsess_over_hosts))
+        .kv("check_service_freshness", b(p.check_service_freshness))
+        .kv("check_host_freshness", b(p.check_host_freshness))
+        .kv("enable_flap_detection", b(p.enable_flap_detection))
+        .kv("process_performance_data", b(p.process_performance_data))
+        .kv(
+            "global_host_event_handler",
+            p.global_host_event_handler.as_deref().unwrap_or(""),
+        )
+        .kv(
+            "global_service_event_handler",
+            p.global_service_event_handler.as_deref().unwrap_or(""),
+        );
+}
+
+fn program_ids(w: &mut Block, p: &ProgramState, extras: &RenderExtras) {
+    w.kv("next_comment_id", extras.next_comment_id)
+        .kv("next_downtime_id", extras.next_downtime_id)
+        .kv("next_event_id", p.counters.next_event_id)
+        .kv("next_problem_id", p.counters.next_problem_id)
+        .kv("next_notification_id", extras.next_notification_id);
+}
+
+fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+    let e = effective(cfg, st);
+    let mut w = Block::open(out, "host", "");
+    w.kv("host_name", &cfg.host_name)
+        .kv("modified_attributes", st.modified_attributes)
+        .kv("check_command", &cfg.check_command)
+        .kv("check_period", &cfg.check_period)
+        .kv("notification_period", &cfg.notification_period)
+        .kv("event_handler", e.event_handler)
+        .kv("has_been_checked", b(st.has_been_checked))
+        .kv(
+            "check_execution_time",
+            format_args!("{:.3}", st.execution_time),
+        )
+        .kv("check_latency", format_args!("{:.3}", st.latency))
+        .kv("check_type", st.check_type as u8)
+        .kv("current_state", st.current_state)
+        .kv("last_state", st.last_state)
+        .kv("last_hard_state", st.last_hard_state)
+        .kv("last_event_id", st.last_event_id)
+        .kv("current_event_id", st.current_event_id)
+        .kv("current_problem_id", st.current_problem_id)
+        .kv("last_problem_id", st.last_problem_id)
+        .kv("plugin_output", st.output.short.as_deref().unwrap_or(""))
+        .kv("long_plugin_output", &st.output.long)
+        .kv("performance_data", &st.output.perfdata)
+        .kv("last_check", secs(st.last_check))
+        .kv("next_check", secs(st.next_check))
+        .kv("check_options", 0)
+        .kv("current_attempt", st.current_attempt)
+        .kv("max_attempts", e.max_attempts)
+        .kv("check_interval", format_args!("{:.6}", e.check_interval))
+        .kv("retry_interval", format_args!("{:.6}", e.retry_interval))
+        .kv("state_type", state_type(st))
+        .kv("last_state_change", secs(st.last_state_change))
+        .kv("last_hard_state_change", secs(st.last_hard_state_change))
+        .kv("last_time_up", secs(st.last_time_in_state[0]))
+        .kv("last_time_down", secs(st.last_time_in_state[1]))
+        .kv("last_time_unreachable", secs(st.last_time_in_state[2]))
+        .kv("notified_on_down", 0)
+        .kv("notified_on_unreachable", 0)
+        .kv("last_notification", 0)
+        .kv("current_notification_number", 0)
+        .kv("current_notification_id", 0)
+        .kv("notifications_enabled", b(cfg.notifications_enabled))
+        .kv("problem_has_been_acknowledged", 0)
+        .kv("acknowledgement_type", 0)
+        .kv("active_checks_enabled", b(st.active_checks_enabled))
+        .kv("passive_checks_enabled", b(st.passive_checks_enabled))
+        .kv("event_handler_enabled", b(st.event_handler_enabled))
+        .kv("flap_detection_enabled", b(st.flap_detection_enabled))
+        .kv("process_performance_data", b(cfg.process_perf_data))
+        .kv("obsess", b(cfg.obsess))
+        .kv("is_flapping", b(st.is_flapping))
+        .kv(
+            "percent_state_change",
+            format_args!("{:.2}", st.percent_state_change),
+        )
+        .kv("check_flapping_recovery_notification", 0)
+        .kv("flapping_comment_id", 0)
+        .kv("state_history", state_history(st));
+    custom_vars(&mut w, cfg);
+    w.close();
+}
+
+fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+    let e = effective(cfg, st);
+    let mut w = Block::open(out, "service", "");
+    w.kv("host_name", &cfg.host_name)
+        .kv(
+            "service_description",
+            cfg.service_description.as_deref().unwrap_or(""),
+        )
+        .kv("modified_attributes", st.modified_attributes)
+        .kv("check_command", &cfg.check_command)
+        .kv("check_period", &cfg.check_period)
+        .kv("notification_period", &cfg.notification_period)
+        .kv("event_handler", e.event_handler)
+        .kv("has_been_checked", b(st.has_been_checked))
+        .kv(
+            "check_execution_time",
+            format_args!("{:.3}", st.execution_time),
+        )
+        .kv("check_latency", format_args!("{:.3}", st.latency))
+        .kv("check_type", st.check_type as u8)
+        .kv("current_state", st.current_state)
+        .kv("last_state", st.last_state)
+        .kv("last_hard_state", st.last_hard_state)
+        .kv("last_event_id", st.last_event_id)
+        .kv("current_event_id", st.current_event_id)
+        .kv("current_problem_id", st.current_problem_id)
+        .kv("last_problem_id", st.last_problem_id)
+        .kv("current_attempt", st.current_attempt)
+        .kv("max_attempts", e.max_attempts)
+        .kv("check_interval", format_args!("{:.6}", e.check_interval))
+        .kv("retry_interval", format_args!("{:.6}", e.retry_interval))
+        .kv("state_type", state_type(st))
+        .kv("last_state_change", secs(st.last_state_change))
+        .kv("last_hard_state_change", secs(st.last_hard_state_change))
+        .kv("last_time_ok", secs(st.last_time_in_state[0]))
+        .kv("last_time_warning", secs(st.last_time_in_state[1]))
+        .kv("last_time_unknown", secs(st.last_time_in_state[3]))
+        .kv("last_time_critical", secs(st.last_time_in_state[2]))
+        .kv("plugin_output", st.output.short.as_deref().unwrap_or(""))
+        .kv("long_plugin_output", &st.output.long)
+        .kv("performance_data", &st.output.perfdata)
+        .kv("last_check", secs(st.last_check))
+        .kv("next_check", secs(st.next_check))
+        .kv("check_options", 0)
+        .kv("notified_on_unknown", 0)
+        .kv("notified_on_warning", 0)
+        .kv("notified_on_critical", 0)
+        .kv("current_notification_number", 0)
+        .kv("current_notification_id", 0)
+        .kv("last_notification", 0)
+        .kv("notifications_enabled", b(cfg.notifications_enabled))
+        .kv("active_checks_enabled", b(st.active_checks_enabled))
+        .kv("passive_checks_enabled", b(st.passive_checks_enabled))
+        .kv("event_handler_enabled", b(st.event_handler_enabled))
+        .kv("problem_has_been_acknowledged", 0)
+        .kv("acknowledgement_type", 0)
+        .kv("flap_detection_enabled", b(st.flap_detection_enabled))
+        .kv("process_performance_data", b(cfg.process_perf_data))
+        .kv("obsess", b(cfg.obsess))
+        .kv("is_flapping", b(st.is_flapping))
+        .kv(
+            "percent_state_change",
+            format_args!("{:.2}", st.percent_state_change),
+        )
+        .kv("check_flapping_recovery_notification", 0)
+        .kv("flapping_comment_id", 0)
+        .kv("state_history", state_history(st));
+    custom_vars(&mut w, cfg);
+    w.close();
+}
+
+fn contact(out: &mut String, c: &ContactConfig, kind: &str, indent: &'static str) {
+    let mut w = Block::open(out, kind, indent);
+    w.kv("contact_name", &c.name)
+        .kv("modified_attributes", 0)
+        .kv("modified_host_attributes", 0)
+        .kv("modified_service_attributes", 0)
+        .kv("host_notification_period", &c.host_notification_period)
+        .kv(
+            "service_notification_period",
+            &c.service_notification_period,
+        )
+        .kv("last_host_notification", 0)
+        .kv("last_service_notification", 0)
+        .kv(
+            "host_notifications_enabled",
+            b(c.host_notifications_enabled),
+        )
+        .kv(
+            "service_notifications_enabled",
+            b(c.service_notifications_enabled),
+        );
+    w.close();
+}
+
+/// Renders status.dat for `model` (see [`render_status_view`]).
+pub fn render_status(
+    model: &Model,
+    program: &ProgramState,
+    hosts: &[Status],
+    services: &[Status],
+    now: i64,
+) -> String {
+    render_status_view(
+        &ConfigView::from_model(model),
+        program,
+        hosts,
+        services,
+        &RenderExtras::default(),
+        now,
+    )
+}
+
+/// Renders status.dat as Nagios 4.4.6 writes it: 6 `#` header lines and a blank
+/// line, then tab-indented `info`, `programstatus`, `hoststatus`, `servicestatus`,
+/// `contactstatus` blocks, then the comment and downtime blocks of `extras`; every
+/// block is followed by a blank line. Check statistics are written as `0,0,0`.
+pub fn render_status_view(
+    view: &ConfigView,
+    program: &ProgramState,
+    hosts: &[Status],
+    services: &[Status],
+    extras: &RenderExtras,
+    now: i64,
+) -> String {
+    let now = now.max(0);
+    let mut out = String::with_capacity(2048 + 2048 * (hosts.len() + services.len()));
+    out.push_str(
+        "########################################\n\
+         #          NAGIOS STATUS FILE\n\
+         #\n\
+         # THIS FILE IS AUTOMATICALLY GENERATED\n\
+         # BY VIGIL.  DO NOT MODIFY THIS FILE!\n\
+         ########################################\n\n",
+    );
+    let mut w = Block::open(&mut out, "info", "\t");
+    w.kv("created", now)
+        .kv("version", NAGIOS_COMPAT_VERSION)
+        .kv("last_update_check", 0)
+        .kv("update_available", 0)
+        .kv("last_version", "")
+        .kv("new_version", "");
+    w.close();
+
+    let mut w = Block::open(&mut out, "programstatus", "\t");
+    w.kv("modified_host_attributes", program.modified_host_attributes)
+        .kv(
+            "modified_service_attributes",
+            program.modified_service_attributes,
+        )
+        .kv("nagios_pid", program.pid)
+        .kv("daemon_mode", 0)
+        .kv("program_start", secs(program.program_start))
+        .kv("last_log_rotation", 0);
+    program_switches(&mut w, program);
+    program_ids(&mut w, program, extras);
+    for stat in [
+        "active_scheduled_host_check_stats",
+        "active_ondemand_host_check_stats",
+        "passive_host_check_stats",
+        "active_scheduled_service_check_stats",
+        "active_ondemand_service_check_stats",
+        "passive_service_check_stats",
+        "cached_host_check_stats",
+        "cached_service_check_stats",
+        "external_command_stats",
+        "parallel_host_check_stats",
+        "serial_host_check_stats",
+    ] {
+        w.kv(stat, "0,0,0");
+    }
+    w.close();
+
+    for i in sorted(&view.hosts) {
+        if let Some(st) = hosts.get(i) {
+            object_status(&mut out, &view.hosts[i], st, false, now);
+        }
+    }
+    for i in sorted(&view.services) {
+        if let Some(st) = services.get(i) {
+            object_status(&mut out, &view.services[i], st, true, now);
+        }
+    }
+    for c in &view.contacts {
+        contact(&mut out, c, "contactstatus", "\t");
+    }
+    raw_blocks(&mut out, &extras.comments, "\t", &[]);
+    raw_blocks(&mut out, &extras.downtimes, "\t", STATUS_DOWNTIME_ORDER);
+    out
+}
+
+fn object_status(out: &mut String, cfg: &ObjectConfig, st: &Status, service: bool, now: i64) {
+    let e = effective(cfg, st);
+    let should_be_scheduled =
+        st.active_checks_enabled && e.check_interval > 0.0 && !cfg.check_command.is_empty();
+    let mut w = Block::open(
+        out,
+        if service {
+            "servicestatus"
+        } else {
+            "hoststatus"
+        },
+        "\t",
+    );
+    w.kv("host_name", &cfg.host_name);
+    if service {
+        w.kv(
+            "service_description",
+            cfg.service_description.as_deref().unwrap_or(""),
+        );
+    }
+    w.kv("modified_attributes", st.modified_attributes)
+        .kv("check_command", &cfg.check_command)
+        .kv("check_period", &cfg.check_period)
+        .kv("notification_period", &cfg.notification_period)
+        .kv("importance", 0)
+        .kv("check_interval", format_args!("{:.6}", e.check_interval))
+        .kv("retry_interval", format_args!("{:.6}", e.retry_interval))
+        .kv("event_handler", e.event_handler)
+        .kv("has_been_checked", b(st.has_been_checked))
+        .kv("should_be_scheduled", b(should_be_scheduled))
+        .kv(
+            "check_execution_time",
+            format_args!("{:.3}", st.execution_time),
+        )
+        .kv("check_latency", format_args!("{:.3}", st.latency))
+        .kv("check_type", st.check_type as u8)
+        .kv("current_state", st.current_state)
+        .kv("last_hard_state", st.last_hard_state)
+        .kv("last_event_id", st.last_event_id)
+        .kv("current_event_id", st.current_event_id)
+        .kv("current_problem_id", st.current_problem_id)
+        .kv("last_problem_id", st.last_problem_id);
+    if service {
+        w.kv("current_attempt", st.current_attempt)
+            .kv("max_attempts", e.max_attempts)
+            .kv("state_type", state_type(st))
+            .kv("last_state_change", secs(st.last_state_change))
+            .kv("last_hard_state_change", secs(st.last_hard_state_change))
+            .kv("last_time_ok", secs(st.last_time_in_state[0]))
+            .kv("last_time_warning", secs(st.last_time_in_state[1]))
+            .kv("last_time_unknown", secs(st.last_time_in_state[3]))
+            .kv("last_time_critical", secs(st.last_time_in_state[2]))
+            .kv("plugin_output", st.output.short.as_deref().unwrap_or(""))
+            .kv("long_plugin_output", &st.output.long)
+            .kv("performance_data", &st.output.perfdata)
+            .kv("last_check", secs(st.last_check))
+            .kv("next_check", secs(st.next_check))
+            .kv("check_options", 0)
+            .kv("current_notification_number", 0)
+            .kv("current_notification_id", 0)
+            .kv("last_notification", 0)
+            .kv("next_notification", 0)
+            .kv("no_more_notifications", 0)
+            .kv("notifications_enabled", b(cfg.notifications_enabled))
+            .kv("active_checks_enabled", b(st.active_checks_enabled))
+            .kv("passive_checks_enabled", b(st.passive_checks_enabled))
+            .kv("event_handler_enabled", b(st.event_handler_enabled))
+            .kv("problem_has_been_acknowledged", 0)
+            .kv("acknowledgement_type", 0)
+            .kv("flap_detection_enabled", b(st.flap_detection_enabled));
+    } else {
+        w.kv("plugin_output", st.output.short.as_deref().unwrap_or(""))
+            .kv("long_plugin_output", &st.output.long)
+            .kv("performance_data", &st.output.perfdata)
+            .kv("last_check", secs(st.last_check))
+            .kv("next_check", secs(st.next_check))
+            .kv("check_options", 0)
+            .kv("current_attempt", st.current_attempt)
+            .kv("max_attempts", e.max_attempts)
+            .kv("state_type", state_type(st))
+            .kv("last_state_change", secs(st.last_state_change))
+            .kv("last_hard_state_change", secs(st.last_hard_state_change))
+            .kv("last_time_up", secs(st.last_time_in_state[0]))
+            .kv("last_time_down", secs(st.last_time_in_state[1]))
+            .kv("last_time_unreachable", secs(st.last_time_in_state[2]))
+            .kv("last_notification", 0)
+            .kv("next_notification", 0)
+            .kv("no_more_notifications", 0)
+            .kv("current_notification_number", 0)
+            .kv("current_notification_id", 0)
+            .kv("notifications_enabled", b(cfg.notifications_enabled))
+            .kv("problem_has_been_acknowledged", 0)
+            .kv("acknowledgement_type", 0)
+            .kv("active_checks_enabled", b(st.active_checks_enabled))
+            .kv("passive_checks_enabled", b(st.passive_checks_enabled))
+            .kv("event_handler_enabled", b(st.event_handler_enabled))
+            .kv("flap_detection_enabled", b(st.flap_detection_enabled));
+    }
+    w.kv("process_performance_data", b(cfg.process_perf_data))
+        .kv("obsess", b(cfg.obsess))
+        .kv("last_update", now)
+        .kv("is_flapping", b(st.is_flapping))
+        .kv(
+            "percent_state_change",
+            format_args!("{:.2}", st.percent_state_change),
+        )
+        .kv("scheduled_downtime_depth", 0);
+    custom_vars(&mut w, cfg);
+    w.close();
+}

@@ -1,0 +1,122 @@
+//! The same fixture through the real configuration loader: `vigil_config::load` on
+//! the recorded Nagios config, `ConfigView::from_model`, and `apply` / `render` /
+//! `render_status` taking the `Model` directly.
+
+mod common;
+
+use common::*;
+use vigil_retention::{apply, parse, read, render, render_status, ConfigView};
+use vigil_state::StateType;
+
+fn load() -> (tempfile::TempDir, vigil_config::Model) {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = install_config(dir.path());
+    // Nagios 4.4.6 accepts `status_update_interval=1` (the harness writes it and
+    // nagios4 ran this very config), vigil-config currently rejects values below 2.
+    // Until that is aligned, load a copy with 2; nothing else differs.
+    let main = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        main.replace("status_update_interval=1\n", "status_update_interval=2\n"),
+    )
+    .unwrap();
+    let (model, _warnings) = vigil_config::load(&cfg).unwrap_or_else(|e| {
+        panic!(
+            "fixture config does not load: {:?}",
+            e.errors().map(|d| d.to_string()).collect::<Vec<_>>()
+        )
+    });
+    (dir, model)
+}
+
+#[test]
+fn view_from_model_matches_the_fixture_config() {
+    let (_dir, model) = load();
+    let mut view = ConfigView::from_model(&model);
+    let mut want = fixture_view();
+    // The loader may list the objects in another order than definition order; the
+    // view follows the model's ids, so compare by name.
+    let key =
+        |o: &vigil_retention::ObjectConfig| (o.host_name.clone(), o.service_description.clone());
+    view.hosts.sort_by_key(key);
+    view.services.sort_by_key(key);
+    want.hosts.sort_by_key(key);
+    want.services.sort_by_key(key);
+    assert_eq!(view.hosts, want.hosts);
+    assert_eq!(view.services, want.services);
+    assert_eq!(view.contacts, want.contacts);
+    assert_eq!(view.commands, want.commands);
+    assert!(view.use_retained_scheduling_info);
+    assert_eq!(view.retention_scheduling_horizon, 900);
+}
+
+#[test]
+fn fixture_restored_through_the_model() {
+    let (_dir, model) = load();
+    let ret = read(&fixture("nagios4-retention.dat")).unwrap();
+    let mut hosts: Vec<_> = model
+        .hosts
+        .iter()
+        .map(|h| {
+            let mut s = vigil_state::Status::initial(0);
+            s.active_checks_enabled = h.settings.active_checks_enabled;
+            s.flap_detection_enabled = h.settings.flap_detection_enabled;
+            s
+        })
+        .collect();
+    let mut services: Vec<_> = model
+        .services
+        .iter()
+        .map(|v| {
+            let mut s = vigil_state::Status::initial(0);
+            s.active_checks_enabled = v.settings.active_checks_enabled;
+            s.flap_detection_enabled = v.settings.flap_detection_enabled;
+            s
+        })
+        .collect();
+    let mut program = initial_program();
+    let notes = apply(&ret, &model, &mut program, &mut hosts, &mut services, true);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+
+    let expect: &[(&str, Option<&str>, u8, StateType, u32)] = &[
+        ("db1", None, 0, StateType::Hard, 1),
+        ("web1", None, 1, StateType::Hard, 3),
+        ("app1", None, 0, StateType::Hard, 1),
+        ("db1", Some("mysql"), 2, StateType::Hard, 3),
+        ("db1", Some("disk"), 1, StateType::Soft, 2),
+        ("db1", Some("load"), 0, StateType::Hard, 1),
+        ("web1", Some("http"), 2, StateType::Hard, 3),
+        ("app1", Some("queue"), 3, StateType::Hard, 2),
+        ("app1", Some("cpu"), 1, StateType::Soft, 1),
+    ];
+    for &(h, s, state, stype, attempt) in expect {
+        let st = match s {
+            None => &hosts[model.find_host(h).unwrap().idx()],
+            Some(d) => &services[model.find_service(h, d).unwrap().idx()],
+        };
+        assert_eq!(
+            (st.current_state, st.state_type, st.current_attempt),
+            (state, stype, attempt),
+            "{h} {s:?}"
+        );
+    }
+
+    // The Model-based renderers give the Nagios layout too.
+    let text = render(&model, &program, &hosts, &services, 1795660000);
+    let back = parse(&text);
+    assert!(back.problems.is_empty());
+    assert_eq!(back.hosts.len(), 3);
+    assert_eq!(back.services.len(), 6);
+    assert_eq!(
+        back.service("db1", "load").unwrap().get("max_attempts"),
+        Some("7")
+    );
+    let status = render_status(&model, &program, &hosts, &services, 1795660000);
+    assert_eq!(
+        parse(&status)
+            .service("web1", "http")
+            .unwrap()
+            .get("current_attempt"),
+        Some("3")
+    );
+}

@@ -1,0 +1,593 @@
+//! Command-line parsing and the four subcommands. Errors are reported here, with
+//! context; the library crates return typed errors.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use clap::{Parser, Subcommand};
+
+use vigil_config::{Diagnostic, Model, Severity};
+use vigil_engine::core::{Action, Core, JobKind};
+use vigil_engine::journal;
+use vigil_engine::ObjRef;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vigil",
+    version,
+    about = "A Nagios-compatible monitoring core with recorded, testable event handlers",
+    long_about = "vigil reads an existing Nagios / Naemon configuration, runs the standard \
+plugins, moves hosts and services through SOFT/HARD states as Nagios Core 4 does, and runs \
+event handlers.\n\nAs with nagios: `vigil -v MAIN.cfg` verifies, `vigil MAIN.cfg` runs."
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Verify a configuration like `nagios -v`: every error with file:line, then object counts.
+    Verify {
+        /// Main configuration file (nagios.cfg / naemon.cfg syntax).
+        config: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the monitoring core in the foreground until SIGTERM / SIGINT.
+    Run {
+        config: PathBuf,
+        /// Print log lines and handler outcomes on stderr as they happen.
+        #[arg(long, short = 'V')]
+        verbose: bool,
+        /// Handler journal file (default: vigil-handlers.jsonl next to the retention file).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+    },
+    /// Show the recorded event handler runs.
+    Handlers {
+        config: PathBuf,
+        /// Only runs for this host.
+        #[arg(long)]
+        host: Option<String>,
+        /// Only runs for this service description.
+        #[arg(long)]
+        service: Option<String>,
+        /// Only the last N runs.
+        #[arg(long)]
+        last: Option<usize>,
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run (or with --dry-run, show) an object's event handlers exactly as the scheduler
+    /// would for the given transition.
+    Fire {
+        config: PathBuf,
+        host: String,
+        service: Option<String>,
+        /// OK, WARNING, CRITICAL, UNKNOWN (services) or UP, DOWN, UNREACHABLE (hosts).
+        #[arg(long)]
+        state: String,
+        /// SOFT or HARD.
+        #[arg(long = "type", default_value = "HARD")]
+        state_type: String,
+        #[arg(long, default_value_t = 1)]
+        attempt: u32,
+        /// Print what would run, run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Rewrites nagios-style invocations (`vigil -v CFG`, `vigil CFG`) into subcommands.
+fn normalize_args(mut args: Vec<String>) -> Vec<String> {
+    const SUBS: [&str; 5] = ["verify", "run", "handlers", "fire", "help"];
+    if args.len() >= 2 {
+        let a = args[1].clone();
+        if a == "-v" || a == "--verify-config" {
+            args[1] = "verify".into();
+        } else if !a.starts_with('-') && !SUBS.contains(&a.as_str()) {
+            args.insert(1, "run".into());
+        }
+    }
+    args
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse_from(normalize_args(std::env::args().collect()));
+    let res = match cli.cmd {
+        Cmd::Verify { config, json } => verify(&config, json),
+        Cmd::Run {
+            config,
+            verbose,
+            journal,
+        } => run(&config, verbose, journal),
+        Cmd::Handlers {
+            config,
+            host,
+            service,
+            last,
+            journal,
+            json,
+        } => handlers(&config, host, service, last, journal, json),
+        Cmd::Fire {
+            config,
+            host,
+            service,
+            state,
+            state_type,
+            attempt,
+            dry_run,
+            journal,
+            json,
+        } => fire(
+            &config,
+            &host,
+            service.as_deref(),
+            &state,
+            &state_type,
+            attempt,
+            dry_run,
+            journal,
+            json,
+        ),
+    };
+    match res {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vigil: {e:#}");
+            1
+        }
+    }
+}
+
+fn print_diag(d: &Diagnostic) {
+    eprintln!("{d}");
+}
+
+/// Loads a configuration for the commands that need a valid one.
+fn load(config: &Path) -> Result<Model> {
+    match vigil_config::load(config) {
+        Ok((model, warnings)) => {
+            for w in &warnings {
+                print_diag(w);
+            }
+            Ok(model)
+        }
+        Err(e) => {
+            for d in &e.diagnostics {
+                print_diag(d);
+            }
+            bail!(
+                "{}: configuration has {} error(s); run `vigil verify {}`",
+                config.display(),
+                e.errors().count(),
+                config.display()
+            )
+        }
+    }
+}
+
+fn verify(config: &Path, json: bool) -> Result<i32> {
+    let t0 = Instant::now();
+    let res = vigil_config::load(config);
+    let elapsed = t0.elapsed();
+    let (model, diags) = match res {
+        Ok((m, w)) => (Some(m), w),
+        Err(e) => (None, e.diagnostics),
+    };
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if json {
+        let counts = model.as_ref().map(|m| {
+            let c = m.counts();
+            serde_json::json!({
+                "services": c.services, "hosts": c.hosts, "hostgroups": c.hostgroups,
+                "servicegroups": c.servicegroups, "contacts": c.contacts,
+                "contactgroups": c.contactgroups, "commands": c.commands,
+                "timeperiods": c.timeperiods, "host_escalations": c.host_escalations,
+                "service_escalations": c.service_escalations,
+                "host_dependencies": c.host_dependencies,
+                "service_dependencies": c.service_dependencies,
+            })
+        });
+        let ds: Vec<_> = diags
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "severity": match d.severity { Severity::Warning => "warning", Severity::Error => "error" },
+                    "file": d.location.as_ref().map(|l| l.file.display().to_string()),
+                    "line": d.location.as_ref().map(|l| l.line),
+                    "message": d.message,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "config": config.display().to_string(),
+            "ok": errors == 0,
+            "warnings": warnings,
+            "errors": errors,
+            "counts": counts,
+            "diagnostics": ds,
+            "elapsed_seconds": elapsed.as_secs_f64(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(if errors == 0 { 0 } else { 1 });
+    }
+    println!(
+        "vigil {} verifying {}",
+        env!("CARGO_PKG_VERSION"),
+        config.display()
+    );
+    println!();
+    for d in &diags {
+        println!("{d}");
+    }
+    if !diags.is_empty() {
+        println!();
+    }
+    if let Some(m) = &model {
+        let c = m.counts();
+        println!("Checking objects...");
+        for (n, what) in [
+            (c.services, "services"),
+            (c.hosts, "hosts"),
+            (c.hostgroups, "host groups"),
+            (c.servicegroups, "service groups"),
+            (c.contacts, "contacts"),
+            (c.contactgroups, "contact groups"),
+            (c.commands, "commands"),
+            (c.timeperiods, "time periods"),
+            (c.host_escalations, "host escalations"),
+            (c.service_escalations, "service escalations"),
+            (c.host_dependencies, "host dependencies"),
+            (c.service_dependencies, "service dependencies"),
+        ] {
+            println!("\tChecked {n} {what}.");
+        }
+        println!();
+    }
+    println!("Total Warnings: {warnings}");
+    println!("Total Errors:   {errors}");
+    println!();
+    if errors == 0 {
+        println!(
+            "Things look okay - No serious problems were detected during the pre-flight check"
+        );
+        Ok(0)
+    } else {
+        println!("***> One or more problems was encountered while running the pre-flight check...");
+        Ok(1)
+    }
+}
+
+fn run(config: &Path, verbose: bool, journal: Option<PathBuf>) -> Result<i32> {
+    let model = load(config)?;
+    let cfg = config.to_path_buf();
+    let reload = move || {
+        vigil_config::load(&cfg).map(|(m, _)| m).map_err(|e| {
+            e.diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
+    let opts = vigil_engine::RunOptions {
+        echo: verbose,
+        journal,
+    };
+    vigil_engine::run_blocking(model, opts, reload).context("vigil run")?;
+    Ok(0)
+}
+
+fn journal_path(model: &Model, journal: Option<PathBuf>) -> PathBuf {
+    journal.unwrap_or_else(|| journal::default_path(&model.main))
+}
+
+fn handlers(
+    config: &Path,
+    host: Option<String>,
+    service: Option<String>,
+    last: Option<usize>,
+    journal_file: Option<PathBuf>,
+    json: bool,
+) -> Result<i32> {
+    let model = load(config)?;
+    let path = journal_path(&model, journal_file);
+    let mut entries: Vec<_> = journal::read_all(&path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .into_iter()
+        .filter(|e| host.as_ref().is_none_or(|h| &e.host == h))
+        .filter(|e| {
+            service
+                .as_ref()
+                .is_none_or(|s| e.service.as_ref() == Some(s))
+        })
+        .collect();
+    if let Some(n) = last {
+        let skip = entries.len().saturating_sub(n);
+        entries.drain(..skip);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(0);
+    }
+    if entries.is_empty() {
+        println!("no handler runs recorded in {}", path.display());
+        return Ok(0);
+    }
+    for e in &entries {
+        let when = chrono_like(e.start);
+        println!("{when}  {}", vigil_engine::run::describe_run(e));
+        println!("    command: {}", e.command);
+        let out = e.output.trim_end();
+        if !out.is_empty() {
+            for l in out.lines().take(5) {
+                println!("    | {l}");
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in UTC without pulling a date crate into the binary.
+fn chrono_like(t: f64) -> String {
+    let secs = t as i64;
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z.rem_euclid(146097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn parse_state(s: &str, host: bool) -> Result<u8> {
+    let names: &[&str] = if host {
+        &vigil_state::HOST_STATE_NAMES
+    } else {
+        &vigil_state::SERVICE_STATE_NAMES
+    };
+    let up = s.to_ascii_uppercase();
+    if let Some(i) = names.iter().position(|n| *n == up) {
+        return Ok(i as u8);
+    }
+    if let Ok(n) = up.parse::<u8>() {
+        if (n as usize) < names.len() {
+            return Ok(n);
+        }
+    }
+    Err(anyhow!(
+        "invalid state '{s}'; expected one of {}",
+        names.join(", ")
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fire(
+    config: &Path,
+    host: &str,
+    service: Option<&str>,
+    state: &str,
+    state_type: &str,
+    attempt: u32,
+    dry_run: bool,
+    journal_file: Option<PathBuf>,
+    json: bool,
+) -> Result<i32> {
+    let model = load(config)?;
+    let obj = match service {
+        Some(s) => ObjRef::Service(
+            model
+                .find_service(host, s)
+                .ok_or_else(|| anyhow!("no service '{s}' on host '{host}'"))?,
+        ),
+        None => ObjRef::Host(
+            model
+                .find_host(host)
+                .ok_or_else(|| anyhow!("no host '{host}'"))?,
+        ),
+    };
+    let st = parse_state(state, service.is_none())?;
+    let ty = match state_type.to_ascii_uppercase().as_str() {
+        "SOFT" => vigil_state::StateType::Soft,
+        "HARD" => vigil_state::StateType::Hard,
+        other => bail!("invalid state type '{other}'; expected SOFT or HARD"),
+    };
+    if attempt == 0 {
+        bail!("--attempt must be at least 1");
+    }
+    let jpath = journal_path(&model, journal_file);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    let mut core = Core::new(Arc::new(model), now, std::process::id());
+    vigil_engine::run::restore_for_tools(&mut core, now);
+    let actions = core.fire(obj, st, ty, attempt, now);
+    let log = core.take_log();
+    let mut spawns = Vec::new();
+    for a in actions {
+        if let Action::Spawn {
+            kind: JobKind::Handler(run),
+            job,
+        } = a
+        {
+            spawns.push((run, job));
+        }
+    }
+    if spawns.is_empty() {
+        let why = if !core.program.enable_event_handlers {
+            "event handlers are disabled (enable_event_handlers=0)"
+        } else {
+            "no event handler is configured or enabled for this object"
+        };
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"ran": [], "reason": why, "log": log})
+            );
+        } else {
+            println!("nothing to run: {why}");
+        }
+        return Ok(0);
+    }
+    if dry_run {
+        let items: Vec<_> = spawns
+            .iter()
+            .map(|(run, job)| {
+                serde_json::json!({
+                    "handler": match run.kind { vigil_engine::core::HandlerKind::Global => "global", _ => "object" },
+                    "directive": run.raw,
+                    "command": run.command,
+                    "exec": describe_plan(&job.plan),
+                    "timeout_seconds": job.timeout.as_secs(),
+                    "environment_variables": job.env.len(),
+                })
+            })
+            .collect();
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"dry_run": true, "log": log, "would_run": items})
+                )?
+            );
+        } else {
+            for l in &log {
+                println!("log: {l}");
+            }
+            for (run, job) in &spawns {
+                println!("would run: {}", run.command);
+                println!("    {}", describe_plan(&job.plan));
+            }
+        }
+        return Ok(0);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut j = journal::Journal::open(&jpath, journal::DEFAULT_MAX_BYTES)
+        .with_context(|| format!("opening {}", jpath.display()))?;
+    let mut entries = Vec::new();
+    let mut all_ok = true;
+    for (run, job) in spawns {
+        let fin = rt.block_on(vigil_exec::run(job));
+        let e = vigil_engine::run::journal_entry(&run, &fin, false);
+        j.record(&e)?;
+        all_ok &= e.exit_code == Some(0);
+        entries.push(e);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"dry_run": false, "log": log, "ran": entries})
+            )?
+        );
+    } else {
+        for l in &log {
+            println!("log: {l}");
+        }
+        for e in &entries {
+            println!("{}", vigil_engine::run::describe_run(e));
+            for l in e.output.trim_end().lines().take(20) {
+                println!("    | {l}");
+            }
+        }
+    }
+    Ok(if all_ok { 0 } else { 1 })
+}
+
+fn describe_plan(p: &vigil_exec::Plan) -> String {
+    match p {
+        vigil_exec::Plan::Direct { argv, env } => {
+            let mut s = String::from("exec");
+            for (k, v) in env {
+                s.push_str(&format!(" {k}={v:?}"));
+            }
+            for a in argv {
+                s.push_str(&format!(" {a:?}"));
+            }
+            s
+        }
+        vigil_exec::Plan::Shell { script, env } => {
+            let mut s = format!("/bin/sh -c {script:?}");
+            for (k, v) in env {
+                s.push_str(&format!("\n    with {k}={v:?}"));
+            }
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn nagios_style_invocations() {
+        assert_eq!(
+            normalize_args(v(&["vigil", "-v", "x.cfg"])),
+            v(&["vigil", "verify", "x.cfg"])
+        );
+        assert_eq!(
+            normalize_args(v(&["vigil", "x.cfg"])),
+            v(&["vigil", "run", "x.cfg"])
+        );
+        assert_eq!(
+            normalize_args(v(&["vigil", "fire", "x"])),
+            v(&["vigil", "fire", "x"])
+        );
+        assert_eq!(
+            normalize_args(v(&["vigil", "--help"])),
+            v(&["vigil", "--help"])
+        );
+    }
+
+    #[test]
+    fn utc_time_format() {
+        assert_eq!(chrono_like(0.0), "1970-01-01 00:00:00Z");
+        assert_eq!(chrono_like(1795643438.0), "2026-11-25 21:50:38Z");
+    }
+
+    #[test]
+    fn state_names() {
+        assert_eq!(parse_state("critical", false).unwrap(), 2);
+        assert_eq!(parse_state("DOWN", true).unwrap(), 1);
+        assert!(parse_state("DOWN", false).is_err());
+    }
+}
