@@ -403,7 +403,7 @@ pub(crate) fn parse_main(src: Source, diags: &mut Diags) -> MainParse {
             "check_result_path" => m.check_result_path = Some(p(value)),
             "query_socket" => m.query_socket = Some(p(value)),
             "log_archive_path" => m.log_archive_path = Some(p(value)),
-            "status_update_interval" => cx.int(line, name, value, 2, &mut m.status_update_interval),
+            "status_update_interval" => cx.int(line, name, value, 1, &mut m.status_update_interval),
             "retain_state_information" => {
                 cx.boolean(line, name, value, &mut m.retain_state_information)
             }
