@@ -25,7 +25,7 @@ mod sys;
 pub use cmdline::{CommandLine, Segment};
 pub use plan::{plan, shell_reasons, Plan, PlanError, ShellReasons, DATA_VAR_PREFIX};
 pub use run::{
-    run, set_spawner_threads, Finished, Job, Outcome, DEFAULT_SPAWNER_THREADS, EXIT_GRACE,
-    KILL_WAIT, SHELL,
+    run, run_urgent, set_spawner_threads, Finished, Job, Outcome, DEFAULT_SPAWNER_THREADS,
+    EXIT_GRACE, KILL_WAIT, SHELL,
 };
 pub use sys::strerror;

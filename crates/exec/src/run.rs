@@ -95,6 +95,23 @@ pub struct Finished {
 /// Must be called within a tokio runtime with I/O and time enabled
 /// (`Builder::enable_all()`); the runtime may be current-thread.
 pub async fn run(job: Job) -> Finished {
+    run_with(job, Priority::Normal).await
+}
+
+/// [`run`] for a job that must start as soon as possible (event handlers): when the
+/// spawner threads are busy, it goes ahead of every normal job waiting for them.
+pub async fn run_urgent(job: Job) -> Finished {
+    run_with(job, Priority::Urgent).await
+}
+
+/// Order of jobs waiting for a spawner thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Priority {
+    Normal,
+    Urgent,
+}
+
+async fn run_with(job: Job, prio: Priority) -> Finished {
     let _active = Active::enter();
     let start = SystemTime::now();
     let t0 = Instant::now();
@@ -142,7 +159,7 @@ pub async fn run(job: Job) -> Finished {
         Plan::Shell { script, env } => (SHELL, vec!["-c", script.as_str()], env),
     };
 
-    let mut spawned = spawn(command(&job, program, &args, plan_env)).await;
+    let mut spawned = spawn(command(&job, program, &args, plan_env), prio).await;
     if let (Err(e), Plan::Direct { .. }) = (&spawned, &job.plan) {
         if e.raw_os_error() == Some(libc::ENOEXEC) {
             // execvp(3) runs a file without a recognised format through the shell.
@@ -151,7 +168,7 @@ pub async fn run(job: Job) -> Finished {
                 let path_str = path.to_string_lossy().into_owned();
                 sh_args.push(&path_str);
                 sh_args.extend(args.iter().copied());
-                spawned = spawn(command(&job, SHELL, &sh_args, plan_env)).await;
+                spawned = spawn(command(&job, SHELL, &sh_args, plan_env), prio).await;
             }
         }
     }
@@ -162,7 +179,9 @@ pub async fn run(job: Job) -> Finished {
             return early(outcome, stderr);
         }
     };
-    supervise(child, &job, start, t0).await
+    // The job's start (and its timeout) counts from the spawn, not from the time it
+    // waited for a spawner thread: that wait is latency, not execution time.
+    supervise(child, &job, SystemTime::now(), Instant::now()).await
 }
 
 /// Number of spawner threads used by [`run`] (see [`set_spawner_threads`]).
@@ -208,73 +227,103 @@ impl Drop for Active {
 /// Spawns the command: directly when this is the only job running (lowest latency,
 /// nothing else to serve meanwhile), otherwise on a spawner thread (see
 /// [`set_spawner_threads`]).
-async fn spawn(mut cmd: Command) -> io::Result<std::process::Child> {
+async fn spawn(mut cmd: Command, prio: Priority) -> io::Result<std::process::Child> {
     if ACTIVE.load(Ordering::Relaxed) <= 1 {
         return cmd.spawn();
     }
-    spawner::spawn(cmd).await
+    spawner::spawn(cmd, prio).await
 }
 
 mod spawner {
-    use super::SPAWNER_THREADS;
+    use super::{Priority, SPAWNER_THREADS};
+    use std::collections::VecDeque;
     use std::io;
     use std::process::{Child, Command};
     use std::sync::atomic::Ordering;
-    use std::sync::{mpsc, Arc, Mutex, OnceLock};
+    use std::sync::{Condvar, Mutex, OnceLock};
 
     type Reply = tokio::sync::oneshot::Sender<io::Result<Child>>;
-    type Queue = Mutex<mpsc::Sender<(Command, Reply)>>;
-    static QUEUE: OnceLock<Option<Queue>> = OnceLock::new();
+
+    /// Jobs waiting for a spawner thread: urgent ones are always taken first.
+    #[derive(Default)]
+    struct Queues {
+        urgent: VecDeque<(Command, Reply)>,
+        normal: VecDeque<(Command, Reply)>,
+    }
+
+    struct Shared {
+        queues: Mutex<Queues>,
+        ready: Condvar,
+    }
+
+    static SHARED: OnceLock<Option<Shared>> = OnceLock::new();
 
     pub(super) fn started() -> bool {
-        QUEUE.get().is_some()
+        SHARED.get().is_some()
     }
 
-    fn queue() -> Option<&'static Queue> {
-        QUEUE
+    fn worker(sh: &'static Shared) {
+        loop {
+            let next = {
+                let Ok(mut q) = sh.queues.lock() else { return };
+                loop {
+                    if let Some(j) = q.urgent.pop_front().or_else(|| q.normal.pop_front()) {
+                        break j;
+                    }
+                    q = match sh.ready.wait(q) {
+                        Ok(q) => q,
+                        Err(_) => return,
+                    };
+                }
+            };
+            let (mut cmd, reply) = next;
+            if let Err(Ok(child)) = reply.send(cmd.spawn()) {
+                // The job was cancelled while being spawned.
+                super::abandon(child.id() as i32);
+            }
+        }
+    }
+
+    fn shared() -> Option<&'static Shared> {
+        SHARED
             .get_or_init(|| {
                 let n = SPAWNER_THREADS.load(Ordering::Relaxed);
-                if n == 0 {
-                    return None;
-                }
-                let (tx, rx) = mpsc::channel::<(Command, Reply)>();
-                let rx = Arc::new(Mutex::new(rx));
-                let mut started = 0;
-                for i in 0..n {
-                    let rx = rx.clone();
-                    let ok = std::thread::Builder::new()
-                        .name(format!("vigil-spawn-{i}"))
-                        .spawn(move || loop {
-                            let next = match rx.lock() {
-                                Ok(r) => r.recv(),
-                                Err(_) => return,
-                            };
-                            let Ok((mut cmd, reply)) = next else { return };
-                            if let Err(Ok(child)) = reply.send(cmd.spawn()) {
-                                // The job was cancelled while being spawned.
-                                super::abandon(child.id() as i32);
-                            }
-                        })
-                        .is_ok();
-                    started += usize::from(ok);
-                }
-                (started > 0).then(|| Mutex::new(tx))
+                (n > 0).then(|| Shared {
+                    queues: Mutex::new(Queues::default()),
+                    ready: Condvar::new(),
+                })
             })
             .as_ref()
+            .and_then(|sh| {
+                static THREADS: OnceLock<usize> = OnceLock::new();
+                let started = *THREADS.get_or_init(|| {
+                    let n = SPAWNER_THREADS.load(Ordering::Relaxed);
+                    (0..n)
+                        .filter(|i| {
+                            std::thread::Builder::new()
+                                .name(format!("vigil-spawn-{i}"))
+                                .spawn(move || worker(sh))
+                                .is_ok()
+                        })
+                        .count()
+                });
+                (started > 0).then_some(sh)
+            })
     }
 
-    pub(super) async fn spawn(mut cmd: Command) -> io::Result<Child> {
-        let Some(q) = queue() else {
+    pub(super) async fn spawn(mut cmd: Command, prio: Priority) -> io::Result<Child> {
+        let Some(sh) = shared() else {
             return cmd.spawn();
         };
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let sent = match q.lock() {
-            Ok(s) => s.send((cmd, tx)).map_err(|e| e.0),
+        match sh.queues.lock() {
+            Ok(mut q) => match prio {
+                Priority::Urgent => q.urgent.push_back((cmd, tx)),
+                Priority::Normal => q.normal.push_back((cmd, tx)),
+            },
             Err(_) => return Err(io::Error::other("spawner queue poisoned")),
-        };
-        if let Err((mut cmd, _)) = sent {
-            return cmd.spawn();
         }
+        sh.ready.notify_one();
         match rx.await {
             Ok(r) => r,
             Err(_) => Err(io::Error::other("spawner thread gone")),
