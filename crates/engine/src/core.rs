@@ -17,6 +17,10 @@ use crate::ObjRef;
 
 /// Bytes of plugin output kept per stream (the rest is read and dropped).
 pub const MAX_PLUGIN_OUTPUT: usize = 64 * 1024;
+/// Checks running at once when neither `max_concurrent_checks` nor the runner says
+/// otherwise. Enough for thousands of checks per second of short plugins and hundreds
+/// of slow ones; more only queues processes behind the fork rate and costs memory.
+pub const DEFAULT_CHECK_SLOTS: usize = 1024;
 /// Bytes of handler output kept for the journal.
 pub const MAX_HANDLER_OUTPUT: usize = 8 * 1024;
 
@@ -47,6 +51,8 @@ pub enum JobKind {
         obj: ObjRef,
         /// When the check was due (latency = start - scheduled).
         scheduled: f64,
+        /// The [`Core::epoch`] that launched it: `obj` indexes that core's model.
+        epoch: u64,
     },
     Handler(HandlerRun),
 }
@@ -69,6 +75,7 @@ pub struct HandlerRun {
 
 /// Something the runner must do.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // Spawn is by far the most common action.
 pub enum Action {
     Spawn { kind: JobKind, job: Job },
     SaveState,
@@ -91,8 +98,48 @@ pub struct Core {
     svc_rt: Vec<Runtime>,
     pub schedule: Schedule,
     running_checks: usize,
+    default_check_slots: usize,
     log: Vec<String>,
     actions: Vec<Action>,
+    /// Objects whose retained state changed since the last [`Core::take_dirty`], in
+    /// the order they changed, each once; `dirty_host` / `dirty_svc` say who is in it.
+    dirty: Vec<ObjRef>,
+    dirty_host: Vec<bool>,
+    dirty_svc: Vec<bool>,
+    /// A program-wide switch changed since the last [`Core::take_program_dirty`].
+    program_dirty: bool,
+    /// Which configuration generation this core runs (one per reload).
+    pub epoch: u64,
+    /// Models of earlier generations whose checks may still be running, to map their
+    /// results onto this model's objects by name.
+    old_models: Vec<(u64, Arc<Model>)>,
+}
+
+/// The part of a status whose change must reach the state journal before the
+/// engine acts on it: state, type, attempt, and what the restore rules derive from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DurableKey {
+    current_state: u8,
+    state_type: vigil_state::StateType,
+    current_attempt: u32,
+    last_hard_state: u8,
+    has_been_checked: bool,
+    is_flapping: bool,
+    current_problem_id: u64,
+}
+
+impl DurableKey {
+    fn of(st: &Status) -> DurableKey {
+        DurableKey {
+            current_state: st.current_state,
+            state_type: st.state_type,
+            current_attempt: st.current_attempt,
+            last_hard_state: st.last_hard_state,
+            has_been_checked: st.has_been_checked,
+            is_flapping: st.is_flapping,
+            current_problem_id: st.current_problem_id,
+        }
+    }
 }
 
 fn ts(t: f64) -> std::time::SystemTime {
@@ -143,6 +190,7 @@ impl Core {
             program_start: now,
             pid,
         };
+        let (n_hosts, n_services) = (hosts.len(), services.len());
         Core {
             host_rt: vec![Runtime::default(); hosts.len()],
             svc_rt: vec![Runtime::default(); services.len()],
@@ -152,9 +200,55 @@ impl Core {
             program,
             model,
             running_checks: 0,
+            default_check_slots: DEFAULT_CHECK_SLOTS,
             log: Vec::new(),
             actions: Vec::new(),
+            dirty: Vec::new(),
+            dirty_host: vec![false; n_hosts],
+            dirty_svc: vec![false; n_services],
+            program_dirty: false,
+            epoch: 0,
+            old_models: Vec::new(),
         }
+    }
+
+    /// Objects whose retained state (state, type, attempt, last hard state, flapping,
+    /// run-time switches and settings) changed since the last call, each once, in
+    /// the order of their first change. The runner journals them durably before it
+    /// performs the actions or writes the log lines produced with them.
+    pub fn take_dirty(&mut self) -> Vec<ObjRef> {
+        for obj in &self.dirty {
+            match *obj {
+                ObjRef::Host(h) => self.dirty_host[h.idx()] = false,
+                ObjRef::Service(s) => self.dirty_svc[s.idx()] = false,
+            }
+        }
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Whether a program-wide switch (event handlers, flap detection, global
+    /// handlers, ...) changed since the last call.
+    pub fn take_program_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.program_dirty)
+    }
+
+    /// Records that an object's retained state changed (see [`Core::take_dirty`]).
+    pub fn mark_dirty(&mut self, obj: ObjRef) {
+        let flag = match obj {
+            ObjRef::Host(h) => self.dirty_host.get_mut(h.idx()),
+            ObjRef::Service(s) => self.dirty_svc.get_mut(s.idx()),
+        };
+        if let Some(flag) = flag {
+            if !*flag {
+                *flag = true;
+                self.dirty.push(obj);
+            }
+        }
+    }
+
+    /// Records that a program-wide switch changed.
+    pub fn mark_program_dirty(&mut self) {
+        self.program_dirty = true;
     }
 
     /// Log lines produced since the last call, in order.
@@ -325,10 +419,28 @@ impl Core {
     // ----- checks -------------------------------------------------------------
 
     /// Launches every check due at `now`.
+    /// Checks that wait for a free slot stay on the schedule, so their latency shows.
     pub fn run_due(&mut self, now: f64) {
-        while let Some((obj, at)) = self.schedule.pop_due(now) {
+        while self.running_checks < self.check_slots() {
+            let Some((obj, at)) = self.schedule.pop_due(now) else {
+                break;
+            };
             self.launch_check(obj, at, now, false);
         }
+    }
+
+    /// How many checks may run at once: `max_concurrent_checks`, or when that is 0
+    /// (unlimited in Nagios) the slots the runner can afford (file descriptors).
+    fn check_slots(&self) -> usize {
+        match self.model.main.max_concurrent_checks as usize {
+            0 => self.default_check_slots,
+            n => n,
+        }
+    }
+
+    /// Sets how many checks may run at once when `max_concurrent_checks` is 0.
+    pub fn set_default_check_slots(&mut self, n: usize) {
+        self.default_check_slots = n.max(1);
     }
 
     /// When the next scheduled check is due.
@@ -375,11 +487,9 @@ impl Core {
                     return;
                 }
             }
-            let limit = self.model.main.max_concurrent_checks as usize;
-            if limit > 0 && self.running_checks >= limit {
-                // Nudge it by a little, as Nagios does.
-                let nudge = 0.1 + (self.running_checks % 10) as f64 * 0.05;
-                self.schedule.set(obj, now + nudge);
+            if self.running_checks >= self.check_slots() {
+                // No free slot: due again as soon as one frees (see run_due).
+                self.schedule.set(obj, scheduled.min(now));
                 return;
             }
         }
@@ -414,7 +524,11 @@ impl Core {
         self.rt_mut(obj).executing = true;
         self.running_checks += 1;
         self.actions.push(Action::Spawn {
-            kind: JobKind::Check { obj, scheduled },
+            kind: JobKind::Check {
+                obj,
+                scheduled,
+                epoch: self.epoch,
+            },
             job: Job {
                 plan,
                 timeout: Duration::from_secs(timeout.max(1)),
@@ -472,9 +586,61 @@ impl Core {
     /// A spawned process finished.
     pub fn job_done(&mut self, kind: JobKind, fin: Finished, now: f64) {
         match kind {
-            JobKind::Check { obj, scheduled } => self.check_done(obj, scheduled, fin, now),
+            JobKind::Check {
+                obj,
+                scheduled,
+                epoch,
+            } => {
+                // A check launched before a reload: find its object in this model.
+                let obj = if epoch == self.epoch {
+                    Some(obj)
+                } else {
+                    self.translate(epoch, obj)
+                };
+                if let Some(obj) = obj {
+                    self.check_done(obj, scheduled, fin, now);
+                }
+            }
             JobKind::Handler(run) => self.handler_done(&run, &fin),
         }
+    }
+
+    /// After a reload: takes over the bookkeeping of `old`'s running checks, so their
+    /// results land on the same objects (by name) and no second check of them starts.
+    pub fn adopt_running(&mut self, old: &Core) {
+        self.epoch = old.epoch + 1;
+        self.old_models = old.old_models.clone();
+        self.old_models.push((old.epoch, old.model.clone()));
+        // Jobs older than a few reloads have long timed out.
+        let keep = self.old_models.len().saturating_sub(8);
+        self.old_models.drain(..keep);
+        let running: Vec<ObjRef> = (0..old.host_rt.len())
+            .filter(|&i| old.host_rt[i].executing)
+            .map(|i| ObjRef::Host(HostId(i as u32)))
+            .chain(
+                (0..old.svc_rt.len())
+                    .filter(|&i| old.svc_rt[i].executing)
+                    .map(|i| ObjRef::Service(ServiceId(i as u32))),
+            )
+            .collect();
+        for obj in running {
+            if let Some(new) = map_obj(&old.model, &self.model, obj) {
+                if !std::mem::replace(&mut self.rt_mut(new).executing, true) {
+                    self.running_checks += 1;
+                }
+            }
+        }
+    }
+
+    fn translate(&self, epoch: u64, obj: ObjRef) -> Option<ObjRef> {
+        let (_, old) = self.old_models.iter().find(|(e, _)| *e == epoch)?;
+        let new = map_obj(old, &self.model, obj)?;
+        // Only results of checks this core adopted are taken.
+        let executing = match new {
+            ObjRef::Host(h) => self.host_rt[h.idx()].executing,
+            ObjRef::Service(s) => self.svc_rt[s.idx()].executing,
+        };
+        executing.then_some(new)
     }
 
     fn check_done(&mut self, obj: ObjRef, scheduled: f64, fin: Finished, now: f64) {
@@ -565,6 +731,7 @@ impl Core {
             has_been_checked: hst.has_been_checked,
             last_check: hst.last_check,
         };
+        let before = DurableKey::of(&self.services[s.idx()]);
         let params = vigil_state::service::ServiceParams {
             max_attempts: self.svc_max_attempts(s),
             is_volatile: svc.is_volatile,
@@ -589,6 +756,9 @@ impl Core {
             }
         }
         vigil_state::finish_result(&mut self.services[s.idx()]);
+        if DurableKey::of(&self.services[s.idx()]) != before {
+            self.mark_dirty(ObjRef::Service(s));
+        }
         if active {
             self.reschedule_after_result(ObjRef::Service(s), tr.next, now);
         }
@@ -615,6 +785,7 @@ impl Core {
         } else {
             vigil_state::host::Reachability::NoParentUp
         };
+        let before = DurableKey::of(&self.hosts[h.idx()]);
         let params = vigil_state::host::HostParams {
             max_attempts: self.host_max_attempts(h),
             log_retries: model.main.log_host_retries,
@@ -648,6 +819,9 @@ impl Core {
             }
         }
         vigil_state::finish_result(&mut self.hosts[h.idx()]);
+        if DurableKey::of(&self.hosts[h.idx()]) != before {
+            self.mark_dirty(ObjRef::Host(h));
+        }
         if active {
             self.reschedule_after_result(ObjRef::Host(h), tr.next, now);
         }
@@ -850,6 +1024,7 @@ impl Core {
             st.current_attempt = attempt;
             st.has_been_checked = true;
         }
+        self.mark_dirty(obj);
         self.run_handlers(obj, now);
         self.take_actions()
     }
@@ -889,26 +1064,26 @@ impl Core {
         self.status_mut(obj)
     }
 
-    pub(crate) fn status_pub(&self, obj: ObjRef) -> &Status {
-        self.status(obj)
-    }
-
     /// Starts active checks again for an object that had them off.
     pub(crate) fn ensure_scheduled(&mut self, obj: ObjRef, now: f64) {
         if self.has_active_check(obj) && self.schedule.due(obj).is_none() {
             let (interval, _) = self.intervals(obj);
-            self.schedule.set(obj, now + interval.min(1.0).max(0.0));
+            self.schedule.set(obj, now + interval.clamp(0.0, 1.0));
         }
     }
+}
 
-    pub(crate) fn reschedule_interval_changed(&mut self, obj: ObjRef, now: f64) {
-        let st = self.status(obj);
-        if st.state_type == vigil_state::StateType::Hard || st.current_state == 0 {
-            let (interval, _) = self.intervals(obj);
-            if interval > 0.0 && self.schedule.due(obj).is_some() {
-                let at = (st.last_check + interval).max(now);
-                self.schedule.set(obj, at);
-            }
+/// The object of `to` with the same name as `obj` in `from`.
+fn map_obj(from: &Model, to: &Model, obj: ObjRef) -> Option<ObjRef> {
+    match obj {
+        ObjRef::Host(h) => {
+            let name = &from.hosts.get(h.idx())?.name;
+            to.find_host(name).map(ObjRef::Host)
+        }
+        ObjRef::Service(s) => {
+            let svc = from.services.get(s.idx())?;
+            let host = &from.hosts.get(svc.host.idx())?.name;
+            to.find_service(host, &svc.description).map(ObjRef::Service)
         }
     }
 }

@@ -64,6 +64,7 @@ fn set_flag(core: &mut Core, obj: ObjRef, bit: u64, f: impl FnOnce(&mut vigil_st
     let st = core.status_mut_pub(obj);
     f(st);
     st.modified_attributes |= bit;
+    core.mark_dirty(obj);
 }
 
 fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), String> {
@@ -230,12 +231,14 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         }
         Command::EnableEventHandlers => {
             core.program.enable_event_handlers = true;
+            core.mark_program_dirty();
             core.program.modified_host_attributes |= modattr::EVENT_HANDLER_ENABLED;
             core.program.modified_service_attributes |= modattr::EVENT_HANDLER_ENABLED;
             Ok(())
         }
         Command::DisableEventHandlers => {
             core.program.enable_event_handlers = false;
+            core.mark_program_dirty();
             core.program.modified_host_attributes |= modattr::EVENT_HANDLER_ENABLED;
             core.program.modified_service_attributes |= modattr::EVENT_HANDLER_ENABLED;
             Ok(())
@@ -263,12 +266,14 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         Command::ChangeGlobalSvcEventHandler { command } => {
             check_command_exists(core, &command)?;
             core.program.global_service_event_handler = (!command.is_empty()).then_some(command);
+            core.mark_program_dirty();
             core.program.modified_service_attributes |= modattr::EVENT_HANDLER_COMMAND;
             Ok(())
         }
         Command::ChangeGlobalHostEventHandler { command } => {
             check_command_exists(core, &command)?;
             core.program.global_host_event_handler = (!command.is_empty()).then_some(command);
+            core.mark_program_dirty();
             core.program.modified_host_attributes |= modattr::EVENT_HANDLER_COMMAND;
             Ok(())
         }
@@ -290,7 +295,7 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
             interval,
         } => {
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            change_interval(core, obj, interval, false, now)
+            change_interval(core, obj, interval, false)
         }
         Command::ChangeRetrySvcCheckInterval {
             host,
@@ -298,22 +303,52 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
             interval,
         } => {
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            change_interval(core, obj, interval, true, now)
+            change_interval(core, obj, interval, true)
         }
         Command::ChangeNormalHostCheckInterval { host, interval } => {
             let obj = ObjRef::Host(find_host(core, &host)?);
-            change_interval(core, obj, interval, false, now)
+            change_interval(core, obj, interval, false)
         }
         Command::ChangeRetryHostCheckInterval { host, interval } => {
             let obj = ObjRef::Host(find_host(core, &host)?);
-            change_interval(core, obj, interval, true, now)
+            change_interval(core, obj, interval, true)
+        }
+        Command::StartExecutingSvcChecks | Command::StopExecutingSvcChecks => {
+            let on = matches!(cmd, Command::StartExecutingSvcChecks);
+            core.program.execute_service_checks = on;
+            core.program.modified_service_attributes |= modattr::ACTIVE_CHECKS;
+            core.mark_program_dirty();
+            Ok(())
+        }
+        Command::StartExecutingHostChecks | Command::StopExecutingHostChecks => {
+            let on = matches!(cmd, Command::StartExecutingHostChecks);
+            core.program.execute_host_checks = on;
+            core.program.modified_host_attributes |= modattr::ACTIVE_CHECKS;
+            core.mark_program_dirty();
+            Ok(())
+        }
+        Command::StartAcceptingPassiveSvcChecks | Command::StopAcceptingPassiveSvcChecks => {
+            let on = matches!(cmd, Command::StartAcceptingPassiveSvcChecks);
+            core.program.accept_passive_service_checks = on;
+            core.program.modified_service_attributes |= modattr::PASSIVE_CHECKS;
+            core.mark_program_dirty();
+            Ok(())
+        }
+        Command::StartAcceptingPassiveHostChecks | Command::StopAcceptingPassiveHostChecks => {
+            let on = matches!(cmd, Command::StartAcceptingPassiveHostChecks);
+            core.program.accept_passive_host_checks = on;
+            core.program.modified_host_attributes |= modattr::PASSIVE_CHECKS;
+            core.mark_program_dirty();
+            Ok(())
         }
         Command::EnableFlapDetection => {
             core.program.enable_flap_detection = true;
+            core.mark_program_dirty();
             Ok(())
         }
         Command::DisableFlapDetection => {
             core.program.enable_flap_detection = false;
+            core.mark_program_dirty();
             Ok(())
         }
         Command::SaveStateInformation => {
@@ -359,14 +394,8 @@ fn change_max_attempts(core: &mut Core, obj: ObjRef, attempts: u32) -> Result<()
     Ok(())
 }
 
-fn change_interval(
-    core: &mut Core,
-    obj: ObjRef,
-    interval: f64,
-    retry: bool,
-    now: f64,
-) -> Result<(), String> {
-    if !(interval >= 0.0) {
+fn change_interval(core: &mut Core, obj: ObjRef, interval: f64, retry: bool) -> Result<(), String> {
+    if interval.is_nan() || interval < 0.0 {
         return Err("interval must be a non-negative number".into());
     }
     if retry {
@@ -377,8 +406,8 @@ fn change_interval(
         set_flag(core, obj, modattr::NORMAL_CHECK_INTERVAL, |s| {
             s.check_interval_override = Some(interval)
         });
-        core.reschedule_interval_changed(obj, now);
+        // Like Nagios, the check already scheduled keeps its time; the new interval
+        // applies from the next reschedule on.
     }
-    let _ = core.status_pub(obj);
     Ok(())
 }

@@ -5,7 +5,9 @@
 //!
 //! Layout: [`core`] is the synchronous heart (statuses, schedule, decisions; no I/O,
 //! time passed in); [`run`] is the async shell around it (processes, signals, files);
-//! [`schedule`], [`logfile`], [`journal`] and `extcmd` are its parts.
+//! [`schedule`], [`logfile`], [`journal`] (event handler runs), [`statelog`] (the
+//! write-ahead state journal that makes state changes crash-safe) and `extcmd` are
+//! its parts.
 
 pub mod core;
 mod extcmd;
@@ -13,6 +15,7 @@ pub mod journal;
 pub mod logfile;
 pub mod run;
 pub mod schedule;
+pub mod statelog;
 
 use std::path::PathBuf;
 

@@ -17,6 +17,7 @@ use vigil_exec::{Finished, Outcome};
 use crate::core::{now_secs, Action, Core, HandlerKind, JobKind};
 use crate::journal::{self, Journal};
 use crate::logfile::LogFile;
+use crate::statelog::{self, StateLog};
 use crate::EngineError;
 
 /// How `vigil run` was asked to run.
@@ -57,6 +58,30 @@ impl Drop for Lock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// Raises the soft open-files limit to the hard one and returns how many checks may
+/// run at once with it: each running job holds up to four descriptors (two pipes, a
+/// pidfd, one transient during the spawn), and 64 stay for files and sockets.
+fn raise_fd_limit() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim = raised;
+            }
+        }
+    }
+    let fds = usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX);
+    (fds.saturating_sub(64) / 4).clamp(1, crate::core::DEFAULT_CHECK_SLOTS)
 }
 
 fn take_lock(path: &Path) -> Result<Lock, EngineError> {
@@ -101,8 +126,14 @@ where
         .unwrap_or_else(|| journal::default_path(&model.main));
     let mut journal = Journal::open(&journal_path, journal::DEFAULT_MAX_BYTES)
         .map_err(|e| EngineError::Io(format!("handler journal {}", journal_path.display()), e))?;
+    // Before anything is logged: the log may lack the lines of the last journalled
+    // batch (killed between the journal write and the log write).
+    let recovery = statelog::recover(&model, &mut log);
+    let mut states = recovery.journal;
+    let mut initial = Some((recovery.retention, recovery.notes));
 
     let pid = std::process::id();
+    let check_slots = raise_fd_limit();
     let mut sigterm =
         signal(SignalKind::terminate()).map_err(|e| EngineError::Io("signals".into(), e))?;
     let mut sigint =
@@ -142,27 +173,40 @@ where
         log.write(now as i64, "LOG VERSION: 2.0");
         let model_arc = Arc::new(model.clone());
         let mut core = Core::new(model_arc.clone(), now, pid);
+        core.set_default_check_slots(check_slots);
         match carried.take() {
             Some(old) => carry_over(&old, &mut core),
-            None => restore(&mut core, &mut log, now),
+            None => {
+                let (ret, notes) = initial.take().unwrap_or_default();
+                for n in notes {
+                    log.write(now as i64, &n);
+                }
+                restore(&mut core, &mut log, ret.as_ref(), now);
+            }
         }
         core.log_initial_states();
         core.schedule_initial(now, model.main.use_retained_scheduling_info);
         flush(&mut core, &mut log);
 
-        let mut status_tick = tokio::time::interval(Duration::from_secs(
-            model.main.status_update_interval.max(1),
-        ));
-        let retention_every = model.main.retention_update_interval * 60;
-        let mut retention_tick =
-            tokio::time::interval(Duration::from_secs(if retention_every == 0 {
-                86400 * 365
-            } else {
-                retention_every
-            }));
-        retention_tick.tick().await;
+        // The first status.dat comes one interval after start, not before the first
+        // checks: start-up to first check stays short on large configurations.
+        let status_every = Duration::from_secs(model.main.status_update_interval.max(1));
+        let mut status_tick =
+            tokio::time::interval_at(tokio::time::Instant::now() + status_every, status_every);
+        status_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let retention_every = match model.main.retention_update_interval * 60 {
+            0 => Duration::from_secs(86400 * 365),
+            n => Duration::from_secs(n),
+        };
+        let mut retention_tick = tokio::time::interval_at(
+            tokio::time::Instant::now() + retention_every,
+            retention_every,
+        );
 
         let exit = loop {
+            // State changes become durable before their log lines are written and
+            // before any check or handler is started.
+            commit(&mut core, &mut log, &mut states);
             // Perform what the core asked for.
             let mut exit = None;
             for a in core.take_actions() {
@@ -170,11 +214,16 @@ where
                     Action::Spawn { kind, job } => {
                         let tx = done_tx.clone();
                         tokio::spawn(async move {
-                            let fin = vigil_exec::run(job).await;
+                            // Handlers go ahead of checks waiting for a spawner thread:
+                            // remediation should not queue behind routine checks.
+                            let fin = match kind {
+                                JobKind::Handler(_) => vigil_exec::run_urgent(job).await,
+                                JobKind::Check { .. } => vigil_exec::run(job).await,
+                            };
                             let _ = tx.send((kind, fin));
                         });
                     }
-                    Action::SaveState => save_retention(&core, &mut log),
+                    Action::SaveState => save_retention(&core, &mut log, states.as_mut()),
                     Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
                     Action::Restart => exit = exit.or(Some(Exit::Restart("RESTART_PROGRAM"))),
                 }
@@ -213,7 +262,7 @@ where
                 }
                 _ = status_tick.tick() => write_status(&core),
                 _ = retention_tick.tick() => {
-                    save_retention(&core, &mut log);
+                    save_retention(&core, &mut log, states.as_mut());
                     log.write(now_secs() as i64, "Auto-save of retention data completed successfully.");
                 }
             }
@@ -226,7 +275,21 @@ where
                 } else {
                     log.write(now, "PROGRAM_SHUTDOWN event encountered, shutting down...");
                 }
-                save_retention(&core, &mut log);
+                save_retention(&core, &mut log, states.as_mut());
+                if opts.echo {
+                    if let Some(j) = &states {
+                        let st = j.stats();
+                        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+                        eprintln!(
+                            "state journal: {} commits (write + fdatasync): mean {:.3} ms, p50 < {:.3} ms, p99 < {:.3} ms, max {:.3} ms",
+                            st.commits,
+                            ms(st.mean()),
+                            ms(st.quantile(0.5)),
+                            ms(st.quantile(0.99)),
+                            ms(st.max)
+                        );
+                    }
+                }
                 if let Some(p) = &model.main.status_file {
                     let _ = std::fs::remove_file(p);
                 }
@@ -246,13 +309,37 @@ where
                 } else {
                     log.write(now, "PROGRAM_RESTART event encountered, restarting...");
                 }
-                save_retention(&core, &mut log);
+                save_retention(&core, &mut log, states.as_mut());
                 match load() {
                     Ok(m) => model = m,
                     Err(e) => log.write(now, &format!("Error: configuration reload failed, keeping the running configuration: {e}")),
                 }
+                states = match StateLog::reopen(&model) {
+                    Ok(j) => j,
+                    Err(e) => {
+                        log.write(now, &format!("Error: cannot open the state journal, state changes are not crash-safe: {e}"));
+                        None
+                    }
+                };
                 carried = Some(core);
             }
+        }
+    }
+}
+
+/// The group commit of one loop iteration (see [`statelog`]); without a journal the
+/// change marks are dropped.
+fn commit(core: &mut Core, log: &mut LogFile, states: &mut Option<StateLog>) {
+    match states {
+        Some(j) => {
+            j.commit(core, log, now_secs() as i64);
+            if j.checkpoint_due() {
+                save_retention(core, log, Some(j));
+            }
+        }
+        None => {
+            core.take_dirty();
+            core.take_program_dirty();
         }
     }
 }
@@ -372,48 +459,33 @@ pub fn journal_entry(
     }
 }
 
-/// Applies retention.dat at start-up, if retention is on and the file exists.
-fn restore(core: &mut Core, log: &mut LogFile, now: f64) {
-    let main = &core.model.main;
-    if !main.retain_state_information {
-        return;
-    }
-    let Some(path) = main.state_retention_file.clone() else {
+/// Applies retention.dat (with its state journal applied, see [`statelog::recover`])
+/// at start-up.
+fn restore(core: &mut Core, log: &mut LogFile, ret: Option<&vigil_retention::Retention>, now: f64) {
+    let Some(ret) = ret else {
         return;
     };
-    if !path.exists() {
-        return;
-    }
-    let use_program = main.use_retained_program_state;
-    match vigil_retention::read(&path) {
-        Ok(ret) => {
-            let model = core.model.clone();
-            let notes = vigil_retention::apply(
-                &ret,
-                &model,
-                &mut core.program,
-                &mut core.hosts,
-                &mut core.services,
-                use_program,
-            );
-            for n in notes {
-                log.write(now as i64, &format!("Warning: {n}"));
-            }
-        }
-        Err(e) => log.write(
-            now as i64,
-            &format!(
-                "Warning: could not read retention file '{}': {e}",
-                path.display()
-            ),
-        ),
+    let use_program = core.model.main.use_retained_program_state;
+    let model = core.model.clone();
+    let notes = vigil_retention::apply(
+        ret,
+        &model,
+        &mut core.program,
+        &mut core.hosts,
+        &mut core.services,
+        use_program,
+    );
+    for n in notes {
+        log.write(now as i64, &format!("Warning: {n}"));
     }
 }
 
-/// Applies retention for tools (`vigil fire`) that want the current states.
+/// Applies retention and its state journal for tools (`vigil fire`) that want the
+/// current states; changes no file.
 pub fn restore_for_tools(core: &mut Core, now: f64) {
     let mut log = LogFile::none();
-    restore(core, &mut log, now);
+    let ret = statelog::read_for_tools(&core.model);
+    restore(core, &mut log, ret.as_ref(), now);
 }
 
 /// After a restart: keep the statuses of objects that still exist.
@@ -435,9 +507,10 @@ fn carry_over(old: &Core, new: &mut Core) {
     let start = new.program.program_start;
     new.program = old.program.clone();
     new.program.program_start = start;
+    new.adopt_running(old);
 }
 
-fn save_retention(core: &Core, log: &mut LogFile) {
+fn save_retention(core: &Core, log: &mut LogFile, states: Option<&mut StateLog>) {
     let main = &core.model.main;
     if !main.retain_state_information {
         return;
@@ -452,14 +525,19 @@ fn save_retention(core: &Core, log: &mut LogFile) {
         &core.services,
         now_secs() as i64,
     );
-    if let Err(e) = vigil_retention::write_atomic(path, &text) {
-        log.write(
+    match vigil_retention::write_atomic(path, &text) {
+        Ok(()) => {
+            if let Some(j) = states {
+                j.saved(&text, log, now_secs() as i64);
+            }
+        }
+        Err(e) => log.write(
             now_secs() as i64,
             &format!(
                 "Error: Unable to save retention information to '{}': {e}",
                 path.display()
             ),
-        );
+        ),
     }
 }
 

@@ -6,6 +6,9 @@
 //!   Nagios 4.4.6 writes them, so Nagios can read it back).
 //! * `status.dat` (§2): [`render_status`] in the tab-indented Nagios 4 layout.
 //!
+//! * `retention.dat.wal` ([`wal`]): the write-ahead state journal that makes every
+//!   state change durable between two retention saves.
+//!
 //! Both are written with [`write_atomic`] (temp file in the same directory, fsync,
 //! rename, fsync of the directory).
 //!
@@ -18,6 +21,7 @@ mod apply;
 mod parse;
 mod render;
 mod view;
+pub mod wal;
 
 use std::io::{self, Write};
 use std::path::Path;

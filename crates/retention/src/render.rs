@@ -296,7 +296,21 @@ fn program_ids(w: &mut Block, p: &ProgramState, extras: &RenderExtras) {
         .kv("next_notification_id", extras.next_notification_id);
 }
 
-fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+/// A `program {` block for the state journal: the id counters, and with `switches`
+/// the modified-attribute bits and program switches as well.
+pub(crate) fn retained_program(out: &mut String, p: &ProgramState, switches: bool) {
+    let mut w = Block::open(out, "program", "");
+    if switches {
+        w.kv("modified_host_attributes", p.modified_host_attributes)
+            .kv("modified_service_attributes", p.modified_service_attributes);
+        program_switches(&mut w, p);
+    }
+    w.kv("next_event_id", p.counters.next_event_id)
+        .kv("next_problem_id", p.counters.next_problem_id);
+    w.close();
+}
+
+pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
     let e = effective(cfg, st);
     let mut w = Block::open(out, "host", "");
     w.kv("host_name", &cfg.host_name)
@@ -361,7 +375,7 @@ fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
     w.close();
 }
 
-fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Status) {
     let e = effective(cfg, st);
     let mut w = Block::open(out, "service", "");
     w.kv("host_name", &cfg.host_name)

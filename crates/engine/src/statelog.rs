@@ -1,0 +1,419 @@
+//! The runner's side of the write-ahead state journal ([`vigil_retention::wal`]):
+//! start-up recovery (retention.dat, then the journal's records on top of it, then
+//! the log lines a crash kept from reaching the log), one group commit per engine
+//! loop iteration, and the reset of the journal whenever retention.dat is saved.
+//!
+//! The ordering rule it implements: the records of every object whose state changed
+//! in an iteration are written and `fdatasync`ed *before* the iteration's log lines
+//! are written and before any process (next check, event handler) is started. So a
+//! logged `SERVICE ALERT` is always durable, and a `kill -9` at any moment loses no
+//! state change that anyone could have seen.
+
+use std::path::PathBuf;
+
+use vigil_config::Model;
+use vigil_retention::wal::{self, Batch, SyncStats, Wal};
+use vigil_retention::{ConfigView, Retention};
+
+use crate::core::Core;
+use crate::logfile::LogFile;
+use crate::ObjRef;
+
+/// The journal is folded into retention.dat once it grows past this size.
+pub const CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// An open state journal and what it needs to write records.
+pub struct StateLog {
+    wal: Wal,
+    view: ConfigView,
+    /// Size past which [`StateLog::checkpoint_due`] says yes.
+    checkpoint_bytes: u64,
+    /// An append failed and was reported; the next failure is not logged again.
+    failing: bool,
+}
+
+/// What start-up found: the state to restore and the journal to continue.
+pub struct Recovery {
+    /// retention.dat with the journal's records applied; `None` when there is
+    /// nothing to restore.
+    pub retention: Option<Retention>,
+    /// The journal to append to (`None` when retention is off or it cannot be
+    /// opened).
+    pub journal: Option<StateLog>,
+    /// Warnings to log once the engine has announced itself.
+    pub notes: Vec<String>,
+}
+
+fn retention_path(model: &Model) -> Option<PathBuf> {
+    if !model.main.retain_state_information {
+        return None;
+    }
+    model.main.state_retention_file.clone()
+}
+
+/// Start-up: reads retention.dat, opens its journal, writes the log lines of the
+/// last journalled batch that the log is missing (call before anything else is
+/// logged), and returns retention.dat with the journal applied.
+pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
+    let mut out = Recovery {
+        retention: None,
+        journal: None,
+        notes: Vec::new(),
+    };
+    let Some(path) = retention_path(model) else {
+        return out;
+    };
+    let (bytes, base) = match wal::read_base(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            out.notes.push(format!(
+                "Warning: could not read retention file '{}': {e}",
+                path.display()
+            ));
+            return out;
+        }
+    };
+    let mut ret = bytes.map(|b| vigil_retention::parse(&String::from_utf8_lossy(&b)));
+    match Wal::open(&wal::path_for(&path), base) {
+        Ok((wal, replay)) => {
+            if replay.torn_bytes > 0 {
+                out.notes.push(format!(
+                    "Warning: state journal '{}': ignored {} bytes of an incomplete record at its end",
+                    wal.path().display(),
+                    replay.torn_bytes
+                ));
+            }
+            if let Some((offset, lines)) = replay.last_log() {
+                if let Err(e) = log.complete(offset, lines) {
+                    out.notes.push(format!(
+                        "Warning: could not complete the log from the state journal: {e}"
+                    ));
+                }
+            }
+            if !replay.batches.is_empty() {
+                replay.apply_to(ret.get_or_insert_with(Retention::default));
+            }
+            out.journal = Some(StateLog {
+                wal,
+                view: ConfigView::from_model(model),
+                checkpoint_bytes: CHECKPOINT_BYTES,
+                failing: false,
+            });
+        }
+        Err(e) => out.notes.push(format!(
+            "Error: cannot open the state journal, state changes are not crash-safe: {e}"
+        )),
+    }
+    out.retention = ret;
+    out
+}
+
+/// retention.dat with its journal applied, read without changing any file (for
+/// tools such as `vigil fire` that may run beside the engine).
+pub fn read_for_tools(model: &Model) -> Option<Retention> {
+    let path = retention_path(model)?;
+    let (bytes, base) = wal::read_base(&path).ok()?;
+    let mut ret = bytes.map(|b| vigil_retention::parse(&String::from_utf8_lossy(&b)));
+    if let Ok(replay) = wal::read(&wal::path_for(&path), base) {
+        if !replay.batches.is_empty() {
+            replay.apply_to(ret.get_or_insert_with(Retention::default));
+        }
+    }
+    ret
+}
+
+impl StateLog {
+    /// Opens the journal after a reload, when the statuses were carried over and
+    /// retention.dat was just saved: nothing is replayed.
+    pub fn reopen(model: &Model) -> Result<Option<StateLog>, wal::WalError> {
+        let Some(path) = retention_path(model) else {
+            return Ok(None);
+        };
+        let (_, base) = wal::read_base(&path)?;
+        let (wal, _) = Wal::open(&wal::path_for(&path), base)?;
+        Ok(Some(StateLog {
+            wal,
+            view: ConfigView::from_model(model),
+            checkpoint_bytes: CHECKPOINT_BYTES,
+            failing: false,
+        }))
+    }
+
+    /// Commit timings so far.
+    pub fn stats(&self) -> SyncStats {
+        self.wal.stats()
+    }
+
+    /// True when the journal is large enough to be folded into retention.dat.
+    pub fn checkpoint_due(&self) -> bool {
+        self.wal.len() > self.checkpoint_bytes
+    }
+
+    /// Changes the checkpoint size (default [`CHECKPOINT_BYTES`]).
+    pub fn set_checkpoint_bytes(&mut self, bytes: u64) {
+        self.checkpoint_bytes = bytes;
+    }
+
+    /// Group commit of one loop iteration: when objects changed, their records and
+    /// the iteration's log lines are appended to the journal with one write and one
+    /// `fdatasync`, then the lines are written to the log. Without changes nothing
+    /// happens (the caller flushes the log as usual).
+    pub fn commit(&mut self, core: &mut Core, log: &mut LogFile, now: i64) {
+        let objs = core.take_dirty();
+        let program = core.take_program_dirty();
+        if objs.is_empty() && !program {
+            return;
+        }
+        let mut records = String::with_capacity(1536 * objs.len() + 128);
+        for obj in objs {
+            match obj {
+                ObjRef::Host(h) => {
+                    if let (Some(cfg), Some(st)) =
+                        (self.view.hosts.get(h.idx()), core.hosts.get(h.idx()))
+                    {
+                        wal::record_host(&mut records, cfg, st);
+                    }
+                }
+                ObjRef::Service(s) => {
+                    if let (Some(cfg), Some(st)) =
+                        (self.view.services.get(s.idx()), core.services.get(s.idx()))
+                    {
+                        wal::record_service(&mut records, cfg, st);
+                    }
+                }
+            }
+        }
+        wal::record_program(&mut records, &core.program, program);
+        let mut lines = String::new();
+        for l in core.take_log() {
+            lines.push_str(&LogFile::format_line(now, &l));
+        }
+        let batch = Batch {
+            log_offset: log.size(),
+            log: lines.into_bytes(),
+            records,
+        };
+        let result = self.wal.append(&batch);
+        log.write_formatted(&batch.log);
+        match result {
+            Ok(()) if self.failing => {
+                self.failing = false;
+                log.write(now, "State journal writes work again.");
+            }
+            Ok(()) => {}
+            Err(e) if !self.failing => {
+                self.failing = true;
+                log.write(
+                    now,
+                    &format!("Error: state changes are not crash-safe until the state journal can be written again: {e}"),
+                );
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// retention.dat was just written (durably) with `contents`: everything in the
+    /// journal is in it, so the journal starts again, empty, on top of it.
+    pub fn saved(&mut self, contents: &str, log: &mut LogFile, now: i64) {
+        if let Err(e) = self.wal.reset(wal::BaseId::of(contents.as_bytes())) {
+            log.write(
+                now,
+                &format!("Error: could not restart the state journal after saving retention data (retried with the next change): {e}"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use vigil_config::ServiceId;
+    use vigil_state::StateType;
+
+    fn model(dir: &std::path::Path) -> Model {
+        let d = dir.display();
+        std::fs::write(
+            dir.join("objects.cfg"),
+            "define command {\n command_name c\n command_line /bin/true\n}\n\
+             define contact {\n contact_name a\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
+             define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+             define host {\n host_name h\n max_check_attempts 3\n contacts a\n}\n\
+             define service {\n host_name h\n service_description s1\n check_command c\n max_check_attempts 3\n check_interval 1\n retry_interval 1\n contacts a\n}\n\
+             define service {\n host_name h\n service_description s2\n check_command c\n max_check_attempts 3\n check_interval 1\n retry_interval 1\n contacts a\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("nagios.cfg"),
+            format!(
+                "log_file={d}/vigil.log\ncfg_file={d}/objects.cfg\nstate_retention_file={d}/retention.dat\nretain_state_information=1\nlog_service_retries=1\n"
+            ),
+        )
+        .unwrap();
+        let (m, _) = vigil_config::load(&dir.join("nagios.cfg")).unwrap();
+        m
+    }
+
+    fn result(core: &mut Core, s: u32, rc: i32, now: f64) {
+        let res = vigil_state::result::map_passive_service(rc, "out", now);
+        core.process_service_result(ServiceId(s), res, now, false);
+    }
+
+    fn svc_state(core: &Core, s: usize) -> (u8, StateType, u32) {
+        let st = &core.services[s];
+        (st.current_state, st.state_type, st.current_attempt)
+    }
+
+    #[test]
+    fn only_changes_mark_objects_dirty_each_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Arc::new(model(dir.path()));
+        let mut core = Core::new(m, 1000.0, 1);
+        result(&mut core, 0, 0, 1000.0); // first result: has_been_checked changes
+        assert_eq!(core.take_dirty(), vec![ObjRef::Service(ServiceId(0))]);
+        result(&mut core, 0, 0, 1001.0); // OK again: nothing retained changed
+        assert_eq!(core.take_dirty(), vec![]);
+        result(&mut core, 1, 2, 1002.0);
+        result(&mut core, 0, 2, 1002.0);
+        result(&mut core, 1, 2, 1003.0);
+        assert_eq!(
+            core.take_dirty(),
+            vec![ObjRef::Service(ServiceId(1)), ObjRef::Service(ServiceId(0))]
+        );
+        assert!(!core.take_program_dirty());
+        core.external_command("[1003] DISABLE_EVENT_HANDLERS", 1003.0);
+        core.external_command("[1003] DISABLE_SVC_EVENT_HANDLER;h;s2", 1003.0);
+        assert!(core.take_program_dirty());
+        assert_eq!(core.take_dirty(), vec![ObjRef::Service(ServiceId(1))]);
+    }
+
+    #[test]
+    fn committed_changes_come_back_after_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = model(dir.path());
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let rec = recover(&m, &mut log);
+        assert!(rec.retention.is_none());
+        let mut states = rec.journal.expect("journal opened");
+        let mut core = Core::new(Arc::new(m.clone()), 1000.0, 1);
+        result(&mut core, 0, 2, 1000.0);
+        result(&mut core, 0, 2, 1001.0);
+        states.set_checkpoint_bytes(1000);
+        assert!(!states.checkpoint_due());
+        states.commit(&mut core, &mut log, 1001);
+        assert!(states.checkpoint_due());
+        // Saved here: the journal restarts on top of retention.dat.
+        let text = vigil_retention::render(&m, &core.program, &core.hosts, &core.services, 1001);
+        vigil_retention::write_atomic(m.main.state_retention_file.as_ref().unwrap(), &text)
+            .unwrap();
+        states.saved(&text, &mut log, 1001);
+        assert!(!states.checkpoint_due());
+        result(&mut core, 0, 2, 1002.0); // HARD CRITICAL
+        result(&mut core, 1, 1, 1002.0); // SOFT WARNING
+        core.external_command("[1002] DISABLE_SVC_EVENT_HANDLER;h;s2", 1002.0);
+        let down = vigil_state::result::map_passive_host(1, "down", 1002.0);
+        core.process_host_result(vigil_config::HostId(0), down, 1002.0, false);
+        assert_eq!(core.hosts[0].current_state, 1);
+        states.commit(&mut core, &mut log, 1002);
+        assert_eq!(
+            core.take_log(),
+            Vec::<String>::new(),
+            "lines went to the log"
+        );
+        let logged = std::fs::read_to_string(&m.main.log_file).unwrap();
+        assert!(logged.contains("[1002] SERVICE ALERT: h;s1;CRITICAL;HARD;3;out\n"));
+        assert!(logged.contains("[1002] SERVICE ALERT: h;s2;WARNING;SOFT;1;out\n"));
+        drop(states); // kill -9: no save
+
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let rec = recover(&m, &mut log);
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+        let mut fresh = Core::new(Arc::new(m.clone()), 2000.0, 2);
+        let notes = vigil_retention::apply(
+            rec.retention.as_ref().unwrap(),
+            &m,
+            &mut fresh.program,
+            &mut fresh.hosts,
+            &mut fresh.services,
+            true,
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(svc_state(&fresh, 0), (2, StateType::Hard, 3));
+        assert_eq!(svc_state(&fresh, 1), (1, StateType::Soft, 1));
+        assert!(!fresh.services[1].event_handler_enabled);
+        let h = &fresh.hosts[0];
+        assert_eq!((h.current_state, h.state_type), (1, StateType::Hard));
+        assert_eq!(
+            fresh.program.counters.next_event_id,
+            core.program.counters.next_event_id
+        );
+        // Nothing was missing from the log.
+        assert_eq!(std::fs::read_to_string(&m.main.log_file).unwrap(), logged);
+        // Tools see the same without touching the files.
+        let wal_before =
+            std::fs::read(wal::path_for(m.main.state_retention_file.as_ref().unwrap())).unwrap();
+        let tools = read_for_tools(&m).unwrap();
+        assert_eq!(&tools, rec.retention.as_ref().unwrap());
+        assert_eq!(
+            std::fs::read(wal::path_for(m.main.state_retention_file.as_ref().unwrap())).unwrap(),
+            wal_before
+        );
+    }
+
+    #[test]
+    fn log_lines_lost_with_the_process_are_written_at_start_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = model(dir.path());
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        log.write(999, "before");
+        let mut states = recover(&m, &mut log).journal.unwrap();
+        let mut core = Core::new(Arc::new(m.clone()), 1000.0, 1);
+        result(&mut core, 0, 2, 1000.0);
+        result(&mut core, 1, 1, 1000.0);
+        states.commit(&mut core, &mut log, 1000);
+        let full = std::fs::read_to_string(&m.main.log_file).unwrap();
+        assert_eq!(
+            full,
+            "[999] before\n\
+             [1000] SERVICE ALERT: h;s1;CRITICAL;SOFT;1;out\n\
+             [1000] SERVICE ALERT: h;s2;WARNING;SOFT;1;out\n"
+        );
+        // Killed after the journal write, with only part of the log written.
+        let cut = "[999] before\n[1000] SERVICE ALERT: h;s1;CRI".len() as u64;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&m.main.log_file)
+            .unwrap()
+            .set_len(cut)
+            .unwrap();
+        drop(states);
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let rec = recover(&m, &mut log);
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+        assert_eq!(std::fs::read_to_string(&m.main.log_file).unwrap(), full);
+        // Once complete, a second start-up adds nothing.
+        drop(rec);
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let _ = recover(&m, &mut log);
+        assert_eq!(std::fs::read_to_string(&m.main.log_file).unwrap(), full);
+        // A log that was replaced meanwhile is left alone.
+        std::fs::write(&m.main.log_file, "[5] rotated\n").unwrap();
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let _ = recover(&m, &mut log);
+        assert_eq!(
+            std::fs::read_to_string(&m.main.log_file).unwrap(),
+            "[5] rotated\n"
+        );
+    }
+
+    #[test]
+    fn no_journal_without_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = model(dir.path());
+        m.main.retain_state_information = false;
+        let mut log = LogFile::none();
+        let rec = recover(&m, &mut log);
+        assert!(rec.journal.is_none() && rec.retention.is_none());
+        assert!(!wal::path_for(m.main.state_retention_file.as_ref().unwrap()).exists());
+    }
+}
