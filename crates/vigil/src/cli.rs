@@ -227,6 +227,7 @@ fn verify(config: &Path, json: bool) -> Result<i32> {
             "elapsed_seconds": elapsed.as_secs_f64(),
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
+        std::mem::forget(model);
         return Ok(if errors == 0 { 0 } else { 1 });
     }
     println!(
@@ -262,6 +263,9 @@ fn verify(config: &Path, json: bool) -> Result<i32> {
         }
         println!();
     }
+    // The process ends right after this: freeing 100k objects one by one would only
+    // add time (about 20 ms on the 100k-service benchmark).
+    std::mem::forget(model);
     println!("Total Warnings: {warnings}");
     println!("Total Errors:   {errors}");
     println!();
@@ -405,6 +409,10 @@ fn fire(
     json: bool,
 ) -> Result<i32> {
     let model = load(config)?;
+    // An unknown host is reported as such, not as a missing service on it.
+    if model.find_host(host).is_none() {
+        bail!("no host '{host}'");
+    }
     let obj = match service {
         Some(s) => ObjRef::Service(
             model
