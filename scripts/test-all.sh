@@ -8,13 +8,20 @@ root=$PWD
 shared=${VIGIL_SHARED:-$root/../shared}
 
 echo "== cargo build --release"
-cargo build --release --workspace --locked 2>&1 | tail -n 3
+cargo build --release --workspace --locked 2>&1 | tail -n 40
 
-echo "== cargo test"
-cargo test --release --workspace --locked 2>&1 | tee target/cargo-test.log | grep -E '^(test result|running|error|failures|---- )' || true
-if grep -qE '^test result: FAILED|^error(\[|:)' target/cargo-test.log; then
-    echo "cargo test failed"; exit 1
+echo "== cargo test (unit, property and integration tests of every crate)"
+set +e
+cargo test --release --workspace --locked > target/cargo-test.log 2>&1
+rc=$?
+set -e
+grep -E '^(test result:|     Running )' target/cargo-test.log || true
+if [ "$rc" -ne 0 ]; then
+    echo "cargo test failed (exit $rc); the end of its output:"
+    tail -n 80 target/cargo-test.log
+    exit 1
 fi
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "cargo test: %d passed, %d failed, %d ignored\n", p, f, i }' target/cargo-test.log
 
 engine="$root/target/release/vigil run {cfg}"
 if [ -d "$shared/conformance" ]; then
