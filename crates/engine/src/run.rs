@@ -131,6 +131,7 @@ where
     let recovery = statelog::recover(&model, &mut log);
     let mut states = recovery.journal;
     let mut initial = Some((recovery.retention, recovery.notes));
+    let mut extras = vigil_retention::RenderExtras::default();
 
     let pid = std::process::id();
     let check_slots = raise_fd_limit();
@@ -182,6 +183,11 @@ where
                     log.write(now as i64, &n);
                 }
                 restore(&mut core, &mut log, ret.as_ref(), now);
+                // Comments and downtimes vigil does not manage yet are written back as
+                // they were read, so switching back to Nagios keeps them.
+                if let Some(r) = &ret {
+                    extras = vigil_retention::RenderExtras::from_retention(r);
+                }
             }
         }
         core.log_initial_states();
@@ -203,10 +209,15 @@ where
             retention_every,
         );
 
+        let mut next_rotation = match model.main.log_archive_path {
+            Some(_) => rotation::next(model.main.log_rotation_method, now as i64),
+            None => None,
+        };
+        let mut echo: Option<Vec<String>> = opts.echo.then(Vec::new);
         let exit = loop {
             // State changes become durable before their log lines are written and
             // before any check or handler is started.
-            commit(&mut core, &mut log, &mut states);
+            commit(&mut core, &mut log, &mut states, &extras);
             // Perform what the core asked for.
             let mut exit = None;
             for a in core.take_actions() {
@@ -223,12 +234,18 @@ where
                             let _ = tx.send((kind, fin));
                         });
                     }
-                    Action::SaveState => save_retention(&core, &mut log, states.as_mut()),
+                    Action::SaveState => save_retention(&core, &mut log, states.as_mut(), &extras),
                     Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
                     Action::Restart => exit = exit.or(Some(Exit::Restart("RESTART_PROGRAM"))),
                 }
             }
             flush(&mut core, &mut log);
+            // The terminal view: each check's outcome after the log lines it caused.
+            if let Some(lines) = echo.as_mut() {
+                for l in lines.drain(..) {
+                    eprintln!("{l}");
+                }
+            }
             if let Some(e) = exit {
                 break e;
             }
@@ -243,10 +260,10 @@ where
                 _ = sighup.recv() => break Exit::Restart("SIGHUP"),
                 Some((kind, fin)) = done_rx.recv() => {
                     let now = now_secs();
-                    finished(&mut core, &mut journal, &mut log, opts.echo, kind, fin, now);
+                    finished(&mut core, &mut journal, &mut log, echo.as_mut(), kind, fin, now);
                     // Take every other result that is ready without going round the loop.
                     while let Ok((kind, fin)) = done_rx.try_recv() {
-                        finished(&mut core, &mut journal, &mut log, opts.echo, kind, fin, now);
+                        finished(&mut core, &mut journal, &mut log, echo.as_mut(), kind, fin, now);
                     }
                     core.run_due(now_secs());
                 }
@@ -261,8 +278,12 @@ where
                     core.run_due(now_secs());
                 }
                 _ = status_tick.tick() => write_status(&core),
+                _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
+                    rotate_log(&mut core, &mut log, next_rotation.unwrap_or_default());
+                    next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
+                }
                 _ = retention_tick.tick() => {
-                    save_retention(&core, &mut log, states.as_mut());
+                    save_retention(&core, &mut log, states.as_mut(), &extras);
                     log.write(now_secs() as i64, "Auto-save of retention data completed successfully.");
                 }
             }
@@ -275,7 +296,7 @@ where
                 } else {
                     log.write(now, "PROGRAM_SHUTDOWN event encountered, shutting down...");
                 }
-                save_retention(&core, &mut log, states.as_mut());
+                save_retention(&core, &mut log, states.as_mut(), &extras);
                 if opts.echo {
                     if let Some(j) = &states {
                         let st = j.stats();
@@ -309,7 +330,7 @@ where
                 } else {
                     log.write(now, "PROGRAM_RESTART event encountered, restarting...");
                 }
-                save_retention(&core, &mut log, states.as_mut());
+                save_retention(&core, &mut log, states.as_mut(), &extras);
                 match load() {
                     Ok(m) => model = m,
                     Err(e) => log.write(now, &format!("Error: configuration reload failed, keeping the running configuration: {e}")),
@@ -329,12 +350,17 @@ where
 
 /// The group commit of one loop iteration (see [`statelog`]); without a journal the
 /// change marks are dropped.
-fn commit(core: &mut Core, log: &mut LogFile, states: &mut Option<StateLog>) {
+fn commit(
+    core: &mut Core,
+    log: &mut LogFile,
+    states: &mut Option<StateLog>,
+    extras: &vigil_retention::RenderExtras,
+) {
     match states {
         Some(j) => {
             j.commit(core, log, now_secs() as i64);
             if j.checkpoint_due() {
-                save_retention(core, log, Some(j));
+                save_retention(core, log, Some(j), extras);
             }
         }
         None => {
@@ -359,14 +385,14 @@ fn finished(
     core: &mut Core,
     journal: &mut Journal,
     log: &mut LogFile,
-    echo: bool,
+    echo: Option<&mut Vec<String>>,
     kind: JobKind,
     fin: Finished,
     now: f64,
 ) {
     if let JobKind::Handler(run) = &kind {
         let entry = journal_entry(run, &fin, false);
-        if echo {
+        if echo.is_some() {
             eprintln!("{}", describe_run(&entry));
         }
         if let Err(e) = journal.record(&entry) {
@@ -376,7 +402,100 @@ fn finished(
             );
         }
     }
+    let checked = match &kind {
+        JobKind::Check { obj, epoch, .. } if echo.is_some() && *epoch == core.epoch => Some(*obj),
+        _ => None,
+    };
     core.job_done(kind, fin, now);
+    if let (Some(obj), Some(lines)) = (checked, echo) {
+        lines.push(describe_check(core, obj));
+    }
+}
+
+/// A one-line human summary of an object's state after a check (`--verbose`).
+fn describe_check(core: &Core, obj: crate::ObjRef) -> String {
+    let (who, st, state) = match obj {
+        crate::ObjRef::Host(h) => {
+            let st = &core.hosts[h.idx()];
+            (
+                core.model.host(h).name.clone(),
+                st,
+                vigil_state::host_state_name(st.current_state),
+            )
+        }
+        crate::ObjRef::Service(s) => {
+            let svc = core.model.service(s);
+            let st = &core.services[s.idx()];
+            (
+                format!("{};{}", core.model.host(svc.host).name, svc.description),
+                st,
+                vigil_state::service_state_name(st.current_state),
+            )
+        }
+    };
+    format!(
+        "check {who}: {state} {} {} - {}",
+        st.state_type.name(),
+        st.current_attempt,
+        st.output.short.as_deref().unwrap_or("")
+    )
+}
+
+/// Sleeps until the Unix time `t` (forever for `None`).
+async fn sleep_until_epoch(t: Option<i64>) {
+    match t {
+        Some(t) => {
+            let wait = (t as f64 - now_secs()).max(0.0);
+            tokio::time::sleep(Duration::from_secs_f64(wait)).await
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Log rotation per `log_rotation_method`: the log is renamed into
+/// `log_archive_path/nagios-MM-DD-YYYY-HH.log` (named after the rotation time; skipped
+/// if that file exists) and a new one starts with `LOG ROTATION`, `LOG VERSION` and,
+/// with `log_current_states`, the CURRENT HOST/SERVICE STATE of every object.
+fn rotate_log(core: &mut Core, log: &mut LogFile, at: i64) {
+    let model = core.model.clone();
+    let main = &model.main;
+    let Some(dir) = main.log_archive_path.clone() else {
+        return;
+    };
+    let method = main.log_rotation_method;
+    let current = main.log_current_states;
+    let archive = dir.join(rotation::archive_name(at));
+    if archive.exists() {
+        return;
+    }
+    flush(core, log);
+    if let Err(e) = std::fs::rename(&main.log_file, &archive) {
+        log.write(
+            now_secs() as i64,
+            &format!(
+                "Error: Unable to archive log file '{}': {e}",
+                archive.display()
+            ),
+        );
+        return;
+    }
+    let echo = log.echo;
+    match LogFile::open(&main.log_file) {
+        Ok(l) => *log = l,
+        Err(e) => eprintln!("vigil: cannot reopen {}: {e}", main.log_file.display()),
+    }
+    log.echo = echo;
+    log.write(
+        at,
+        &format!("LOG ROTATION: {}", rotation::method_name(method)),
+    );
+    log.write(at, "LOG VERSION: 2.0");
+    if current {
+        core.log_states("CURRENT");
+        for l in core.take_log() {
+            log.write(at, &l);
+        }
+    }
 }
 
 /// A one-line human summary of a handler run.
@@ -510,7 +629,12 @@ fn carry_over(old: &Core, new: &mut Core) {
     new.adopt_running(old);
 }
 
-fn save_retention(core: &Core, log: &mut LogFile, states: Option<&mut StateLog>) {
+fn save_retention(
+    core: &Core,
+    log: &mut LogFile,
+    states: Option<&mut StateLog>,
+    extras: &vigil_retention::RenderExtras,
+) {
     let main = &core.model.main;
     if !main.retain_state_information {
         return;
@@ -518,11 +642,12 @@ fn save_retention(core: &Core, log: &mut LogFile, states: Option<&mut StateLog>)
     let Some(path) = &main.state_retention_file else {
         return;
     };
-    let text = vigil_retention::render(
-        &core.model,
+    let text = vigil_retention::render_view(
+        &vigil_retention::ConfigView::from_model(&core.model),
         &core.program,
         &core.hosts,
         &core.services,
+        extras,
         now_secs() as i64,
     );
     match vigil_retention::write_atomic(path, &text) {
@@ -554,5 +679,117 @@ fn write_status(core: &Core) {
     );
     if let Err(e) = vigil_retention::write_atomic(path, &text) {
         eprintln!("vigil: cannot write status file {}: {e}", path.display());
+    }
+}
+
+/// When logs rotate (`log_rotation_method` h/d/w/m, local time) and what archives are
+/// called. Pure functions of the time.
+pub mod rotation {
+    use chrono::{Datelike, Duration, Local, NaiveDate, NaiveDateTime, TimeZone, Timelike};
+
+    /// The first rotation time after `now`, or `None` for `n` (no rotation).
+    pub fn next(method: char, now: i64) -> Option<i64> {
+        let local = Local.timestamp_opt(now, 0).single()?.naive_local();
+        next_wall(method, local).and_then(|w| {
+            Local
+                .from_local_datetime(&w)
+                .earliest()
+                .map(|t| t.timestamp())
+        })
+    }
+
+    /// [`next`] on local wall-clock time.
+    pub fn next_wall(method: char, now: NaiveDateTime) -> Option<NaiveDateTime> {
+        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0);
+        match method {
+            'h' => now
+                .date()
+                .and_hms_opt(now.hour(), 0, 0)
+                .map(|t| t + Duration::hours(1)),
+            'd' => midnight(now.date().succ_opt()?),
+            'w' => {
+                let days = 7 - now.weekday().num_days_from_sunday() as i64;
+                midnight(now.date() + Duration::days(days))
+            }
+            'm' => {
+                let (y, m) = if now.month() == 12 {
+                    (now.year() + 1, 1)
+                } else {
+                    (now.year(), now.month() + 1)
+                };
+                midnight(NaiveDate::from_ymd_opt(y, m, 1)?)
+            }
+            _ => None,
+        }
+    }
+
+    /// `LOG ROTATION:` word of a method.
+    pub fn method_name(method: char) -> &'static str {
+        match method {
+            'h' => "HOURLY",
+            'd' => "DAILY",
+            'w' => "WEEKLY",
+            'm' => "MONTHLY",
+            _ => "NONE",
+        }
+    }
+
+    /// `nagios-MM-DD-YYYY-HH.log` for the rotation time `at` (local time).
+    pub fn archive_name(at: i64) -> String {
+        let t = Local
+            .timestamp_opt(at, 0)
+            .single()
+            .map(|t| t.naive_local())
+            .unwrap_or_default();
+        format!(
+            "nagios-{:02}-{:02}-{:04}-{:02}.log",
+            t.month(),
+            t.day(),
+            t.year(),
+            t.hour()
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+            NaiveDate::from_ymd_opt(y, mo, d)
+                .unwrap()
+                .and_hms_opt(h, mi, 0)
+                .unwrap()
+        }
+
+        #[test]
+        fn rotation_boundaries() {
+            // 2026-11-25 is a Wednesday.
+            let now = at(2026, 11, 25, 13, 37);
+            assert_eq!(next_wall('h', now), Some(at(2026, 11, 25, 14, 0)));
+            assert_eq!(next_wall('d', now), Some(at(2026, 11, 26, 0, 0)));
+            assert_eq!(next_wall('w', now), Some(at(2026, 11, 29, 0, 0)));
+            assert_eq!(next_wall('m', now), Some(at(2026, 12, 1, 0, 0)));
+            assert_eq!(
+                next_wall('m', at(2026, 12, 31, 23, 0)),
+                Some(at(2027, 1, 1, 0, 0))
+            );
+            // A Sunday rotates on the next Sunday, not at once.
+            assert_eq!(
+                next_wall('w', at(2026, 11, 29, 0, 0)),
+                Some(at(2026, 12, 6, 0, 0))
+            );
+            assert_eq!(next_wall('n', now), None);
+        }
+
+        #[test]
+        fn names() {
+            assert_eq!(method_name('d'), "DAILY");
+            let t = Local
+                .from_local_datetime(&at(2026, 11, 26, 0, 0))
+                .earliest()
+                .unwrap()
+                .timestamp();
+            assert_eq!(archive_name(t), "nagios-11-26-2026-00.log");
+        }
     }
 }
