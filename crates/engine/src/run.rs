@@ -41,8 +41,11 @@ pub fn run_blocking<F>(model: Model, opts: RunOptions, load: F) -> Result<(), En
 where
     F: Fn() -> Result<Model, String>,
 {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One runtime thread: the core, the process supervision and the files share it;
+    // vigil-exec's two spawner threads do the blocking spawns. Measured against two
+    // runtime workers on the 10k-service overload: 0.13 instead of 0.155 engine CPU
+    // seconds per 1,000 checks (fewer thread switches), and no fewer checks per second.
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| EngineError::Io("tokio runtime".into(), e))?;

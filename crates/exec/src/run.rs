@@ -502,10 +502,18 @@ impl Stream {
 
     /// Reads once; returns `Ok(true)` at EOF.
     fn read_once(fd: &OwnedFd, buf: &mut Vec<u8>, max: usize) -> io::Result<bool> {
-        let mut chunk = [0u8; CHUNK];
-        let n = sys::read(fd.as_raw_fd(), &mut chunk)?;
-        let keep = n.min(max.saturating_sub(buf.len()));
-        buf.extend_from_slice(&chunk[..keep]);
+        let room = max.saturating_sub(buf.len());
+        if room > 0 {
+            // Straight into the kept output, growing it geometrically from 4 KiB: most
+            // plugins print a line, and nothing is zeroed only to be overwritten.
+            let want = room.min(buf.len().max(4096)).min(CHUNK);
+            buf.reserve(want);
+            let n = sys::read_into_spare(fd.as_raw_fd(), buf, want)?;
+            return Ok(n == 0);
+        }
+        // Past the limit: read and drop.
+        let mut sink = [0u8; 4096];
+        let n = sys::read(fd.as_raw_fd(), &mut sink)?;
         Ok(n == 0)
     }
 

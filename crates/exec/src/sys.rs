@@ -102,6 +102,23 @@ pub(crate) fn read(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
     Ok(r as usize)
 }
 
+/// Reads into the spare capacity of `buf` (at most `limit` bytes) without zeroing it
+/// first, and extends `buf` by what was read.
+pub(crate) fn read_into_spare(fd: RawFd, buf: &mut Vec<u8>, limit: usize) -> io::Result<usize> {
+    let spare = buf.spare_capacity_mut();
+    let len = spare.len().min(limit);
+    // SAFETY: the spare capacity is valid for writes of `len` bytes; read(2) writes at
+    // most that many and reports how many, and only those become part of `buf`.
+    let r = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), len) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let n = r as usize;
+    // SAFETY: the first `n` bytes of the spare capacity were just initialised.
+    unsafe { buf.set_len(buf.len() + n) };
+    Ok(n)
+}
+
 /// The C library's message for `errno` (as `strerror(3)` prints it).
 pub fn strerror(errno: i32) -> String {
     let mut buf = [0u8; 256];
