@@ -142,10 +142,6 @@ impl DurableKey {
     }
 }
 
-fn ts(t: f64) -> std::time::SystemTime {
-    std::time::UNIX_EPOCH + Duration::from_secs_f64(t.max(0.0))
-}
-
 fn secs(t: std::time::SystemTime) -> f64 {
     t.duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -308,7 +304,7 @@ impl Core {
         }
     }
 
-    fn status_mut(&mut self, obj: ObjRef) -> &mut Status {
+    pub(crate) fn status_mut(&mut self, obj: ObjRef) -> &mut Status {
         match obj {
             ObjRef::Host(h) => &mut self.hosts[h.idx()],
             ObjRef::Service(s) => &mut self.services[s.idx()],
@@ -1053,15 +1049,6 @@ impl Core {
                 self.schedule.set(obj, at.max(now));
             }
         }
-        if forced {
-            self.forced_pending(obj);
-        }
-    }
-
-    fn forced_pending(&mut self, _obj: ObjRef) {}
-
-    pub(crate) fn status_mut_pub(&mut self, obj: ObjRef) -> &mut Status {
-        self.status_mut(obj)
     }
 
     /// Starts active checks again for an object that had them off.
@@ -1144,9 +1131,4 @@ fn interleaved_services(model: &Model) -> Vec<ServiceId> {
 
 pub(crate) fn now_secs() -> f64 {
     secs(std::time::SystemTime::now())
-}
-
-#[allow(dead_code)]
-pub(crate) fn to_system_time(t: f64) -> std::time::SystemTime {
-    ts(t)
 }

@@ -61,7 +61,7 @@ fn find_host(core: &Core, host: &str) -> Result<vigil_config::HostId, String> {
 }
 
 fn set_flag(core: &mut Core, obj: ObjRef, bit: u64, f: impl FnOnce(&mut vigil_state::Status)) {
-    let st = core.status_mut_pub(obj);
+    let st = core.status_mut(obj);
     f(st);
     st.modified_attributes |= bit;
     core.mark_dirty(obj);
