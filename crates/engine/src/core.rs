@@ -417,12 +417,27 @@ impl Core {
     /// Launches every check due at `now`.
     /// Checks that wait for a free slot stay on the schedule, so their latency shows.
     pub fn run_due(&mut self, now: f64) {
-        while self.running_checks < self.check_slots() {
+        self.run_due_at_most(now, usize::MAX);
+    }
+
+    /// [`run_due`](Self::run_due), starting at most `max` checks (load control: see
+    /// `loadgate`); returns how many were started. The rest stay due.
+    pub fn run_due_at_most(&mut self, now: f64, max: usize) -> usize {
+        let before = self.running_checks;
+        let mut started = 0;
+        while self.running_checks < self.check_slots() && started < max {
             let Some((obj, at)) = self.schedule.pop_due(now) else {
                 break;
             };
             self.launch_check(obj, at, now, false);
+            started = self.running_checks.saturating_sub(before);
         }
+        started
+    }
+
+    /// True if a scheduled check is due at `now`.
+    pub fn has_due(&mut self, now: f64) -> bool {
+        self.schedule.next_time().is_some_and(|t| t <= now)
     }
 
     /// How many checks may run at once: `max_concurrent_checks`, or when that is 0

@@ -12,6 +12,7 @@
 pub mod core;
 mod extcmd;
 pub mod journal;
+pub mod loadgate;
 pub mod logfile;
 pub mod run;
 pub mod schedule;

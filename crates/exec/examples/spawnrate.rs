@@ -2,7 +2,6 @@
 //! (default 8) through `vigil_exec::run` on a current-thread runtime and prints jobs/s.
 //!
 //! Usage: `cargo run --release -p vigil-exec --example spawnrate [N] [C] [PROGRAM]`
-//! (`SPAWNER_THREADS=n` in the environment overrides the number of spawner threads).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -17,12 +16,6 @@ fn main() {
         .get(3)
         .cloned()
         .unwrap_or_else(|| "/bin/true".to_owned());
-    if let Some(t) = std::env::var("SPAWNER_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        vigil_exec::set_spawner_threads(t);
-    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -6,8 +6,10 @@
 //! * [`plan`](mod@plan): Nagios's direct-exec vs `/bin/sh -c` decision and word splitting, made
 //!   on code only; data is placed into words, or handed to the shell in environment
 //!   variables so that it is expanded but never parsed ("output is data, never code").
-//! * [`run`](mod@run): spawning in an own process group, output capture with limits,
-//!   timeouts killing the whole group, Nagios-compatible exec-failure results.
+//! * [`run`](mod@run): supervising a job: output capture with limits, timeouts killing
+//!   the whole process group, Nagios-compatible exec-failure results.
+//! * `spawn`: starting the child (own process group, pipes, environment) with
+//!   `clone(CLONE_VM)` so that the caller never waits for the child's exec.
 //!
 //! What the data guarantee covers: data bytes never appear in a shell script and never
 //! decide how a line is parsed, so `$`, backquotes, quotes, `;`, `|`, newlines... in
@@ -20,12 +22,10 @@
 pub mod cmdline;
 pub mod plan;
 pub mod run;
+mod spawn;
 mod sys;
 
 pub use cmdline::{CommandLine, Segment};
 pub use plan::{plan, shell_reasons, Plan, PlanError, ShellReasons, DATA_VAR_PREFIX};
-pub use run::{
-    run, run_urgent, set_spawner_threads, Finished, Job, Outcome, DEFAULT_SPAWNER_THREADS,
-    EXIT_GRACE, KILL_WAIT, SHELL,
-};
+pub use run::{run, Finished, Job, Outcome, EXIT_GRACE, KILL_WAIT, SHELL};
 pub use sys::strerror;

@@ -2,10 +2,15 @@
 //! output, enforcing the timeout, and reporting the result like Nagios's worker does.
 //!
 //! Life of a job:
-//! 1. spawn (`posix_spawn` fast path of std: stdin `/dev/null`, stdout/stderr piped,
-//!    own process group, extra environment, optional working directory);
-//! 2. read both pipes (keeping at most `max_output` bytes each, draining the rest)
-//!    while waiting for the direct child to exit (pidfd) or the timeout;
+//! 1. spawn ([`crate::spawn`]: `clone` sharing memory, so the caller never waits for
+//!    the child's exec; stdin `/dev/null`, stdout/stderr piped, own process group,
+//!    extra environment, optional working directory);
+//! 2. read stdout (keeping at most `max_output` bytes, draining the rest) until EOF,
+//!    the timeout, or [`WATCH_DELAY`]; stderr is read once stdout is at EOF and is only
+//!    watched through the reactor if that does not find its end, or after
+//!    [`WATCH_DELAY`] (most plugins print nothing there, so this saves two reactor
+//!    registrations per check); the exit of a job still running after
+//!    [`WATCH_DELAY`] is watched through a pidfd;
 //! 3. on timeout: SIGKILL to the whole process group, result [`Outcome::TimedOut`];
 //! 4. after the child exits: wait at most [`EXIT_GRACE`] for EOF on both pipes; if a
 //!    descendant still holds them, SIGKILL the group and return what was read.
@@ -15,13 +20,11 @@
 //! killed and the child reaped in the background.
 
 use crate::plan::Plan;
+use crate::spawn::{self, Failure, Launch, Spec};
 use crate::sys;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
@@ -30,8 +33,9 @@ use tokio::io::Interest;
 /// process group is killed (a forked descendant keeping the pipes open).
 pub const EXIT_GRACE: Duration = Duration::from_millis(100);
 
-/// How long a job may run before its exit is watched through a pidfd (until then, the
-/// end of the job is noticed through EOF on its pipes; saves syscalls for fast plugins).
+/// How long a job may run before its exit is watched through a pidfd and its stderr
+/// through the reactor (until then, the end of the job is noticed through EOF on
+/// stdout; saves system calls for fast plugins).
 const WATCH_DELAY: Duration = Duration::from_millis(5);
 
 /// How long to wait for a SIGKILLed child to disappear before leaving its reaping to a
@@ -69,7 +73,7 @@ pub enum Outcome {
     Signaled(i32),
     /// The timeout expired; the process group was killed.
     TimedOut,
-    /// The job could not be started at all (no process was created), with the reason.
+    /// The job could not be started at all (no program ran), with the reason.
     DidNotRun(String),
 }
 
@@ -90,29 +94,20 @@ pub struct Finished {
     pub pid: Option<u32>,
 }
 
+/// Why an attempt ran no program.
+enum NotRun {
+    /// No process was created (pipes, clone, NUL bytes in the command).
+    Spawn(io::Error),
+    /// The child gave up before exec.
+    Child(Failure),
+}
+
 /// Runs a job to completion. Never panics; every failure is reported in the result.
 ///
 /// Must be called within a tokio runtime with I/O and time enabled
-/// (`Builder::enable_all()`); the runtime may be current-thread.
+/// (`Builder::enable_all()`); the runtime may be current-thread. The spawn itself
+/// happens synchronously when the future is first polled and does not block.
 pub async fn run(job: Job) -> Finished {
-    run_with(job, Priority::Normal).await
-}
-
-/// [`run`] for a job that must start as soon as possible (event handlers): when the
-/// spawner threads are busy, it goes ahead of every normal job waiting for them.
-pub async fn run_urgent(job: Job) -> Finished {
-    run_with(job, Priority::Urgent).await
-}
-
-/// Order of jobs waiting for a spawner thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Priority {
-    Normal,
-    Urgent,
-}
-
-async fn run_with(job: Job, prio: Priority) -> Finished {
-    let _active = Active::enter();
     let start = SystemTime::now();
     let t0 = Instant::now();
     let early = |outcome: Outcome, stderr: String| Finished {
@@ -159,229 +154,81 @@ async fn run_with(job: Job, prio: Priority) -> Finished {
         Plan::Shell { script, env } => (SHELL, vec!["-c", script.as_str()], env),
     };
 
-    let mut spawned = spawn(command(&job, program, &args, plan_env), prio).await;
-    if let (Err(e), Plan::Direct { .. }) = (&spawned, &job.plan) {
-        if e.raw_os_error() == Some(libc::ENOEXEC) {
-            // execvp(3) runs a file without a recognised format through the shell.
-            if let Some(path) = resolve(program, &job.env, plan_env) {
-                let mut sh_args: Vec<&str> = Vec::with_capacity(args.len() + 1);
-                let path_str = path.to_string_lossy().into_owned();
-                sh_args.push(&path_str);
-                sh_args.extend(args.iter().copied());
-                spawned = spawn(command(&job, SHELL, &sh_args, plan_env), prio).await;
-            }
+    let mut attempt = attempt(&job, program, &args, plan_env).await;
+    if let (Err(NotRun::Child(Failure::Exec(libc::ENOEXEC))), Plan::Direct { .. }) =
+        (&attempt, &job.plan)
+    {
+        // execvp(3) runs a file without a recognised format through the shell.
+        if let Some(path) = resolve(program, &job.env, plan_env) {
+            let path_str = path.to_string_lossy().into_owned();
+            let mut sh_args: Vec<&str> = Vec::with_capacity(args.len() + 1);
+            sh_args.push(&path_str);
+            sh_args.extend(args.iter().copied());
+            attempt = self::attempt(&job, SHELL, &sh_args, plan_env).await;
         }
     }
-    let child = match spawned {
-        Ok(c) => c,
+    match attempt {
+        Ok(f) => f,
         Err(e) => {
-            let (outcome, stderr) = spawn_error(&e, program, job.cwd.as_deref());
-            return early(outcome, stderr);
-        }
-    };
-    // The job's start (and its timeout) counts from the spawn, not from the time it
-    // waited for a spawner thread: that wait is latency, not execution time.
-    supervise(child, &job, SystemTime::now(), Instant::now()).await
-}
-
-/// Number of spawner threads used by [`run`] (see [`set_spawner_threads`]).
-static SPAWNER_THREADS: AtomicUsize = AtomicUsize::new(DEFAULT_SPAWNER_THREADS);
-
-/// Default number of spawner threads.
-pub const DEFAULT_SPAWNER_THREADS: usize = 2;
-
-/// Sets how many dedicated threads perform the spawns (0: spawn on the calling runtime
-/// thread). Only effective before the first job is run; returns false afterwards.
-///
-/// A spawn blocks its thread until the child has called exec (posix_spawn's vfork
-/// semantics), which takes longer than the parent's own work per job; with spawner
-/// threads the runtime thread keeps serving other jobs meanwhile and several spawns are
-/// in flight, which matters most on a busy machine.
-pub fn set_spawner_threads(n: usize) -> bool {
-    if spawner::started() {
-        return false;
-    }
-    SPAWNER_THREADS.store(n, Ordering::Relaxed);
-    true
-}
-
-/// Jobs currently inside [`run`] (process-wide).
-static ACTIVE: AtomicUsize = AtomicUsize::new(0);
-
-/// Counts a job in [`ACTIVE`] while it lives.
-struct Active;
-
-impl Active {
-    fn enter() -> Self {
-        ACTIVE.fetch_add(1, Ordering::Relaxed);
-        Active
-    }
-}
-
-impl Drop for Active {
-    fn drop(&mut self) {
-        ACTIVE.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// Spawns the command: directly when this is the only job running (lowest latency,
-/// nothing else to serve meanwhile), otherwise on a spawner thread (see
-/// [`set_spawner_threads`]).
-async fn spawn(mut cmd: Command, prio: Priority) -> io::Result<std::process::Child> {
-    if ACTIVE.load(Ordering::Relaxed) <= 1 {
-        return cmd.spawn();
-    }
-    spawner::spawn(cmd, prio).await
-}
-
-mod spawner {
-    use super::{Priority, SPAWNER_THREADS};
-    use std::collections::VecDeque;
-    use std::io;
-    use std::process::{Child, Command};
-    use std::sync::atomic::Ordering;
-    use std::sync::{Condvar, Mutex, OnceLock};
-
-    type Reply = tokio::sync::oneshot::Sender<io::Result<Child>>;
-
-    /// Jobs waiting for a spawner thread: urgent ones are always taken first.
-    #[derive(Default)]
-    struct Queues {
-        urgent: VecDeque<(Command, Reply)>,
-        normal: VecDeque<(Command, Reply)>,
-    }
-
-    struct Shared {
-        queues: Mutex<Queues>,
-        ready: Condvar,
-    }
-
-    static SHARED: OnceLock<Option<Shared>> = OnceLock::new();
-
-    pub(super) fn started() -> bool {
-        SHARED.get().is_some()
-    }
-
-    fn worker(sh: &'static Shared) {
-        loop {
-            let next = {
-                let Ok(mut q) = sh.queues.lock() else { return };
-                loop {
-                    if let Some(j) = q.urgent.pop_front().or_else(|| q.normal.pop_front()) {
-                        break j;
-                    }
-                    q = match sh.ready.wait(q) {
-                        Ok(q) => q,
-                        Err(_) => return,
-                    };
-                }
-            };
-            let (mut cmd, reply) = next;
-            if let Err(Ok(child)) = reply.send(cmd.spawn()) {
-                // The job was cancelled while being spawned.
-                super::abandon(child.id() as i32);
-            }
-        }
-    }
-
-    fn shared() -> Option<&'static Shared> {
-        SHARED
-            .get_or_init(|| {
-                let n = SPAWNER_THREADS.load(Ordering::Relaxed);
-                (n > 0).then(|| Shared {
-                    queues: Mutex::new(Queues::default()),
-                    ready: Condvar::new(),
-                })
-            })
-            .as_ref()
-            .and_then(|sh| {
-                static THREADS: OnceLock<usize> = OnceLock::new();
-                let started = *THREADS.get_or_init(|| {
-                    let n = SPAWNER_THREADS.load(Ordering::Relaxed);
-                    (0..n)
-                        .filter(|i| {
-                            std::thread::Builder::new()
-                                .name(format!("vigil-spawn-{i}"))
-                                .spawn(move || worker(sh))
-                                .is_ok()
-                        })
-                        .count()
-                });
-                (started > 0).then_some(sh)
-            })
-    }
-
-    pub(super) async fn spawn(mut cmd: Command, prio: Priority) -> io::Result<Child> {
-        let Some(sh) = shared() else {
-            return cmd.spawn();
-        };
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        match sh.queues.lock() {
-            Ok(mut q) => match prio {
-                Priority::Urgent => q.urgent.push_back((cmd, tx)),
-                Priority::Normal => q.normal.push_back((cmd, tx)),
-            },
-            Err(_) => return Err(io::Error::other("spawner queue poisoned")),
-        }
-        sh.ready.notify_one();
-        match rx.await {
-            Ok(r) => r,
-            Err(_) => Err(io::Error::other("spawner thread gone")),
+            let (outcome, stderr) = not_run(&e, program, job.cwd.as_deref());
+            early(outcome, stderr)
         }
     }
 }
 
-/// Builds the std command (no pre_exec closure, so std can use `posix_spawn`).
-fn command(job: &Job, program: &str, args: &[&str], plan_env: &[(String, String)]) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    for (k, v) in job.env.iter().chain(plan_env) {
-        cmd.env(k, v);
-    }
-    if let Some(dir) = &job.cwd {
-        cmd.current_dir(dir);
-    }
-    cmd
+/// One spawn of `program` and its supervision.
+async fn attempt(
+    job: &Job,
+    program: &str,
+    args: &[&str],
+    plan_env: &[(String, String)],
+) -> Result<Finished, NotRun> {
+    let env = job
+        .env
+        .iter()
+        .chain(plan_env)
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    let spawned = Spec::new(program, args, env, job.cwd.as_deref())
+        .and_then(spawn::spawn)
+        .map_err(NotRun::Spawn)?;
+    supervise(spawned, job, SystemTime::now(), Instant::now()).await
 }
 
-/// Maps a spawn error to Nagios's worker result: exec failures become
-/// `Exited(errno)` with `execvp(<prog>, ...) failed. errno is <n>: <text>` on stderr.
-fn spawn_error(e: &io::Error, program: &str, cwd: Option<&Path>) -> (Outcome, String) {
-    let Some(errno) = e.raw_os_error() else {
-        return (
-            Outcome::DidNotRun(format!("cannot start {program}: {e}")),
-            String::new(),
-        );
-    };
-    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::EAGAIN) {
-        return (
-            Outcome::DidNotRun(format!("cannot start {program}: {}", sys::strerror(errno))),
-            String::new(),
-        );
-    }
-    if let Some(dir) = cwd {
-        if !dir.is_dir() {
-            return (
-                Outcome::DidNotRun(format!(
-                    "cannot change directory to {}: {}",
-                    dir.display(),
-                    sys::strerror(errno)
-                )),
-                String::new(),
-            );
+/// Maps a job that ran no program to Nagios's worker result: exec failures become
+/// `Exited(errno)` with `execvp(<prog>, ...) failed. errno is <n>: <text>` on stderr;
+/// what is not the program's fault (no process, no descriptors, missing working
+/// directory) is [`Outcome::DidNotRun`].
+fn not_run(e: &NotRun, program: &str, cwd: Option<&Path>) -> (Outcome, String) {
+    let cannot = |what: String| (Outcome::DidNotRun(what), String::new());
+    match *e {
+        NotRun::Spawn(ref e) => match e.raw_os_error() {
+            Some(errno) => cannot(format!("cannot start {program}: {}", sys::strerror(errno))),
+            None => cannot(format!("cannot start {program}: {e}")),
+        },
+        NotRun::Child(Failure::Setup(errno)) => {
+            cannot(format!("cannot start {program}: {}", sys::strerror(errno)))
         }
-    }
-    (
-        Outcome::Exited(errno),
-        format!(
-            "execvp({program}, ...) failed. errno is {errno}: {}\n",
+        NotRun::Child(Failure::Chdir(errno)) => cannot(format!(
+            "cannot change directory to {}: {}",
+            cwd.map_or_else(String::new, |d| d.display().to_string()),
             sys::strerror(errno)
+        )),
+        NotRun::Child(Failure::Exec(errno))
+            if matches!(
+                errno,
+                libc::EMFILE | libc::ENFILE | libc::EAGAIN | libc::ENOMEM
+            ) =>
+        {
+            cannot(format!("cannot start {program}: {}", sys::strerror(errno)))
+        }
+        NotRun::Child(Failure::Exec(errno)) => (
+            Outcome::Exited(errno),
+            format!(
+                "execvp({program}, ...) failed. errno is {errno}: {}\n",
+                sys::strerror(errno)
+            ),
         ),
-    )
+    }
 }
 
 /// Finds `program` like execvp does (for the ENOEXEC fallback).
@@ -409,26 +256,30 @@ fn resolve(
         .find(|p| p.is_file())
 }
 
-/// Owns an unreaped child: kills its group and reaps it if dropped before `reap`.
+/// Owns an unreaped child and what it borrows ([`Launch`]): kills its group and reaps
+/// it if dropped before `reap`.
 struct ChildGuard {
     pid: i32,
     reaped: bool,
+    launch: Option<Launch>,
+    /// What the child reported when it could not exec (known once reaped).
+    failure: Option<Failure>,
 }
 
 impl ChildGuard {
     /// Reaps the child; blocks only if `block` (callers know it has exited then).
     fn reap(&mut self, block: bool) -> Option<i32> {
-        match sys::waitpid(self.pid, !block) {
-            sys::Reap::Status(s) => {
-                self.reaped = true;
-                Some(s)
-            }
-            sys::Reap::Gone => {
-                self.reaped = true;
-                None
-            }
-            sys::Reap::Running => None,
+        let status = match sys::waitpid(self.pid, !block) {
+            sys::Reap::Status(s) => Some(s),
+            sys::Reap::Gone => None,
+            sys::Reap::Running => return None,
+        };
+        self.reaped = true;
+        if let Some(launch) = self.launch.take() {
+            self.failure = launch.failure();
+            launch.release();
         }
+        status
     }
 }
 
@@ -441,17 +292,13 @@ impl Drop for ChildGuard {
         if self.reap(false).is_some() || self.reaped {
             return;
         }
-        reap_in_background(self.pid);
+        reap_in_background(self.pid, self.launch.take());
     }
 }
 
-/// Kills the process group of a child nobody waits for and reaps it.
-fn abandon(pid: i32) {
-    drop(ChildGuard { pid, reaped: false });
-}
-
-/// Reaps a killed child later, so that it does not stay a zombie.
-fn reap_in_background(pid: i32) {
+/// Reaps a killed child later, so that it does not stay a zombie; only then is what it
+/// borrowed released.
+fn reap_in_background(pid: i32, launch: Option<Launch>) {
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         handle.spawn(async move {
             let mut delay = Duration::from_millis(1);
@@ -459,12 +306,18 @@ fn reap_in_background(pid: i32) {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_millis(100));
             }
+            if let Some(l) = launch {
+                l.release();
+            }
         });
     } else {
         let _ = std::thread::Builder::new()
             .name("vigil-reaper".into())
             .spawn(move || {
                 let _ = sys::waitpid(pid, false);
+                if let Some(l) = launch {
+                    l.release();
+                }
             });
     }
 }
@@ -476,28 +329,48 @@ fn register(fd: OwnedFd) -> Option<AsyncFd<OwnedFd>> {
     unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE) }.ok()
 }
 
+/// The read end of an output pipe (non-blocking).
+enum Pipe {
+    /// Not registered with the reactor: read only when told to ([`Stream::settle`]).
+    Lazy(OwnedFd),
+    /// Registered: readiness wakes the job.
+    Watched(AsyncFd<OwnedFd>),
+    /// EOF or error.
+    Closed,
+}
+
 /// One output pipe being drained.
 struct Stream {
-    fd: Option<AsyncFd<OwnedFd>>,
+    pipe: Pipe,
     buf: Vec<u8>,
     max: usize,
 }
 
 impl Stream {
-    fn new(pipe: Option<OwnedFd>, max: usize) -> Self {
-        let fd = pipe.and_then(|p| {
-            sys::set_nonblocking(p.as_raw_fd()).ok()?;
-            register(p)
-        });
+    /// A stream watched through the reactor from the start.
+    fn watched(fd: OwnedFd, max: usize) -> Self {
         Stream {
-            fd,
+            pipe: register(fd).map_or(Pipe::Closed, Pipe::Watched),
+            buf: Vec::new(),
+            max,
+        }
+    }
+
+    /// A stream read only when [`settle`](Self::settle) is called.
+    fn lazy(fd: OwnedFd, max: usize) -> Self {
+        Stream {
+            pipe: Pipe::Lazy(fd),
             buf: Vec::new(),
             max,
         }
     }
 
     fn done(&self) -> bool {
-        self.fd.is_none()
+        matches!(self.pipe, Pipe::Closed)
+    }
+
+    fn is_watched(&self) -> bool {
+        matches!(self.pipe, Pipe::Watched(_))
     }
 
     /// Reads once; returns `Ok(true)` at EOF.
@@ -517,10 +390,39 @@ impl Stream {
         Ok(n == 0)
     }
 
+    /// Reads what is buffered without waiting (at most 64 reads). `Some(true)`: EOF or
+    /// error, `Some(false)`: the pipe is empty but still open, `None`: gave up.
+    fn read_available(fd: &OwnedFd, buf: &mut Vec<u8>, max: usize) -> Option<bool> {
+        for _ in 0..64 {
+            match Self::read_once(fd, buf, max) {
+                Ok(true) => return Some(true),
+                Ok(false) => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Some(false),
+                Err(_) => return Some(true),
+            }
+        }
+        None
+    }
+
+    /// A lazy stream: reads what is there; closes it at EOF, otherwise starts watching
+    /// it through the reactor. No effect on other streams.
+    fn settle(&mut self) {
+        if !matches!(self.pipe, Pipe::Lazy(_)) {
+            return;
+        }
+        let Pipe::Lazy(fd) = std::mem::replace(&mut self.pipe, Pipe::Closed) else {
+            return;
+        };
+        if Self::read_available(&fd, &mut self.buf, self.max) != Some(true) {
+            self.pipe = register(fd).map_or(Pipe::Closed, Pipe::Watched);
+        }
+    }
+
     /// Waits for data and reads one chunk; closes the stream at EOF or on error.
     async fn read_some(&mut self) {
-        let Stream { fd, buf, max } = self;
-        let Some(afd) = fd.as_ref() else {
+        let Stream { pipe, buf, max } = self;
+        let Pipe::Watched(afd) = &*pipe else {
             return std::future::pending().await;
         };
         let eof = loop {
@@ -536,21 +438,20 @@ impl Stream {
             }
         };
         if eof {
-            *fd = None;
+            *pipe = Pipe::Closed;
         }
     }
 
     /// Reads whatever is buffered right now, without waiting; then closes the stream.
     fn drain_now(&mut self) {
-        if let Some(afd) = self.fd.take() {
-            // Bounded: at most 4 MiB of already-buffered data.
-            for _ in 0..64 {
-                match Self::read_once(afd.get_ref(), &mut self.buf, self.max) {
-                    Ok(false) => continue,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    _ => break,
-                }
+        match std::mem::replace(&mut self.pipe, Pipe::Closed) {
+            Pipe::Lazy(fd) => {
+                Self::read_available(&fd, &mut self.buf, self.max);
             }
+            Pipe::Watched(afd) => {
+                Self::read_available(afd.get_ref(), &mut self.buf, self.max);
+            }
+            Pipe::Closed => {}
         }
     }
 }
@@ -601,17 +502,20 @@ async fn wait_exit(watch: Option<&ExitWatch>, pid: i32) {
 }
 
 async fn supervise(
-    mut child: std::process::Child,
+    spawned: spawn::Spawned,
     job: &Job,
     start: SystemTime,
     t0: Instant,
-) -> Finished {
-    let raw_pid = child.id();
-    let pid = raw_pid as i32;
-    let mut guard = ChildGuard { pid, reaped: false };
-    let mut out = Stream::new(child.stdout.take().map(OwnedFd::from), job.max_output);
-    let mut err = Stream::new(child.stderr.take().map(OwnedFd::from), job.max_output);
-    drop(child);
+) -> Result<Finished, NotRun> {
+    let pid = spawned.pid;
+    let mut guard = ChildGuard {
+        pid,
+        reaped: false,
+        launch: Some(spawned.launch),
+        failure: None,
+    };
+    let mut out = Stream::watched(spawned.stdout, job.max_output);
+    let mut err = Stream::lazy(spawned.stderr, job.max_output);
 
     // A huge timeout must not overflow the clock (tokio caps far deadlines itself).
     let far = Duration::from_secs(10 * 365 * 86400);
@@ -629,6 +533,10 @@ async fn supervise(
     let mut timed_out = false;
     let mut grace_expired = false;
     loop {
+        if out.done() {
+            // stdout at EOF: stderr most likely too (closed by the same exit).
+            err.settle();
+        }
         let pipes_closed = out.done() && err.done();
         if pipes_closed {
             if exited {
@@ -647,6 +555,7 @@ async fn supervise(
         }
         if watch.is_none() && (pipes_closed || tokio::time::Instant::now() >= watch_at) {
             watch = Some(ExitWatch::new(pid));
+            err.settle();
             sleep.as_mut().reset(deadline);
         }
         tokio::select! {
@@ -667,7 +576,7 @@ async fn supervise(
                 sleep.as_mut().reset(tokio::time::Instant::now() + EXIT_GRACE);
             }
             _ = out.read_some(), if !out.done() => {}
-            _ = err.read_some(), if !err.done() => {}
+            _ = err.read_some(), if err.is_watched() => {}
         }
     }
 
@@ -694,16 +603,19 @@ async fn supervise(
             None => Outcome::DidNotRun("child vanished before it could be reaped".to_owned()),
         }
     };
+    if let Some(f) = guard.failure {
+        return Err(NotRun::Child(f));
+    }
     // Unreaped only after a timeout whose SIGKILL did not take effect within KILL_WAIT;
     // dropping the guard hands the child to a background reaper.
     drop(guard);
 
-    Finished {
+    Ok(Finished {
         outcome,
         stdout: out.buf,
         stderr: err.buf,
         start,
         duration: t0.elapsed(),
-        pid: Some(raw_pid),
-    }
+        pid: u32::try_from(pid).ok(),
+    })
 }

@@ -1,8 +1,108 @@
 //! Thin wrappers over the few libc / Linux calls the runner needs (process groups,
-//! pidfds, non-reaping exit checks, raw reads, `strerror`). All `unsafe` lives here.
+//! pidfds, non-reaping exit checks, raw reads, pipes, child stacks, signal masks,
+//! `strerror`). All `unsafe` outside the child side of `spawn` lives here.
 
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::ptr::NonNull;
+
+/// A pipe whose both ends are non-blocking and close-on-exec: (read end, write end).
+pub(crate) fn pipe_nonblocking() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds: [libc::c_int; 2] = [-1; 2];
+    // SAFETY: `fds` is a valid out-array of two ints.
+    let r = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created by the kernel and are owned by nobody.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Opens `/dev/null` read-only, close-on-exec; the caller owns the returned number.
+pub(crate) fn open_devnull() -> io::Result<RawFd> {
+    // SAFETY: the path is a NUL-terminated literal.
+    let fd = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(fd)
+}
+
+/// Clears close-on-exec on `fd` (errors ignored).
+pub(crate) fn clear_cloexec(fd: RawFd) {
+    // SAFETY: fcntl on a descriptor number has no memory-safety preconditions.
+    unsafe {
+        libc::fcntl(fd, libc::F_SETFD, 0);
+    }
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(p).ok().filter(|&p| p > 0).unwrap_or(4096)
+}
+
+/// Maps `len` bytes of stack memory whose lowest page is an inaccessible guard page.
+pub(crate) fn map_stack(len: usize) -> io::Result<NonNull<u8>> {
+    // SAFETY: an anonymous private mapping at an address of the kernel's choosing.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the first page lies within the mapping just created.
+    if unsafe { libc::mprotect(p, page_size().min(len), libc::PROT_NONE) } != 0 {
+        let e = io::Error::last_os_error();
+        // SAFETY: unmapping exactly what was mapped above.
+        unsafe { libc::munmap(p, len) };
+        return Err(e);
+    }
+    NonNull::new(p.cast()).ok_or_else(|| io::Error::from_raw_os_error(libc::ENOMEM))
+}
+
+/// Unmaps a stack from [`map_stack`].
+pub(crate) fn unmap_stack(base: NonNull<u8>, len: usize) {
+    // SAFETY: `base`/`len` describe a mapping from map_stack that nothing uses any more.
+    unsafe {
+        libc::munmap(base.as_ptr().cast(), len);
+    }
+}
+
+/// Blocks every signal in the calling thread while it lives; restores the mask after.
+pub(crate) struct SignalsBlocked {
+    old: libc::sigset_t,
+}
+
+impl SignalsBlocked {
+    pub(crate) fn new() -> Self {
+        // SAFETY: sigset_t is plain data; sigfillset initialises `all`, and
+        // pthread_sigmask writes the previous mask into `old`.
+        unsafe {
+            let mut all: libc::sigset_t = std::mem::zeroed();
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut all);
+            libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
+            SignalsBlocked { old }
+        }
+    }
+}
+
+impl Drop for SignalsBlocked {
+    fn drop(&mut self) {
+        // SAFETY: restores the mask saved by `new`.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
+        }
+    }
+}
 
 /// Opens a pidfd for `pid` (Linux ≥ 5.3); readable once the process has exited.
 pub(crate) fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
@@ -80,16 +180,6 @@ pub(crate) fn has_exited(pid: i32) -> bool {
     }
     // SAFETY: waitid filled `info` (or left it zeroed when nothing changed).
     unsafe { info.si_pid() != 0 }
-}
-
-/// Puts `fd` into non-blocking mode.
-pub(crate) fn set_nonblocking(fd: RawFd) -> io::Result<()> {
-    // SAFETY: fcntl on a descriptor we own; F_SETFL ignores the access-mode bits.
-    let r = unsafe { libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK) };
-    if r < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 /// One `read(2)` into `buf`.
