@@ -10,9 +10,10 @@
 //! while that is below [`RunQueue::limit`], four per CPU by default: sleeping plugins
 //! (network checks waiting for an answer) do not count, so slow I/O-bound checks are
 //! not held back by each other, only CPU-bound overload is. Up to
-//! [`RunQueue::floor`] checks (16 per CPU) always run, so a machine kept busy by other
-//! work still gets its checks done. Event handlers and on-demand checks are never
-//! held. Checks that are held stay on the schedule, so the wait shows as latency.
+//! [`RunQueue::floor`] checks (20 per CPU, the default `jobs_min` of Nagios 4's load
+//! control) always run, so a machine kept busy by other work still gets its checks
+//! done. Event handlers and on-demand checks are never held. Checks that are held
+//! stay on the schedule, so the wait shows as latency.
 //!
 //! The reading is cached for [`RunQueue::REFRESH`]; one read is one `pread`.
 
@@ -49,11 +50,11 @@ impl RunQueue {
         4 * cpus()
     }
 
-    /// The default floor: 16 checks per CPU always run, so that a machine kept busy
+    /// The default floor: 20 checks per CPU always run, so that a machine kept busy
     /// by something else still gets its checks done (slow, sleeping plugins need many
-    /// at once), like the `jobs_min` of Nagios's load control.
+    /// at once); the default `jobs_min` of Nagios 4's load control.
     pub fn default_floor() -> usize {
-        16 * cpus()
+        20 * cpus()
     }
 
     /// The configured limit.
