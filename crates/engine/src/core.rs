@@ -87,6 +87,8 @@ pub enum Action {
 #[derive(Debug, Clone, Default)]
 struct Runtime {
     executing: bool,
+    /// A freshness check was forced and its result has not come back yet.
+    being_freshened: bool,
 }
 
 pub struct Core {
@@ -110,6 +112,9 @@ pub struct Core {
     program_dirty: bool,
     /// Which configuration generation this core runs (one per reload).
     pub epoch: u64,
+    /// When the previous generation in this process stopped (reload), 0 after a
+    /// fresh start: Nagios's `last_program_stop`, used by the freshness rules.
+    pub last_program_stop: f64,
     /// Models of earlier generations whose checks may still be running, to map their
     /// results onto this model's objects by name.
     old_models: Vec<(u64, Arc<Model>)>,
@@ -204,6 +209,7 @@ impl Core {
             dirty_svc: vec![false; n_services],
             program_dirty: false,
             epoch: 0,
+            last_program_stop: 0.0,
             old_models: Vec::new(),
         }
     }
@@ -656,6 +662,11 @@ impl Core {
 
     fn check_done(&mut self, obj: ObjRef, scheduled: f64, fin: Finished, now: f64) {
         self.rt_mut(obj).executing = false;
+        // The freshness check (the only check of the object while it is set) is back.
+        // Nagios 4.4.6 leaves the flag set when a passive result made the object fresh
+        // meanwhile, which stops its freshness checks for good; vigil clears it. In
+        // both the result is processed.
+        self.rt_mut(obj).being_freshened = false;
         self.running_checks = self.running_checks.saturating_sub(1);
         let start = secs(fin.start);
         let raw = vigil_state::result::RawResult {
@@ -749,7 +760,7 @@ impl Core {
             log_retries: model.main.log_service_retries,
             flap: self.flap_params(ObjRef::Service(s)),
         };
-        let tr = vigil_state::service::apply_service_result(
+        let mut tr = vigil_state::service::apply_service_result(
             &mut self.services[s.idx()],
             &params,
             res,
@@ -758,6 +769,13 @@ impl Core {
             &model.host(hid).name,
             &svc.description,
         );
+        let host_before = DurableKey::of(&self.hosts[hid.idx()]);
+        if let Some(line) = self.host_flap_after_service_result(hid, now) {
+            tr.insert_after_flap_lines(vec![vigil_state::Effect::Log(line)]);
+        }
+        if DurableKey::of(&self.hosts[hid.idx()]) != host_before {
+            self.mark_dirty(ObjRef::Host(hid));
+        }
         for e in tr.effects {
             match e {
                 vigil_state::Effect::Log(l) => self.log.push(l),
@@ -772,6 +790,152 @@ impl Core {
         }
         if active {
             self.reschedule_after_result(ObjRef::Service(s), tr.next, now);
+        }
+    }
+
+    /// The host flap check Nagios 4 runs after every result of one of the host's
+    /// services: the host's current state enters its history only if the average
+    /// check_interval of its services (× interval_length; notification_interval when it
+    /// has none) has passed since the last entry; the percentage is recomputed anyway.
+    fn host_flap_after_service_result(&mut self, h: HostId, now: f64) -> Option<String> {
+        let model = self.model.clone();
+        let host = model.host(h);
+        let il = self.interval_length();
+        let wait = if host.services.is_empty() {
+            host.settings.notification_interval * il
+        } else {
+            // Nagios sums the intervals into an unsigned long (each addition truncates)
+            // and divides in integers.
+            let total = host.services.iter().fold(0u64, |acc, s| {
+                (acc as f64 + model.service(*s).settings.check_interval).max(0.0) as u64
+            });
+            let length = model.main.interval_length;
+            (total.saturating_mul(length) / host.services.len() as u64) as f64
+        };
+        let params = self.flap_params(ObjRef::Host(h));
+        vigil_state::flap::host_flap_from_service_result(
+            &mut self.hosts[h.idx()],
+            &params,
+            &host.name,
+            now,
+            wait,
+        )
+    }
+
+    // ----- freshness -------------------------------------------------------
+
+    /// Nagios's `check_service_result_freshness`: every service whose latest result
+    /// is stale gets a warning line and an immediate forced check (run even with
+    /// active checks disabled). The runner calls it every
+    /// `service_freshness_check_interval` seconds.
+    pub fn check_service_freshness(&mut self, now: f64) {
+        if !self.program.check_service_freshness {
+            return;
+        }
+        for i in 0..self.services.len() {
+            let s = ServiceId(i as u32);
+            let obj = ObjRef::Service(s);
+            let set = &self.model.service(s).settings;
+            if !set.check_freshness || self.svc_rt[i].executing || self.svc_rt[i].being_freshened {
+                continue;
+            }
+            let st = &self.services[i];
+            if !st.active_checks_enabled && !st.passive_checks_enabled {
+                continue;
+            }
+            if !self.in_check_period(obj, now) {
+                continue;
+            }
+            // Without a regular interval only an explicit threshold makes sense.
+            if self.intervals(obj).0 == 0.0 && set.freshness_threshold == 0 {
+                continue;
+            }
+            let spread = self.model.main.max_service_check_spread as f64;
+            let p = self.freshness_params(obj, spread);
+            if let vigil_state::freshness::Freshness::Stale { by, threshold } =
+                vigil_state::freshness::freshness(&self.services[i], &p, now as i64)
+            {
+                let svc = self.model.service(s);
+                self.log.push(vigil_state::freshness::stale_service_line(
+                    &self.model.host(svc.host).name,
+                    &svc.description,
+                    by,
+                    threshold,
+                ));
+                self.freshen(obj, now);
+            }
+        }
+    }
+
+    /// Nagios's `check_host_result_freshness` (off unless `check_host_freshness=1`).
+    pub fn check_host_freshness(&mut self, now: f64) {
+        if !self.program.check_host_freshness {
+            return;
+        }
+        for i in 0..self.hosts.len() {
+            let h = HostId(i as u32);
+            let obj = ObjRef::Host(h);
+            if !self.model.host(h).settings.check_freshness {
+                continue;
+            }
+            let st = &self.hosts[i];
+            if !st.active_checks_enabled && !st.passive_checks_enabled {
+                continue;
+            }
+            if self.host_rt[i].executing || self.host_rt[i].being_freshened {
+                continue;
+            }
+            if !self.in_check_period(obj, now) {
+                continue;
+            }
+            let spread = self.model.main.max_host_check_spread as f64;
+            let p = self.freshness_params(obj, spread);
+            if let vigil_state::freshness::Freshness::Stale { by, threshold } =
+                vigil_state::freshness::freshness(&self.hosts[i], &p, now as i64)
+            {
+                self.log.push(vigil_state::freshness::stale_host_line(
+                    &self.model.host(h).name,
+                    by,
+                    threshold,
+                ));
+                self.freshen(obj, now);
+            }
+        }
+    }
+
+    fn freshness_params(
+        &self,
+        obj: ObjRef,
+        spread: f64,
+    ) -> vigil_state::freshness::FreshnessParams {
+        let (check_interval, retry_interval) = self.intervals(obj);
+        vigil_state::freshness::FreshnessParams {
+            threshold: self.settings(obj).freshness_threshold,
+            check_interval,
+            retry_interval,
+            additional_latency: self.model.main.additional_freshness_latency,
+            active_checks_enabled: self.status(obj).active_checks_enabled,
+            check_spread: spread * self.interval_length(),
+            event_start: self.program.program_start as i64,
+            last_program_stop: self.last_program_stop as i64,
+        }
+    }
+
+    fn in_check_period(&self, obj: ObjRef, now: f64) -> bool {
+        match self.settings(obj).check_period {
+            Some(tp) => {
+                let tps = &self.model.timeperiods;
+                tps[tp.idx()].contains(now as i64, tps)
+            }
+            None => true,
+        }
+    }
+
+    /// Forces an immediate check of a stale object (no slot or period limits).
+    fn freshen(&mut self, obj: ObjRef, now: f64) {
+        self.launch_check(obj, now, now, true);
+        if self.rt_mut(obj).executing {
+            self.rt_mut(obj).being_freshened = true;
         }
     }
 
@@ -1146,4 +1310,200 @@ fn interleaved_services(model: &Model) -> Vec<ServiceId> {
 
 pub(crate) fn now_secs() -> f64 {
     secs(std::time::SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Host `h` (flap thresholds 5 % / 20 %) with services of check_interval 2 and 3:
+    /// Nagios's wait threshold is (2 + 3) * 1 / 2 = 2 s (integer division).
+    fn core(dir: &std::path::Path) -> Core {
+        let d = dir.display();
+        std::fs::write(
+            dir.join("objects.cfg"),
+            "define command {\n command_name c\n command_line /bin/true\n}\n\
+             define contact {\n contact_name a\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
+             define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+             define host {\n host_name h\n check_command c\n max_check_attempts 1\n contacts a\n flap_detection_enabled 1\n low_flap_threshold 5\n high_flap_threshold 20\n}\n\
+             define service {\n host_name h\n service_description s1\n check_command c\n max_check_attempts 1\n check_interval 2\n retry_interval 1\n contacts a\n flap_detection_enabled 0\n}\n\
+             define service {\n host_name h\n service_description s2\n check_command c\n max_check_attempts 1\n check_interval 3\n retry_interval 1\n contacts a\n flap_detection_enabled 0\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("nagios.cfg"),
+            format!(
+                "log_file={d}/vigil.log\ncfg_file={d}/objects.cfg\ninterval_length=1\nenable_flap_detection=1\n"
+            ),
+        )
+        .unwrap();
+        let (m, _) = vigil_config::load(&dir.join("nagios.cfg")).unwrap();
+        Core::new(Arc::new(m), 1000.0, 1)
+    }
+
+    fn service_ok(core: &mut Core, now: f64) {
+        let res = vigil_state::result::map_passive_service(0, "OK", now);
+        core.process_service_result(ServiceId(0), res, now, false);
+    }
+
+    #[test]
+    fn service_results_record_the_host_state_once_per_wait_threshold() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = core(dir.path());
+        core.hosts[0].last_state_history_update = 1000.0;
+        let len = |c: &Core| c.hosts[0].state_history.len();
+        service_ok(&mut core, 1001.9); // 1 s after the last entry (whole seconds)
+        assert_eq!(len(&core), 0);
+        service_ok(&mut core, 1002.0); // 2 s: recorded
+        assert_eq!(len(&core), 1);
+        service_ok(&mut core, 1003.9); // 1 s after that entry
+        assert_eq!(len(&core), 1);
+        service_ok(&mut core, 1004.1); // 2 s
+        assert_eq!(len(&core), 2);
+    }
+
+    #[test]
+    fn a_service_result_can_end_host_flapping_and_its_line_precedes_the_alert() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = core(dir.path());
+        {
+            let h = &mut core.hosts[0];
+            h.has_been_checked = true;
+            h.is_flapping = true;
+            // Two old changes, then UP: 4.8 % (below the 5 % low threshold) once one
+            // more UP entry pushes the changes further into the past.
+            h.state_history = vec![0, 1, 0];
+            h.state_history.extend(std::iter::repeat_n(0, 18));
+            h.last_state_history_update = 1000.0;
+        }
+        core.take_dirty();
+        let mut stopped = None;
+        for i in 0..30 {
+            // A CRITICAL first: the SERVICE ALERT of the same result must follow.
+            let rc = if i == 0 { 2 } else { 0 };
+            let now = 1002.0 + 2.0 * i as f64;
+            let res = vigil_state::result::map_passive_service(rc, "out", now);
+            core.process_service_result(ServiceId(0), res, now, false);
+            let log = core.take_log();
+            if let Some(at) = log
+                .iter()
+                .position(|l| l.starts_with("HOST FLAPPING ALERT: h;STOPPED;"))
+            {
+                stopped = Some((i, log, at));
+                break;
+            }
+        }
+        let (i, log, at) = stopped.expect("host flapping stopped through service results");
+        // The first result is 2 s after the last entry: recorded, 7.6 % -> 3.8 %.
+        assert_eq!(i, 0);
+        assert_eq!(
+            log[at],
+            "HOST FLAPPING ALERT: h;STOPPED; Host appears to have stopped flapping (3.8% change < 5.0% threshold)"
+        );
+        let alert = log
+            .iter()
+            .position(|l| l.starts_with("SERVICE ALERT: h;s1;CRITICAL;HARD;1;"))
+            .expect("the service's own alert");
+        assert!(at < alert, "{log:?}");
+        assert!(!core.hosts[0].is_flapping);
+        assert!(core.take_dirty().contains(&ObjRef::Host(HostId(0))));
+    }
+
+    /// A passive-only service with check_freshness 1 and a 3 s threshold.
+    fn freshness_core(dir: &std::path::Path) -> Core {
+        let d = dir.display();
+        std::fs::write(
+            dir.join("objects.cfg"),
+            "define command {\n command_name c\n command_line /bin/true\n}\n\
+             define contact {\n contact_name a\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
+             define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+             define host {\n host_name h\n check_command c\n max_check_attempts 1\n contacts a\n}\n\
+             define service {\n host_name h\n service_description p\n check_command c\n max_check_attempts 1\n check_interval 5\n retry_interval 1\n contacts a\n active_checks_enabled 0\n check_freshness 1\n freshness_threshold 3\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("nagios.cfg"),
+            format!("log_file={d}/vigil.log\ncfg_file={d}/objects.cfg\ninterval_length=1\n"),
+        )
+        .unwrap();
+        let (m, _) = vigil_config::load(&dir.join("nagios.cfg")).unwrap();
+        Core::new(Arc::new(m), 1000.0, 1)
+    }
+
+    fn spawned_checks(core: &mut Core) -> Vec<ObjRef> {
+        core.take_actions()
+            .into_iter()
+            .filter_map(|a| match a {
+                Action::Spawn {
+                    kind: JobKind::Check { obj, .. },
+                    ..
+                } => Some(obj),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stale_passive_service_is_warned_about_and_checked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = freshness_core(dir.path());
+        let svc = ObjRef::Service(ServiceId(0));
+        core.check_service_freshness(1003.5); // start + 3 is not yet passed
+        assert!(core.take_log().is_empty());
+        assert!(spawned_checks(&mut core).is_empty());
+        core.check_service_freshness(1004.2);
+        assert_eq!(
+            core.take_log(),
+            vec!["Warning: The results of service 'p' on host 'h' are stale by 0d 0h 0m 1s (threshold=0d 0h 0m 3s).  I'm forcing an immediate check of the service.".to_string()]
+        );
+        assert_eq!(spawned_checks(&mut core), vec![svc]);
+        // While the forced check runs, nothing more.
+        core.check_service_freshness(1009.0);
+        assert!(core.take_log().is_empty());
+        assert!(spawned_checks(&mut core).is_empty());
+        // Its result is processed as an active result; fresh again until last_check + 3.
+        let start = std::time::UNIX_EPOCH + Duration::from_secs_f64(1004.2);
+        let fin = Finished {
+            outcome: Outcome::Exited(2),
+            stdout: b"CRIT".to_vec(),
+            stderr: Vec::new(),
+            start,
+            duration: Duration::from_millis(10),
+            pid: None,
+        };
+        core.job_done(
+            JobKind::Check {
+                obj: svc,
+                scheduled: 1004.2,
+                epoch: core.epoch,
+            },
+            fin,
+            1004.3,
+        );
+        assert_eq!(core.services[0].current_state, 2);
+        core.take_log();
+        core.check_service_freshness(1007.0);
+        assert!(core.take_log().is_empty());
+        core.check_service_freshness(1008.0);
+        assert_eq!(core.take_log().len(), 1);
+        // (The CRITICAL also asked for an on-demand check of the host.)
+        let services: Vec<ObjRef> = spawned_checks(&mut core)
+            .into_iter()
+            .filter(|o| matches!(o, ObjRef::Service(_)))
+            .collect();
+        assert_eq!(services, vec![svc]);
+    }
+
+    #[test]
+    fn freshness_checking_can_be_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = freshness_core(dir.path());
+        core.program.check_service_freshness = false;
+        core.check_service_freshness(2000.0);
+        assert!(core.take_log().is_empty());
+        // Hosts: check_host_freshness is off by default.
+        core.check_host_freshness(2000.0);
+        assert!(core.take_log().is_empty());
+        assert!(spawned_checks(&mut core).is_empty());
+    }
 }

@@ -213,6 +213,15 @@ where
         let mut status_tick =
             tokio::time::interval_at(tokio::time::Instant::now() + status_every, status_every);
         status_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Freshness checks, first one interval after start (as Nagios schedules them).
+        let fresh_tick = |secs: u64| {
+            let every = Duration::from_secs(secs.max(1));
+            let mut t = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            t
+        };
+        let mut svc_fresh_tick = fresh_tick(model.main.service_freshness_check_interval);
+        let mut host_fresh_tick = fresh_tick(model.main.host_freshness_check_interval);
         let retention_every = match model.main.retention_update_interval * 60 {
             0 => Duration::from_secs(86400 * 365),
             n => Duration::from_secs(n),
@@ -289,6 +298,8 @@ where
                     run_due(&mut core, &mut gate);
                 }
                 _ = status_tick.tick() => write_status(&core),
+                _ = svc_fresh_tick.tick() => core.check_service_freshness(now_secs()),
+                _ = host_fresh_tick.tick() => core.check_host_freshness(now_secs()),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     rotate_log(&mut core, &mut log, next_rotation.unwrap_or_default());
                     next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
@@ -637,6 +648,8 @@ fn carry_over(old: &Core, new: &mut Core) {
     let start = new.program.program_start;
     new.program = old.program.clone();
     new.program.program_start = start;
+    // The old generation stopped just now (Nagios's last_program_stop on a restart).
+    new.last_program_stop = now_secs();
     new.adopt_running(old);
 }
 
@@ -802,5 +815,62 @@ pub mod rotation {
                 .timestamp();
             assert_eq!(archive_name(t), "nagios-11-26-2026-00.log");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_archives_the_log_and_starts_the_new_one_like_nagios() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("archives")).unwrap();
+        std::fs::write(
+            d.join("objects.cfg"),
+            "define command {\n command_name c\n command_line /bin/true\n}\n\
+             define host {\n host_name h\n check_command c\n max_check_attempts 1\n}\n\
+             define service {\n host_name h\n service_description s\n check_command c\n max_check_attempts 1\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("nagios.cfg"),
+            format!(
+                "log_file={0}/nagios.log\nlog_archive_path={0}/archives\nlog_rotation_method=h\ncfg_file={0}/objects.cfg\n",
+                d.display()
+            ),
+        )
+        .unwrap();
+        let (model, _) = vigil_config::load(&d.join("nagios.cfg")).unwrap();
+        let mut core = Core::new(Arc::new(model.clone()), 1000.0, 1);
+        let mut log = LogFile::open(&model.main.log_file).unwrap();
+        log.write(1000, "before the rotation");
+
+        let at = rotation::next('h', 1000).unwrap();
+        rotate_log(&mut core, &mut log, at);
+        let archive = d.join("archives").join(rotation::archive_name(at));
+        let old = std::fs::read_to_string(&archive).unwrap();
+        assert_eq!(old, "[1000] before the rotation\n");
+        let new = std::fs::read_to_string(&model.main.log_file).unwrap();
+        let lines: Vec<&str> = new.lines().collect();
+        assert_eq!(lines[0], format!("[{at}] LOG ROTATION: HOURLY"));
+        assert_eq!(lines[1], format!("[{at}] LOG VERSION: 2.0"));
+        assert!(
+            lines[2].starts_with(&format!("[{at}] CURRENT HOST STATE: h;")),
+            "{new}"
+        );
+        assert!(
+            lines[3].starts_with(&format!("[{at}] CURRENT SERVICE STATE: h;s;")),
+            "{new}"
+        );
+
+        // The same boundary again (a second timer firing) does not overwrite the archive.
+        log.write(at + 1, "after");
+        rotate_log(&mut core, &mut log, at);
+        assert_eq!(std::fs::read_to_string(&archive).unwrap(), old);
+        assert!(std::fs::read_to_string(&model.main.log_file)
+            .unwrap()
+            .ends_with("after\n"));
     }
 }

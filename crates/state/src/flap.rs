@@ -173,7 +173,8 @@ pub fn host_flap_from_service_result(
     now: Time,
     wait_threshold: f64,
 ) -> Option<String> {
-    let update = now - host_st.last_state_history_update >= wait_threshold;
+    // Nagios compares whole seconds (time_t).
+    let update = now.floor() - host_st.last_state_history_update.floor() >= wait_threshold;
     check_host_flapping(host_st, p, update, host, now)
 }
 

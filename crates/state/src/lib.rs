@@ -5,7 +5,7 @@
 //! [`Effect`]s (log lines, event handlers, on-demand checks, rescheduling).
 //!
 //! Rules implemented: spec `checks-and-states.md` §1 (result mapping, output
-//! parsing), §4, §5, §6, §8, §9 and `event-handlers.md` §2–§3, calibrated
+//! parsing), §4, §5, §6, §7 (freshness), §8, §9 and `event-handlers.md` §2–§3, calibrated
 //! against the Nagios 4.4.6 conformance traces.
 //!
 //! Per check result the engine calls, in this order:
@@ -18,6 +18,7 @@
 //!    until then, as the handler sees them in Nagios 4.4.6).
 
 pub mod flap;
+pub mod freshness;
 pub mod host;
 pub mod output;
 pub mod result;
