@@ -423,19 +423,22 @@ impl Core {
     /// Launches every check due at `now`.
     /// Checks that wait for a free slot stay on the schedule, so their latency shows.
     pub fn run_due(&mut self, now: f64) {
-        self.run_due_at_most(now, usize::MAX);
+        self.run_due_at_most(now, usize::MAX, 0.0);
     }
 
     /// [`run_due`](Self::run_due), starting at most `max` checks (load control: see
-    /// `loadgate`); returns how many were started. The rest stay due.
-    pub fn run_due_at_most(&mut self, now: f64, max: usize) -> usize {
+    /// `loadgate`), except that checks due `max_hold` seconds ago or earlier start
+    /// whatever `max` says; returns how many were started. The rest stay due.
+    pub fn run_due_at_most(&mut self, now: f64, max: usize, max_hold: f64) -> usize {
         let before = self.running_checks;
         let mut started = 0;
-        while self.running_checks < self.check_slots() && started < max {
-            let Some((obj, at)) = self.schedule.pop_due(now) else {
+        while self.running_checks < self.check_slots() {
+            let overdue = now - max_hold;
+            let at = if started < max { now } else { overdue };
+            let Some((obj, due)) = self.schedule.pop_due(at) else {
                 break;
             };
-            self.launch_check(obj, at, now, false);
+            self.launch_check(obj, due, now, false);
             started = self.running_checks.saturating_sub(before);
         }
         started
@@ -1505,5 +1508,27 @@ mod tests {
         core.check_host_freshness(2000.0);
         assert!(core.take_log().is_empty());
         assert!(spawned_checks(&mut core).is_empty());
+    }
+
+    #[test]
+    fn held_checks_start_after_the_longest_hold_whatever_the_allowance() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = core(dir.path());
+        core.schedule.set(ObjRef::Service(ServiceId(0)), 1000.0);
+        core.schedule.set(ObjRef::Service(ServiceId(1)), 1002.0);
+        // No allowance: nothing starts while neither is 5 s overdue.
+        assert_eq!(core.run_due_at_most(1004.0, 0, 5.0), 0);
+        // s1 is 5 s overdue at 1005: it starts; s2 waits.
+        assert_eq!(core.run_due_at_most(1005.0, 0, 5.0), 1);
+        assert_eq!(
+            spawned_checks(&mut core),
+            vec![ObjRef::Service(ServiceId(0))]
+        );
+        // An allowance of one starts s2 at once.
+        assert_eq!(core.run_due_at_most(1005.5, 1, 5.0), 1);
+        assert_eq!(
+            spawned_checks(&mut core),
+            vec![ObjRef::Service(ServiceId(1))]
+        );
     }
 }

@@ -54,11 +54,12 @@ where
 }
 
 /// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks
-/// always, more only as far as the machine's run queue allows.
+/// always, more only as far as the machine's run queue allows, and any check held for
+/// [`RunQueue::MAX_HOLD`] whatever the load.
 fn run_due(core: &mut Core, gate: &mut RunQueue) {
     let floor = gate.floor().saturating_sub(core.running_checks());
     let allowance = gate.allowance(std::time::Instant::now()).max(floor);
-    let started = core.run_due_at_most(now_secs(), allowance);
+    let started = core.run_due_at_most(now_secs(), allowance, RunQueue::MAX_HOLD.as_secs_f64());
     gate.started(started);
 }
 
@@ -248,7 +249,12 @@ where
                     Action::Spawn { kind, job } => {
                         let tx = done_tx.clone();
                         tokio::spawn(async move {
-                            let fin = vigil_exec::run(job).await;
+                            // Handlers get the CPU at once (remediation latency);
+                            // checks never make the loop wait.
+                            let fin = match kind {
+                                JobKind::Handler(_) => vigil_exec::run_urgent(job).await,
+                                JobKind::Check { .. } => vigil_exec::run(job).await,
+                            };
                             let _ = tx.send((kind, fin));
                         });
                     }

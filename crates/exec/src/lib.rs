@@ -27,5 +27,5 @@ mod sys;
 
 pub use cmdline::{CommandLine, Segment};
 pub use plan::{plan, shell_reasons, Plan, PlanError, ShellReasons, DATA_VAR_PREFIX};
-pub use run::{run, Finished, Job, Outcome, EXIT_GRACE, KILL_WAIT, SHELL};
+pub use run::{run, run_urgent, Finished, Job, Outcome, EXIT_GRACE, KILL_WAIT, SHELL};
 pub use sys::strerror;

@@ -306,9 +306,20 @@ pub(crate) struct Spawned {
     pub(crate) launch: Launch,
 }
 
+/// How [`spawn`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// At once; the child runs concurrently (checks: the loop never waits).
+    Concurrent,
+    /// After the child's exec (`CLONE_VFORK`): the caller's CPU goes to the child at
+    /// once, so it starts without waiting for a scheduler slot on a busy machine
+    /// (event handlers, where the delay from result to remediation is what counts).
+    AfterExec,
+}
+
 /// Starts the child described by `spec`. Errors are from this process (pipes, clone);
 /// the child's own failures are found with [`Launch::failure`] after reaping.
-pub(crate) fn spawn(mut spec: Spec) -> io::Result<Spawned> {
+pub(crate) fn spawn(mut spec: Spec, start: Start) -> io::Result<Spawned> {
     let null = devnull()?;
     let (out_r, out_w) = sys::pipe_nonblocking()?;
     let (err_r, err_w) = sys::pipe_nonblocking()?;
@@ -332,11 +343,15 @@ pub(crate) fn spawn(mut spec: Spec) -> io::Result<Spawned> {
         // the parent continues at once; without CLONE_FILES the child's descriptor
         // changes stay its own. All signals are blocked, so the child starts with them
         // blocked and no handler can run on its stack.
+        let vfork = match start {
+            Start::Concurrent => 0,
+            Start::AfterExec => libc::CLONE_VFORK,
+        };
         unsafe {
             libc::clone(
                 child_main,
                 top,
-                libc::CLONE_VM | libc::SIGCHLD,
+                libc::CLONE_VM | vfork | libc::SIGCHLD,
                 spec.as_ptr().cast(),
             )
         }

@@ -1,8 +1,12 @@
 //! Switching back: the real Nagios 4 reads a retention.dat written by vigil and
-//! restores the same states. Needs `nagios4` and takes ~6 s; ignored by default
-//! because the comment count it checks races with nagios4's own comment expiry
-//! (seen once in CI: 2 comments instead of 3). Run it with
-//! `cargo test -p vigil-retention -- --ignored`.
+//! restores the same states, comments and downtimes. Needs `nagios4` and takes ~6 s.
+//!
+//! Two things made this test flaky before, both now fixed here: the fixture's
+//! downtime had a fixed date (once that passed, nagios4 dropped the downtime and its
+//! comment at start-up), and the checks nagios4 ran in the window returned OK, which
+//! removed the sticky acknowledgement's comment when one got there in time. The
+//! downtime is now moved to the hour after the run, and the plugin takes longer than
+//! the window, so no result is processed before status.dat is read.
 
 mod common;
 
@@ -13,7 +17,6 @@ use common::*;
 use vigil_retention::{apply_view, parse, read, render_view, RenderExtras};
 
 #[test]
-#[ignore = "runs the real nagios4 binary (~6 s); its comment count is timing-dependent"]
 fn nagios4_restores_what_vigil_wrote() {
     if Command::new("nagios4").arg("--version").output().is_err() {
         assert!(
@@ -23,15 +26,28 @@ fn nagios4_restores_what_vigil_wrote() {
         eprintln!("nagios4 not installed; skipped");
         return;
     }
-    // vigil: restore the Nagios fixture, then write our own retention.dat.
-    let ret = read(&fixture("nagios4-retention.dat")).unwrap();
-    let view = fixture_view();
-    let (mut hosts, mut services) = initial_statuses(&view);
-    let mut program = initial_program();
+    let dir = tempfile::tempdir().unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
+    // The fixture's downtime, moved to the future so that nagios4 keeps it.
+    let original = std::fs::read_to_string(fixture("nagios4-retention.dat")).unwrap();
+    let shifted = original
+        .replace(
+            "start_time=1795661166",
+            &format!("start_time={}", now + 3600),
+        )
+        .replace("end_time=1795664766", &format!("end_time={}", now + 7200));
+    assert_ne!(shifted, original, "the fixture's downtime times changed");
+    let fixture_copy = dir.path().join("nagios4-retention.dat");
+    std::fs::write(&fixture_copy, shifted).unwrap();
+
+    // vigil: restore the Nagios fixture, then write our own retention.dat.
+    let ret = read(&fixture_copy).unwrap();
+    let view = fixture_view();
+    let (mut hosts, mut services) = initial_statuses(&view);
+    let mut program = initial_program();
     apply_view(
         &ret,
         &view,
@@ -50,8 +66,14 @@ fn nagios4_restores_what_vigil_wrote() {
         now,
     );
 
-    let dir = tempfile::tempdir().unwrap();
     let cfg = install_config(dir.path());
+    // No check result may change a state (and drop the acknowledgement's comment)
+    // before status.dat is read: the plugin outlasts the 5 s window.
+    std::fs::write(
+        dir.path().join("plugins/seqcheck"),
+        "#!/bin/sh\nsleep 15\necho PING OK\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("var/retention.dat"), &text).unwrap();
     let mut child = Command::new("nagios4")
         .arg(&cfg)
