@@ -42,10 +42,10 @@ pub fn run_blocking<F>(model: Model, opts: RunOptions, load: F) -> Result<(), En
 where
     F: Fn() -> Result<Model, String>,
 {
-    // One runtime thread: the core, the spawns (which never wait for the child's exec,
-    // see vigil-exec), the process supervision and the files share it. Measured against
-    // two runtime workers on the 10k-service overload: fewer engine CPU seconds per
-    // 1,000 checks (no thread switches), and no fewer checks per second.
+    // One runtime thread: the core, the spawns (a check's never waits for its exec; a
+    // handler's does, see vigil-exec), the process supervision and the files share it.
+    // Measured against two runtime workers on the 10k-service overload: fewer engine
+    // CPU seconds per 1,000 checks (no thread switches), and no fewer checks per second.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

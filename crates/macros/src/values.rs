@@ -268,7 +268,7 @@ impl<'c, 'a> Expander<'c, 'a> {
             HOSTDURATIONSEC => self.n(self.duration(st.last_state_change)),
             HOSTDURATION => {
                 let d = self.duration(st.last_state_change);
-                self.n(DurationFmt(d))
+                self.n(vigil_state::Dhms(d))
             }
             HOSTEXECUTIONTIME => self.n(format_args!("{:.3}", st.execution_time)),
             HOSTLATENCY => self.n(format_args!("{:.3}", st.latency)),
@@ -473,7 +473,7 @@ impl<'c, 'a> Expander<'c, 'a> {
             SERVICEDURATIONSEC => self.n(self.duration(st.last_state_change)),
             SERVICEDURATION => {
                 let d = self.duration(st.last_state_change);
-                self.n(DurationFmt(d))
+                self.n(vigil_state::Dhms(d))
             }
             SERVICENOTIFICATIONENABLED => R::Str(yes_no(set.notifications_enabled)),
             SERVICENOTIFICATIONPERIOD => self.timeperiod_name(set.notification_period),
@@ -903,22 +903,5 @@ impl<'c, 'a> Expander<'c, 'a> {
             None if self.opts.empty_undefined_custom_vars => Some(R::Null),
             None => None,
         }
-    }
-}
-
-/// `Xd Xh Xm Xs`.
-struct DurationFmt(u64);
-
-impl std::fmt::Display for DurationFmt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = self.0;
-        write!(
-            f,
-            "{}d {}h {}m {}s",
-            d / 86400,
-            (d % 86400) / 3600,
-            (d % 3600) / 60,
-            d % 60
-        )
     }
 }

@@ -4,7 +4,7 @@
 //! line logged when it is stale. Pure: times are arguments, whole seconds as Nagios
 //! uses (`time_t`).
 
-use crate::{CheckType, StateType, Status};
+use crate::{CheckType, Dhms, StateType, Status};
 
 /// What the freshness test needs besides the object's status.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,16 +83,9 @@ pub fn freshness(st: &Status, p: &FreshnessParams, now: i64) -> Freshness {
     }
 }
 
-/// `Xd Xh Xm Xs`, as Nagios's `get_time_breakdown` splits a duration.
-pub fn dhms(secs: i64) -> String {
-    let s = secs.max(0);
-    format!(
-        "{}d {}h {}m {}s",
-        s / 86_400,
-        (s % 86_400) / 3_600,
-        (s % 3_600) / 60,
-        s % 60
-    )
+/// `Xd Xh Xm Xs` of a number of seconds (negative counts as 0).
+fn dhms(secs: i64) -> Dhms {
+    Dhms(u64::try_from(secs).unwrap_or(0))
 }
 
 /// The warning Nagios logs before forcing a check of a stale service.
@@ -231,7 +224,8 @@ mod tests {
 
     #[test]
     fn warning_lines_match_nagios() {
-        assert_eq!(dhms(93_784), "1d 2h 3m 4s");
+        assert_eq!(dhms(93_784).to_string(), "1d 2h 3m 4s");
+        assert_eq!(dhms(-5).to_string(), "0d 0h 0m 0s");
         assert_eq!(
             stale_service_line("h1", "Disk", 65, 75),
             "Warning: The results of service 'Disk' on host 'h1' are stale by 0d 0h 1m 5s (threshold=0d 0h 1m 15s).  I'm forcing an immediate check of the service."

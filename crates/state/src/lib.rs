@@ -29,6 +29,25 @@ pub use flap::FlapParams;
 /// Seconds since the Unix epoch, with sub-second precision where it matters.
 pub type Time = f64;
 
+/// A duration in seconds as Nagios prints it (`get_time_breakdown`): `Xd Xh Xm Xs`
+/// (`$SERVICEDURATION$`, the freshness warnings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dhms(pub u64);
+
+impl std::fmt::Display for Dhms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = self.0;
+        write!(
+            f,
+            "{}d {}h {}m {}s",
+            d / 86_400,
+            (d % 86_400) / 3_600,
+            (d % 3_600) / 60,
+            d % 60
+        )
+    }
+}
+
 /// SOFT/HARD state type (ids as in status.dat and `$SERVICESTATETYPE$`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateType {
