@@ -52,24 +52,7 @@ pub fn remedy_main() -> i32 {
         );
         return 0;
     }
-    let ev = match args.event.read_event() {
-        Ok(ev) => ev,
-        Err(e) => exit_usage::<RemedyArgs>(&e),
-    };
-    let mut audit = Audit::new(rules.settings.audit_log.clone());
-    let report = handle(
-        &rules,
-        &ev,
-        &Options {
-            dry_run: args.dry_run,
-            now_ms: None,
-        },
-        &mut audit,
-    );
-    if audit.write_failed {
-        return 1;
-    }
-    report.exit_code()
+    run_rules::<RemedyArgs>(&rules, &args.event, args.dry_run)
 }
 
 /// `increase-memory`: the op5 example rebuilt.
@@ -148,16 +131,22 @@ pub fn increase_memory_main() -> i32 {
         Ok(r) => r,
         Err(e) => exit_usage::<IncreaseMemoryArgs>(&e),
     };
-    let ev = match args.event.read_event() {
+    run_rules::<IncreaseMemoryArgs>(&rules, &args.event, args.dry_run)
+}
+
+/// Reads the event, applies `rules` to it and returns the process exit code (1 when
+/// the audit log could not be written). A bad event is a usage error of `P`.
+fn run_rules<P: clap::CommandFactory>(rules: &Rules, event: &EventArgs, dry_run: bool) -> i32 {
+    let ev = match event.read_event() {
         Ok(ev) => ev,
-        Err(e) => exit_usage::<IncreaseMemoryArgs>(&e),
+        Err(e) => exit_usage::<P>(&e),
     };
     let mut audit = Audit::new(rules.settings.audit_log.clone());
     let report = handle(
-        &rules,
+        rules,
         &ev,
         &Options {
-            dry_run: args.dry_run,
+            dry_run,
             now_ms: None,
         },
         &mut audit,
