@@ -24,6 +24,7 @@ use crate::spawn::{self, Failure, Launch, Spec, Start};
 use crate::sys;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::io::unix::AsyncFd;
@@ -250,22 +251,15 @@ fn resolve(
     job_env: &[(String, String)],
     plan_env: &[(String, String)],
 ) -> Option<PathBuf> {
-    if program.contains('/') {
-        return Some(PathBuf::from(program));
-    }
-    if program.is_empty() {
-        return None;
-    }
     let path = job_env
         .iter()
         .chain(plan_env)
         .rev()
         .find(|(k, _)| k == "PATH")
-        .map(|(_, v)| v.clone())
-        .or_else(|| std::env::var("PATH").ok())
-        .unwrap_or_else(|| "/bin:/usr/bin".to_owned());
-    path.split(':')
-        .map(|d| Path::new(if d.is_empty() { "." } else { d }).join(program))
+        .map(|(_, v)| v.as_str());
+    spawn::exec_candidates(program, path)
+        .into_iter()
+        .map(|c| PathBuf::from(std::ffi::OsString::from_vec(c.into_bytes())))
         .find(|p| p.is_file())
 }
 

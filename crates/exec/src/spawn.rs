@@ -134,31 +134,12 @@ impl Spec {
             strings[..nargs].iter().map(|s| s.as_ptr()).collect();
         argv.push(std::ptr::null());
 
-        let paths = if program.contains('/') {
-            vec![strings[0].clone()]
-        } else if program.is_empty() {
-            Vec::new()
-        } else {
-            let path = own
-                .iter()
-                .rev()
-                .find(|(k, _)| *k == "PATH")
-                .map(|(_, v)| v.as_bytes().to_vec())
-                .or_else(|| std::env::var_os("PATH").map(|p| p.as_bytes().to_vec()))
-                .unwrap_or_else(|| b"/bin:/usr/bin".to_vec());
-            path.split(|&b| b == b':')
-                .filter_map(|dir| {
-                    let mut p = if dir.is_empty() {
-                        b".".to_vec()
-                    } else {
-                        dir.to_vec()
-                    };
-                    p.push(b'/');
-                    p.extend_from_slice(program.as_bytes());
-                    CString::new(p).ok()
-                })
-                .collect()
-        };
+        let path = own
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == "PATH")
+            .map(|(_, v)| *v);
+        let paths = exec_candidates(program, path);
         let cwd = match cwd {
             Some(d) => Some(CString::new(d.as_os_str().as_bytes()).map_err(|_| nul())?),
             None => None,
@@ -174,6 +155,36 @@ impl Spec {
             errno: AtomicI32::new(0),
         })
     }
+}
+
+/// The files execvp(3) tries for `program`, in order: the program itself if it
+/// contains `/`, else each directory of `path` (the child's PATH; when it has none,
+/// this process's, else `/bin:/usr/bin`; an empty entry is `.`) joined with it.
+pub(crate) fn exec_candidates(program: &str, path: Option<&str>) -> Vec<CString> {
+    if program.contains('/') {
+        return CString::new(program).into_iter().collect();
+    }
+    if program.is_empty() {
+        return Vec::new();
+    }
+    let path = match path {
+        Some(p) => p.as_bytes().to_vec(),
+        None => std::env::var_os("PATH")
+            .map(|p| p.as_bytes().to_vec())
+            .unwrap_or_else(|| b"/bin:/usr/bin".to_vec()),
+    };
+    path.split(|&b| b == b':')
+        .filter_map(|dir| {
+            let mut p = if dir.is_empty() {
+                b".".to_vec()
+            } else {
+                dir.to_vec()
+            };
+            p.push(b'/');
+            p.extend_from_slice(program.as_bytes());
+            CString::new(p).ok()
+        })
+        .collect()
 }
 
 /// This process's environment, captured once at the first spawn (children inherit
