@@ -444,11 +444,6 @@ impl Core {
         started
     }
 
-    /// True if a scheduled check is due at `now`.
-    pub fn has_due(&mut self, now: f64) -> bool {
-        self.schedule.next_time().is_some_and(|t| t <= now)
-    }
-
     /// How many checks may run at once: `max_concurrent_checks`, or when that is 0
     /// (unlimited in Nagios) the slots the runner can afford (file descriptors).
     fn check_slots(&self) -> usize {

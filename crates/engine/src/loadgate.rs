@@ -7,7 +7,7 @@
 //! and exec gets slower with them. Nagios 4 has the same concern (its `loadctl`,
 //! driven by the 1-minute load average). vigil looks at the instantaneous number of
 //! runnable tasks (`/proc/loadavg`, fourth field) and starts scheduled checks only
-//! while that is below [`RunQueue::limit`], two per CPU by default: sleeping plugins
+//! while that is below its limit ([`RunQueue::default_limit`], two per CPU): sleeping plugins
 //! (network checks waiting for an answer) do not count, so slow I/O-bound checks are
 //! not held back by each other, only CPU-bound overload is. [`RunQueue::floor`] checks
 //! (two per CPU) always run, and a check is never held longer than
@@ -64,11 +64,6 @@ impl RunQueue {
     /// The default floor: two checks per CPU always run.
     pub fn default_floor() -> usize {
         2 * cpus()
-    }
-
-    /// The configured limit.
-    pub fn limit(&self) -> usize {
-        self.limit
     }
 
     /// Checks that may always run, whatever the run queue.
