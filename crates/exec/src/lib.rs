@@ -1,31 +1,20 @@
-//! vigil-exec: turns an already macro-expanded command line into something to run
-//! ([`plan()`]) and runs it ([`run()`]).
+//! vigil-exec runs a [`Plan`] (made by `vigil-cmdline` from a macro-expanded command
+//! line) as a local child process ([`run()`]).
 //!
-//! * [`cmdline`]: the [`CommandLine`] of admin-written code and run-time data segments
-//!   produced by the macro layer.
-//! * [`plan`](mod@plan): Nagios's direct-exec vs `/bin/sh -c` decision and word splitting, made
-//!   on code only; data is placed into words, or handed to the shell in environment
-//!   variables so that it is expanded but never parsed ("output is data, never code").
 //! * [`run`](mod@run): supervising a job: output capture with limits, timeouts killing
 //!   the whole process group, Nagios-compatible exec-failure results.
 //! * `spawn`: starting the child (own process group, pipes, environment) with
 //!   `clone(CLONE_VM)` so that the caller never waits for the child's exec.
 //!
-//! What the data guarantee covers: data bytes never appear in a shell script and never
-//! decide how a line is parsed, so `$`, backquotes, quotes, `;`, `|`, newlines... in
-//! plugin output cannot start a command, and unquoted data is neither globbed nor split
-//! by the shell. What it cannot cover: an admin-written command that itself evaluates
-//! its arguments as code (`eval`, `sh -c "$SERVICEOUTPUT$"`, bash's `[[ $x -eq 1 ]]` or
-//! `let` when /bin/sh is bash, a handler script that does so). Data inside `$(( ))` is
-//! refused ([`PlanError::DataInArithmetic`]) because bash evaluates it as code.
+//! The planning types are re-exported from `vigil-cmdline` for the callers that both
+//! plan and run (tests, `vigil fire`).
 
-pub mod cmdline;
-pub mod plan;
 pub mod run;
 mod spawn;
 mod sys;
 
-pub use cmdline::{CommandLine, Segment};
-pub use plan::{plan, shell_reasons, Plan, PlanError, ShellReasons, DATA_VAR_PREFIX};
+pub use vigil_cmdline::{
+    plan, shell_reasons, CommandLine, Plan, PlanError, Segment, ShellReasons, DATA_VAR_PREFIX,
+};
 pub use run::{run, run_urgent, Finished, Job, Outcome, EXIT_GRACE, KILL_WAIT, SHELL};
 pub use sys::strerror;

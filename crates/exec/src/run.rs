@@ -19,7 +19,7 @@
 //! been reused when it is signalled. If the `run` future is dropped early, the group is
 //! killed and the child reaped in the background.
 
-use crate::plan::Plan;
+use vigil_cmdline::Plan;
 use crate::spawn::{self, Failure, Launch, Spec, Start};
 use crate::sys;
 use std::io;

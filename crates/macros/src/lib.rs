@@ -162,15 +162,15 @@ impl Expanded {
     }
 }
 
-impl From<Expanded> for vigil_exec::CommandLine {
+impl From<Expanded> for vigil_cmdline::CommandLine {
     fn from(e: Expanded) -> Self {
-        vigil_exec::CommandLine {
+        vigil_cmdline::CommandLine {
             segments: e
                 .pieces
                 .into_iter()
                 .map(|p| match p {
-                    Piece::Code(s) => vigil_exec::Segment::Code(s),
-                    Piece::Data(s) => vigil_exec::Segment::Data(s),
+                    Piece::Code(s) => vigil_cmdline::Segment::Code(s),
+                    Piece::Data(s) => vigil_cmdline::Segment::Data(s),
                 })
                 .collect(),
         }

@@ -579,15 +579,15 @@ fn arg_pieces_keep_their_kinds() {
             code(">"),
         ]
     );
-    let cl: vigil_exec::CommandLine = full.line.clone().into();
+    let cl: vigil_cmdline::CommandLine = full.line.clone().into();
     assert_eq!(
         cl.segments,
         vec![
-            vigil_exec::Segment::Code("/usr/lib/plugins/out \"".into()),
-            vigil_exec::Segment::Data("DISK WARNING - 85% used".into()),
-            vigil_exec::Segment::Code("\" <".into()),
-            vigil_exec::Segment::Data("DISK WARNING - 85% used".into()),
-            vigil_exec::Segment::Code(">".into()),
+            vigil_cmdline::Segment::Code("/usr/lib/plugins/out \"".into()),
+            vigil_cmdline::Segment::Data("DISK WARNING - 85% used".into()),
+            vigil_cmdline::Segment::Code("\" <".into()),
+            vigil_cmdline::Segment::Data("DISK WARNING - 85% used".into()),
+            vigil_cmdline::Segment::Code(">".into()),
         ]
     );
     assert_eq!(cl.to_display_string(), full.line.to_plain());
