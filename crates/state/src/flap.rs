@@ -9,7 +9,7 @@
 //! `percent_state_change` up to date); only STARTED/STOPPED need
 //! [`FlapParams::enabled`].
 
-use crate::{Status, Time};
+use crate::{FlapChange, HostState, ObjectState, ServiceState, StateType, Status, Time};
 
 /// Number of states kept (Nagios `MAX_STATE_HISTORY_ENTRIES`).
 pub const MAX_STATE_HISTORY_ENTRIES: usize = 21;
@@ -38,13 +38,6 @@ impl FlapParams {
             high: 30.0,
         }
     }
-}
-
-/// The object a flap check is about (for the log line).
-#[derive(Debug, Clone, Copy)]
-enum Subject<'a> {
-    Service { host: &'a str, desc: &'a str },
-    Host { host: &'a str },
 }
 
 /// Appends a state to a history (oldest first), keeping at most 21 entries.
@@ -79,44 +72,33 @@ fn wants(p: &FlapParams, state: u8) -> bool {
 }
 
 /// Records (if `update` and the state is in the options), recomputes the percent
-/// and decides STARTED/STOPPED. Returns the log line of a start or stop.
-fn evaluate(st: &mut Status, p: &FlapParams, update: bool, subject: Subject<'_>) -> Option<String> {
-    if update && wants(p, st.current_state) {
-        record_state(&mut st.state_history, st.current_state);
+/// and decides STARTED/STOPPED. Returns the change when flapping started or stopped.
+fn evaluate<S: ObjectState>(
+    st: &mut Status<S>,
+    p: &FlapParams,
+    update: bool,
+) -> Option<FlapChange> {
+    let id = st.current_state.id();
+    if update && wants(p, id) {
+        record_state(&mut st.state_history, id);
     }
-    let pct = percent_state_change(&st.state_history);
-    st.percent_state_change = pct;
-    if !p.enabled {
+    let percent = percent_state_change(&st.state_history);
+    st.percent_state_change = percent;
+    if !p.enabled || (percent > p.low && percent < p.high) {
         return None;
     }
-    let flapping = if pct > p.low && pct < p.high {
-        return None;
-    } else {
-        pct > p.low
-    };
+    let flapping = percent > p.low;
     if flapping && !st.is_flapping {
         st.is_flapping = true;
-        Some(match subject {
-            Subject::Service { host, desc } => format!(
-                "SERVICE FLAPPING ALERT: {host};{desc};STARTED; Service appears to have started flapping ({pct:.1}% change >= {:.1}% threshold)",
-                p.high
-            ),
-            Subject::Host { host } => format!(
-                "HOST FLAPPING ALERT: {host};STARTED; Host appears to have started flapping ({pct:.1}% change > {:.1}% threshold)",
-                p.high
-            ),
+        Some(FlapChange::Started {
+            percent,
+            threshold: p.high,
         })
     } else if !flapping && st.is_flapping {
         st.is_flapping = false;
-        Some(match subject {
-            Subject::Service { host, desc } => format!(
-                "SERVICE FLAPPING ALERT: {host};{desc};STOPPED; Service appears to have stopped flapping ({pct:.1}% change < {:.1}% threshold)",
-                p.low
-            ),
-            Subject::Host { host } => format!(
-                "HOST FLAPPING ALERT: {host};STOPPED; Host appears to have stopped flapping ({pct:.1}% change < {:.1}% threshold)",
-                p.low
-            ),
+        Some(FlapChange::Stopped {
+            percent,
+            threshold: p.low,
         })
     } else {
         None
@@ -126,36 +108,33 @@ fn evaluate(st: &mut Status, p: &FlapParams, update: bool, subject: Subject<'_>)
 /// Service flap check as done after a result (`update = true`) or after flap
 /// detection was (re-)enabled (`update = false`: recompute only). A SOFT problem
 /// state is neither recorded nor evaluated (only HARD states and soft recoveries
-/// count). Returns the FLAPPING ALERT line if flapping started or stopped.
+/// count). Returns the change if flapping started or stopped.
 pub fn check_service_flapping(
-    st: &mut Status,
+    st: &mut Status<ServiceState>,
     p: &FlapParams,
     update: bool,
-    host: &str,
-    desc: &str,
-) -> Option<String> {
-    if st.state_type == crate::StateType::Soft && st.current_state != 0 {
+) -> Option<FlapChange> {
+    if st.state_type == StateType::Soft && !st.current_state.is_ok() {
         return None;
     }
-    evaluate(st, p, update, Subject::Service { host, desc })
+    evaluate(st, p, update)
 }
 
 /// Host flap check after a host check result (`update = true`, every result is
 /// recorded) or a recompute (`update = false`). `now` becomes
 /// `last_state_history_update` when a state is recorded.
 pub fn check_host_flapping(
-    st: &mut Status,
+    st: &mut Status<HostState>,
     p: &FlapParams,
     update: bool,
-    host: &str,
     now: Time,
-) -> Option<String> {
-    let recorded = update && wants(p, st.current_state);
-    let line = evaluate(st, p, update, Subject::Host { host });
+) -> Option<FlapChange> {
+    let recorded = update && wants(p, st.current_state.id());
+    let change = evaluate(st, p, update);
     if recorded {
         st.last_state_history_update = now;
     }
-    line
+    change
 }
 
 /// The host flap check Nagios runs after every *service* result of the host: the
@@ -165,48 +144,56 @@ pub fn check_host_flapping(
 /// notification_interval × interval_length when it has no services). The
 /// percentage is recomputed either way. Nagios writes a resulting line right after
 /// the service's own flapping line, before the SERVICE ALERT
-/// ([`crate::Transition::insert_after_flap_lines`]).
+/// ([`crate::Transition::insert_after_flapping`]).
 pub fn host_flap_from_service_result(
-    host_st: &mut Status,
+    host_st: &mut Status<HostState>,
     p: &FlapParams,
-    host: &str,
     now: Time,
     wait_threshold: f64,
-) -> Option<String> {
+) -> Option<FlapChange> {
     // Nagios compares whole seconds (time_t).
     let update = now.floor() - host_st.last_state_history_update.floor() >= wait_threshold;
-    check_host_flapping(host_st, p, update, host, now)
+    check_host_flapping(host_st, p, update, now)
 }
 
-/// Flap detection was disabled for a service (or globally): if it was flapping,
-/// it stops and `SERVICE FLAPPING ALERT: h;s;DISABLED; Flap detection has been
-/// disabled` is to be logged.
-pub fn service_flap_detection_disabled(st: &mut Status, host: &str, desc: &str) -> Option<String> {
+/// Flap detection was disabled for an object (or globally): if it was flapping, it
+/// stops, and `... FLAPPING ALERT: ...;DISABLED; Flap detection has been disabled`
+/// is due ([`FlapChange::Disabled`]).
+pub fn flap_detection_disabled<S: ObjectState>(st: &mut Status<S>) -> Option<FlapChange> {
     if !st.is_flapping {
         return None;
     }
     st.is_flapping = false;
-    Some(format!(
-        "SERVICE FLAPPING ALERT: {host};{desc};DISABLED; Flap detection has been disabled"
-    ))
-}
-
-/// Host counterpart of [`service_flap_detection_disabled`]:
-/// `HOST FLAPPING ALERT: h;DISABLED; Flap detection has been disabled`.
-pub fn host_flap_detection_disabled(st: &mut Status, host: &str) -> Option<String> {
-    if !st.is_flapping {
-        return None;
-    }
-    st.is_flapping = false;
-    Some(format!(
-        "HOST FLAPPING ALERT: {host};DISABLED; Flap detection has been disabled"
-    ))
+    Some(FlapChange::Disabled)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::StateType;
+    use vigil_events::{Event, Obj};
+
+    /// The log line of a change (the renderer is vigil-events').
+    fn svc_line(c: FlapChange) -> String {
+        let obj = Obj::Service {
+            host: "h".into(),
+            service: "s".into(),
+        };
+        Event::Flapping { obj, change: c }.lines().remove(0)
+    }
+
+    fn host_line(c: FlapChange) -> String {
+        let obj = Obj::Host { host: "gw".into() };
+        Event::Flapping { obj, change: c }.lines().remove(0)
+    }
+
+    fn svc(state: u8) -> Status<ServiceState> {
+        Status::initial(ServiceState::from_id(state))
+    }
+
+    fn hst() -> Status<HostState> {
+        Status::initial(HostState::Up)
+    }
 
     fn params(low: f64, high: f64) -> FlapParams {
         FlapParams {
@@ -261,13 +248,13 @@ mod tests {
 
     #[test]
     fn start_stop_and_undecided() {
-        let mut st = Status::initial(0);
+        let mut st = svc(0);
         let p = params(22.0, 24.0);
         let mut lines = Vec::new();
         for s in [0u8, 2, 0, 2, 0] {
-            st.current_state = s;
-            if let Some(l) = check_service_flapping(&mut st, &p, true, "h", "s") {
-                lines.push(l);
+            st.current_state = ServiceState::from_id(s);
+            if let Some(c) = check_service_flapping(&mut st, &p, true) {
+                lines.push(svc_line(c));
             }
         }
         assert_eq!(
@@ -276,20 +263,20 @@ mod tests {
         );
         assert!(st.is_flapping);
         // a SOFT problem is not recorded and not evaluated
-        st.current_state = 2;
+        st.current_state = ServiceState::Critical;
         st.state_type = StateType::Soft;
         let before = st.state_history.clone();
-        assert_eq!(check_service_flapping(&mut st, &p, true, "h", "s"), None);
+        assert_eq!(check_service_flapping(&mut st, &p, true), None);
         assert_eq!(st.state_history, before);
         // disabled: percent still computed, no lines
-        let mut q = Status::initial(0);
+        let mut q = svc(0);
         let off = FlapParams {
             enabled: false,
             ..p
         };
         for s in [0u8, 2, 0, 2, 0, 2, 0] {
-            q.current_state = s;
-            assert_eq!(check_service_flapping(&mut q, &off, true, "h", "s"), None);
+            q.current_state = ServiceState::from_id(s);
+            assert_eq!(check_service_flapping(&mut q, &off, true), None);
         }
         assert!(q.percent_state_change > 30.0);
         assert!(!q.is_flapping);
@@ -297,28 +284,28 @@ mod tests {
 
     #[test]
     fn options_filter_recording() {
-        let mut st = Status::initial(0);
+        let mut st = svc(0);
         let p = FlapParams {
             options: 0b0001, // only OK recorded
             ..params(5.0, 20.0)
         };
-        st.current_state = 2;
-        check_service_flapping(&mut st, &p, true, "h", "s");
+        st.current_state = ServiceState::Critical;
+        check_service_flapping(&mut st, &p, true);
         assert!(st.state_history.is_empty());
-        st.current_state = 0;
-        check_service_flapping(&mut st, &p, true, "h", "s");
+        st.current_state = ServiceState::Ok;
+        check_service_flapping(&mut st, &p, true);
         assert_eq!(st.state_history, vec![0]);
     }
 
     #[test]
     fn host_lines_and_threshold_wait() {
-        let mut st = Status::initial(0);
+        let mut st = hst();
         let p = params(5.0, 10.0);
         let mut lines = Vec::new();
         for (i, s) in [0u8, 1, 0, 1].into_iter().enumerate() {
-            st.current_state = s;
-            if let Some(l) = check_host_flapping(&mut st, &p, true, "gw", i as f64) {
-                lines.push(l);
+            st.current_state = HostState::from_id(s);
+            if let Some(c) = check_host_flapping(&mut st, &p, true, i as f64) {
+                lines.push(host_line(c));
             }
         }
         assert_eq!(
@@ -328,21 +315,18 @@ mod tests {
         assert_eq!(st.last_state_history_update, 3.0);
         // service-driven update within the wait threshold: nothing recorded
         let len = st.state_history.len();
-        assert_eq!(
-            host_flap_from_service_result(&mut st, &p, "gw", 10.0, 60.0),
-            None
-        );
+        assert_eq!(host_flap_from_service_result(&mut st, &p, 10.0, 60.0), None);
         assert_eq!(st.state_history.len(), len);
         // after the threshold the current state is recorded
-        host_flap_from_service_result(&mut st, &p, "gw", 63.0, 60.0);
+        host_flap_from_service_result(&mut st, &p, 63.0, 60.0);
         assert_eq!(st.state_history.len(), len + 1);
         assert_eq!(st.last_state_history_update, 63.0);
         // stopping
-        st.current_state = 1;
+        st.current_state = HostState::Down;
         let mut stop = None;
         for i in 0..25 {
-            if let Some(l) = check_host_flapping(&mut st, &p, true, "gw", 100.0 + i as f64) {
-                stop = Some(l);
+            if let Some(c) = check_host_flapping(&mut st, &p, true, 100.0 + i as f64) {
+                stop = Some(host_line(c));
             }
         }
         assert_eq!(
@@ -353,18 +337,19 @@ mod tests {
 
     #[test]
     fn disabled_lines() {
-        let mut st = Status::initial(0);
-        assert_eq!(service_flap_detection_disabled(&mut st, "h", "s"), None);
+        let mut st = svc(0);
+        assert_eq!(flap_detection_disabled(&mut st), None);
         st.is_flapping = true;
         assert_eq!(
-            service_flap_detection_disabled(&mut st, "h", "s").as_deref(),
+            flap_detection_disabled(&mut st).map(svc_line).as_deref(),
             Some("SERVICE FLAPPING ALERT: h;s;DISABLED; Flap detection has been disabled")
         );
         assert!(!st.is_flapping);
-        st.is_flapping = true;
+        let mut h = hst();
+        h.is_flapping = true;
         assert_eq!(
-            host_flap_detection_disabled(&mut st, "h").as_deref(),
-            Some("HOST FLAPPING ALERT: h;DISABLED; Flap detection has been disabled")
+            flap_detection_disabled(&mut h).map(host_line).as_deref(),
+            Some("HOST FLAPPING ALERT: gw;DISABLED; Flap detection has been disabled")
         );
     }
 }

@@ -1,10 +1,9 @@
 //! Freshness of check results (checks-and-states.md §7): whether the latest result of
 //! a host or service is older than its freshness threshold, computed the way Nagios
-//! 4.4.6 does it (`is_service_result_fresh` / `is_host_result_fresh`), and the warning
-//! line logged when it is stale. Pure: times are arguments, whole seconds as Nagios
+//! 4.4.6 does it (`is_service_result_fresh` / `is_host_result_fresh`). Pure: times are arguments, whole seconds as Nagios
 //! uses (`time_t`).
 
-use crate::{CheckType, Dhms, StateType, Status};
+use crate::{CheckType, ObjectState, StateType, Status};
 
 /// What the freshness test needs besides the object's status.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,10 +29,13 @@ pub struct FreshnessParams {
 /// The verdict of [`freshness`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
+    /// Fresh enough.
     Fresh,
-    /// Stale by `by` seconds; `threshold` is the threshold that was used.
+    /// Stale: a check is to be forced.
     Stale {
+        /// Seconds past the threshold.
         by: i64,
+        /// The threshold that was used.
         threshold: i64,
     },
 }
@@ -41,11 +43,11 @@ pub enum Freshness {
 /// The threshold Nagios uses: the configured one, or the check interval (retry interval
 /// for a SOFT problem) plus the last latency plus `additional_freshness_latency`,
 /// truncated to whole seconds.
-pub fn threshold(st: &Status, p: &FreshnessParams) -> i64 {
+pub fn threshold<S: ObjectState>(st: &Status<S>, p: &FreshnessParams) -> i64 {
     if p.threshold != 0 {
         return i64::try_from(p.threshold).unwrap_or(i64::MAX);
     }
-    let interval = if st.state_type == StateType::Hard || st.current_state == 0 {
+    let interval = if st.state_type == StateType::Hard || st.current_state.is_ok() {
         p.check_interval
     } else {
         p.retry_interval
@@ -54,7 +56,7 @@ pub fn threshold(st: &Status, p: &FreshnessParams) -> i64 {
 }
 
 /// Whether the latest result of `st` is fresh at `now` (whole seconds).
-pub fn freshness(st: &Status, p: &FreshnessParams, now: i64) -> Freshness {
+pub fn freshness<S: ObjectState>(st: &Status<S>, p: &FreshnessParams, now: i64) -> Freshness {
     let threshold = threshold(st, p);
     let last_check = st.last_check.floor() as i64;
     let mut expires = if !st.has_been_checked {
@@ -83,32 +85,10 @@ pub fn freshness(st: &Status, p: &FreshnessParams, now: i64) -> Freshness {
     }
 }
 
-/// `Xd Xh Xm Xs` of a number of seconds (negative counts as 0).
-fn dhms(secs: i64) -> Dhms {
-    Dhms(u64::try_from(secs).unwrap_or(0))
-}
-
-/// The warning Nagios logs before forcing a check of a stale service.
-pub fn stale_service_line(host: &str, desc: &str, by: i64, threshold: i64) -> String {
-    format!(
-        "Warning: The results of service '{desc}' on host '{host}' are stale by {} (threshold={}).  I'm forcing an immediate check of the service.",
-        dhms(by),
-        dhms(threshold)
-    )
-}
-
-/// The warning Nagios logs before forcing a check of a stale host.
-pub fn stale_host_line(host: &str, by: i64, threshold: i64) -> String {
-    format!(
-        "Warning: The results of host '{host}' are stale by {} (threshold={}).  I'm forcing an immediate check of the host.",
-        dhms(by),
-        dhms(threshold)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{HostState, ServiceState};
 
     fn params() -> FreshnessParams {
         FreshnessParams {
@@ -123,8 +103,8 @@ mod tests {
         }
     }
 
-    fn checked(last_check: f64, check_type: CheckType) -> Status {
-        let mut st = Status::initial(0);
+    fn checked(last_check: f64, check_type: CheckType) -> Status<ServiceState> {
+        let mut st = Status::initial(ServiceState::Ok);
         st.has_been_checked = true;
         st.last_check = last_check;
         st.check_type = check_type;
@@ -136,7 +116,7 @@ mod tests {
     fn computed_threshold_uses_the_interval_of_the_state_latency_and_the_extra() {
         let mut st = checked(2_000.0, CheckType::Active);
         assert_eq!(threshold(&st, &params()), 75); // 60 + 0.7 + 15, truncated
-        st.current_state = 2;
+        st.current_state = ServiceState::Critical;
         st.state_type = StateType::Soft;
         assert_eq!(threshold(&st, &params()), 25); // retry interval for a SOFT problem
         st.state_type = StateType::Hard;
@@ -167,7 +147,7 @@ mod tests {
 
     #[test]
     fn never_checked_counts_from_the_start() {
-        let st = Status::initial(0);
+        let st = Status::initial(HostState::Up);
         let p = FreshnessParams {
             threshold: 5,
             ..params()
@@ -220,19 +200,5 @@ mod tests {
             freshness(&st, &p, 1_060),
             Freshness::Stale { by: 900, .. }
         ));
-    }
-
-    #[test]
-    fn warning_lines_match_nagios() {
-        assert_eq!(dhms(93_784).to_string(), "1d 2h 3m 4s");
-        assert_eq!(dhms(-5).to_string(), "0d 0h 0m 0s");
-        assert_eq!(
-            stale_service_line("h1", "Disk", 65, 75),
-            "Warning: The results of service 'Disk' on host 'h1' are stale by 0d 0h 1m 5s (threshold=0d 0h 1m 15s).  I'm forcing an immediate check of the service."
-        );
-        assert_eq!(
-            stale_host_line("h1", 1, 3600),
-            "Warning: The results of host 'h1' are stale by 0d 0h 0m 1s (threshold=0d 1h 0m 0s).  I'm forcing an immediate check of the host."
-        );
     }
 }

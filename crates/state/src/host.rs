@@ -1,6 +1,6 @@
 //! Host state machine and reachability (spec checks-and-states.md §5,
 //! event-handlers.md §2.2): applies one host check result to a host's
-//! [`Status`], reproducing Nagios 4.4.6.
+//! [`HostStatus`], reproducing Nagios 4.4.6.
 //!
 //! Rules, in order (A attempt, M max_check_attempts, T state type, LH last hard
 //! state):
@@ -33,13 +33,13 @@
 use crate::flap::{check_host_flapping, FlapParams};
 use crate::result::CheckResult;
 use crate::{
-    finish_result, host_alert_line, CheckType, Counters, Effect, NextCheck, StateType, Status,
-    Transition,
+    finish_result, CheckType, Counters, Effect, HostState, HostStatus, NextCheck, ObjectState,
+    StateType, Transition,
 };
 
-const UP: u8 = 0;
-const DOWN: u8 = 1;
-const UNREACHABLE: u8 = 2;
+const UP: HostState = HostState::Up;
+const DOWN: HostState = HostState::Down;
+const UNREACHABLE: HostState = HostState::Unreachable;
 
 /// Per-host settings needed by the state machine.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,7 +70,7 @@ pub enum Reachability {
 
 impl Reachability {
     /// The problem state this reachability gives (DOWN or UNREACHABLE).
-    pub fn problem_state(self) -> u8 {
+    pub fn problem_state(self) -> HostState {
         match self {
             Reachability::NoParents | Reachability::SomeParentUp => DOWN,
             Reachability::NoParentUp => UNREACHABLE,
@@ -86,9 +86,9 @@ pub struct ResultOptions {
     pub stalking: u8,
 }
 
-/// Applies one host check result. Active results carry state 0 (UP) or 1
-/// (problem); passive ones 0, 1 (DOWN) or 2 (UNREACHABLE). See the module
-/// documentation for the rules.
+/// Applies one host check result. Active results carry UP or DOWN (a problem);
+/// passive ones UP, DOWN or UNREACHABLE. See the module documentation for the
+/// rules.
 ///
 /// Effects [`Effect::CheckParents`] / [`Effect::CheckChildren`] are emitted when the
 /// host goes from UP to a problem or back. Nagios 4.4.6 then checks, on a problem:
@@ -96,25 +96,23 @@ pub struct ResultOptions {
 /// parents that are UP and children that are not UP (the on-demand checks honour
 /// `cached_host_check_horizon`).
 pub fn apply_host_result(
-    st: &mut Status,
+    st: &mut HostStatus,
     p: &HostParams,
-    r: CheckResult,
+    r: CheckResult<HostState>,
     reach: Reachability,
     ctr: &mut Counters,
-    host_name: &str,
 ) -> Transition {
-    apply_host_result_with(st, p, &ResultOptions::default(), r, reach, ctr, host_name)
+    apply_host_result_with(st, p, &ResultOptions::default(), r, reach, ctr)
 }
 
 /// [`apply_host_result`] with [`ResultOptions`].
 pub fn apply_host_result_with(
-    st: &mut Status,
+    st: &mut HostStatus,
     p: &HostParams,
     opts: &ResultOptions,
-    r: CheckResult,
+    r: CheckResult<HostState>,
     reach: Reachability,
     ctr: &mut Counters,
-    host_name: &str,
 ) -> Transition {
     finish_result(st);
     let max = p.max_attempts.max(1);
@@ -237,14 +235,14 @@ pub fn apply_host_result_with(
     if log {
         handle = true;
     }
-    if let Some(t) = st.last_time_in_state.get_mut(usize::from(last)) {
+    if let Some(t) = st.last_time_in_state.get_mut(usize::from(last.id())) {
         *t = st.last_check;
     }
 
     // 7. flap detection
-    let flap_line = check_host_flapping(st, &p.flap, true, host_name, now);
+    let flapping = check_host_flapping(st, &p.flap, true, now);
 
-    if cur < 8 && opts.stalking & (1u8 << cur) != 0 && old_short != st.output.short {
+    if opts.stalking & (1u8 << cur.id()) != 0 && old_short != st.output.short {
         log = true;
     }
     // 8. SOFT states with log_host_retries
@@ -253,11 +251,11 @@ pub fn apply_host_result_with(
     }
 
     let mut effects = Vec::new();
-    if let Some(line) = flap_line {
-        effects.push(Effect::Log(line));
+    if let Some(change) = flapping {
+        effects.push(Effect::Flapping(change));
     }
     if log {
-        effects.push(Effect::Log(host_alert_line(st, host_name)));
+        effects.push(Effect::Alert);
     }
     if notify {
         effects.push(Effect::Notify);

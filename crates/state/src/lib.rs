@@ -1,8 +1,10 @@
 //! `vigil-state` is the pure core: the SOFT/HARD state machines of services and
-//! hosts, flap detection, and the runtime status each object carries. It is a
-//! function of (status, check result, clock): no processes, files, sockets or
-//! global state inside. The engine feeds results in and performs the returned
-//! [`Effect`]s (log lines, event handlers, on-demand checks, rescheduling).
+//! hosts, flap detection, freshness, plugin-output parsing and result mapping, and
+//! the runtime [`Status`] each object carries. It is a function of (status, check
+//! result, clock): no processes, files, sockets or global state inside. The engine
+//! feeds results in and performs the returned [`Effect`]s (ALERT and flapping
+//! events, event handlers, on-demand checks, rescheduling); it names the objects
+//! (this crate never sees a name except in replacement outputs).
 //!
 //! Rules implemented: spec `checks-and-states.md` §1 (result mapping, output
 //! parsing), §4, §5, §6, §7 (freshness), §8, §9 and `event-handlers.md` §2–§3, calibrated
@@ -12,7 +14,7 @@
 //! 1. [`result::map_service_result`] / [`result::map_host_result`] (or the
 //!    passive variants) to turn a finished process into a [`result::CheckResult`],
 //! 2. [`service::apply_service_result`] / [`host::apply_host_result`], then
-//!    performs the returned [`Effect`]s in order (log lines, handlers, ...),
+//!    performs the returned [`Effect`]s in order (events, handlers, ...),
 //! 3. [`finish_result`] once the event handlers of that result were started
 //!    (a service recovery keeps the values of its ALERT line and its problem id
 //!    until then, as the handler sees them in Nagios 4.4.6).
@@ -20,92 +22,18 @@
 pub mod flap;
 pub mod freshness;
 pub mod host;
+pub mod modattr;
 pub mod output;
 pub mod result;
 pub mod service;
 
 pub use flap::FlapParams;
+pub use vigil_events::{
+    AnyState, CheckType, Dhms, FlapChange, HostState, ObjKind, ObjectState, ServiceState, StateType,
+};
 
 /// Seconds since the Unix epoch, with sub-second precision where it matters.
 pub type Time = f64;
-
-/// A duration in seconds as Nagios prints it (`get_time_breakdown`): `Xd Xh Xm Xs`
-/// (`$SERVICEDURATION$`, the freshness warnings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dhms(pub u64);
-
-impl std::fmt::Display for Dhms {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = self.0;
-        write!(
-            f,
-            "{}d {}h {}m {}s",
-            d / 86_400,
-            (d % 86_400) / 3_600,
-            (d % 3_600) / 60,
-            d % 60
-        )
-    }
-}
-
-/// SOFT/HARD state type (ids as in status.dat and `$SERVICESTATETYPE$`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StateType {
-    /// SOFT (0): a problem still being retried, or a soft recovery.
-    Soft = 0,
-    /// HARD (1).
-    Hard = 1,
-}
-
-impl StateType {
-    /// `SOFT` or `HARD`, as written in log lines.
-    pub fn name(self) -> &'static str {
-        match self {
-            StateType::Soft => "SOFT",
-            StateType::Hard => "HARD",
-        }
-    }
-}
-
-/// Whether a result came from an executed check or was submitted passively.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CheckType {
-    /// Executed by the engine (id 0).
-    Active = 0,
-    /// Submitted through the command file (id 1).
-    Passive = 1,
-}
-
-impl CheckType {
-    /// `ACTIVE` or `PASSIVE` (`$SERVICECHECKTYPE$`).
-    pub fn name(self) -> &'static str {
-        match self {
-            CheckType::Active => "ACTIVE",
-            CheckType::Passive => "PASSIVE",
-        }
-    }
-}
-
-/// Service state ids: OK=0 WARNING=1 CRITICAL=2 UNKNOWN=3.
-pub const SERVICE_STATE_NAMES: [&str; 4] = ["OK", "WARNING", "CRITICAL", "UNKNOWN"];
-/// Host state ids: UP=0 DOWN=1 UNREACHABLE=2.
-pub const HOST_STATE_NAMES: [&str; 3] = ["UP", "DOWN", "UNREACHABLE"];
-
-/// Name of a service state id; ids above 3 are reported as `UNKNOWN`.
-pub fn service_state_name(state: u8) -> &'static str {
-    SERVICE_STATE_NAMES
-        .get(usize::from(state))
-        .copied()
-        .unwrap_or("UNKNOWN")
-}
-
-/// Name of a host state id; ids above 2 are reported as `UNREACHABLE`.
-pub fn host_state_name(state: u8) -> &'static str {
-    HOST_STATE_NAMES
-        .get(usize::from(state))
-        .copied()
-        .unwrap_or("UNREACHABLE")
-}
 
 /// Parsed plugin output (see `checks-and-states.md` §1.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,15 +46,16 @@ pub struct Output {
     pub perfdata: String,
 }
 
-/// Runtime status shared by hosts and services (spec §8 state tracking fields).
+/// Runtime status of a host ([`HostStatus`]) or a service ([`ServiceStatus`])
+/// (spec §8 state tracking fields).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Status {
-    /// Current state id (service 0..3, host 0..2).
-    pub current_state: u8,
+pub struct Status<S: ObjectState> {
+    /// Current state.
+    pub current_state: S,
     /// State before the latest result.
-    pub last_state: u8,
+    pub last_state: S,
     /// Last HARD state (OK/UP after any recovery).
-    pub last_hard_state: u8,
+    pub last_hard_state: S,
     /// SOFT or HARD.
     pub state_type: StateType,
     /// Current check attempt, 1..=max_check_attempts.
@@ -164,7 +93,8 @@ pub struct Status {
     pub percent_state_change: f64,
     /// Currently considered flapping.
     pub is_flapping: bool,
-    /// Ring of the last 21 recorded states for flap detection, oldest first.
+    /// The last 21 recorded state ids for flap detection, oldest first (the ids
+    /// retention.dat keeps).
     pub state_history: Vec<u8>,
     /// Services: the host was not UP at the last problem result (`HP` in the spec).
     pub host_problem_at_last_check: bool,
@@ -183,7 +113,7 @@ pub struct Status {
     pub event_handler_enabled: bool,
     /// Object switch `flap_detection_enabled`.
     pub flap_detection_enabled: bool,
-    /// MODATTR_* bits of attributes changed at run time.
+    /// [`modattr`] bits of attributes changed at run time.
     pub modified_attributes: u64,
     /// Settings changed at run time by external commands (`CHANGE_*`); `None` means
     /// the configured value applies. Kept in retention.dat with their modified bit.
@@ -196,9 +126,14 @@ pub struct Status {
     pub event_handler_override: Option<String>,
 }
 
-impl Status {
+/// A host's runtime status.
+pub type HostStatus = Status<HostState>;
+/// A service's runtime status.
+pub type ServiceStatus = Status<ServiceState>;
+
+impl<S: ObjectState> Status<S> {
     /// Status of an object never checked: `initial_state`, HARD, attempt 1.
-    pub fn initial(initial_state: u8) -> Self {
+    pub fn initial(initial_state: S) -> Self {
         Status {
             current_state: initial_state,
             last_state: initial_state,
@@ -289,9 +224,9 @@ pub struct ProgramState {
     pub global_host_event_handler: Option<String>,
     /// Raw `cmd!args` of the global service handler.
     pub global_service_event_handler: Option<String>,
-    /// MODATTR_* bits changed at run time (host side).
+    /// [`modattr`] bits changed at run time (host side).
     pub modified_host_attributes: u64,
-    /// MODATTR_* bits changed at run time (service side).
+    /// [`modattr`] bits changed at run time (service side).
     pub modified_service_attributes: u64,
     /// Event / problem id counters.
     pub counters: Counters,
@@ -302,11 +237,17 @@ pub struct ProgramState {
 }
 
 /// Something the engine must do because of a processed result, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Effect {
-    /// Write this text to the main log (without the `[ts] ` prefix), e.g.
-    /// `SERVICE ALERT: h;s;CRITICAL;SOFT;1;out` or a `... FLAPPING ALERT: ...` line.
-    Log(String),
+    /// The object started or stopped flapping (its `FLAPPING ALERT` precedes the
+    /// ALERT of the same result).
+    Flapping(FlapChange),
+    /// A service result changed its host's flapping (inserted by the engine with
+    /// [`Transition::insert_after_flapping`]).
+    HostFlapping(FlapChange),
+    /// An ALERT line is due for the object's current status (SOFT retries only with
+    /// `log_*_retries`, as Nagios logs them).
+    Alert,
     /// Run the event handlers (global first, then the object's) now. Gating on
     /// `enable_event_handlers` / `event_handler_enabled` is the engine's job.
     /// At most one per result.
@@ -334,7 +275,7 @@ pub enum NextCheck {
 }
 
 /// Outcome of applying one result to a status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
     /// What to do, in order.
     pub effects: Vec<Effect>,
@@ -348,14 +289,14 @@ pub struct Transition {
 }
 
 impl Transition {
-    /// Inserts `effects` right after the leading `... FLAPPING ALERT: ...` lines
-    /// (i.e. before the ALERT line). Nagios writes the host's flapping line caused
-    /// by a service result ([`flap::host_flap_from_service_result`]) there.
-    pub fn insert_after_flap_lines(&mut self, effects: Vec<Effect>) {
+    /// Inserts `effects` right after the object's own leading [`Effect::Flapping`]
+    /// (i.e. before the ALERT). Nagios writes the host's flapping line caused by a
+    /// service result ([`flap::host_flap_from_service_result`]) there.
+    pub fn insert_after_flapping(&mut self, effects: impl IntoIterator<Item = Effect>) {
         let at = self
             .effects
             .iter()
-            .take_while(|e| matches!(e, Effect::Log(l) if l.contains(" FLAPPING ALERT: ")))
+            .take_while(|e| matches!(e, Effect::Flapping(_)))
             .count();
         self.effects.splice(at..at, effects);
     }
@@ -377,96 +318,17 @@ impl Transition {
 /// problem id. Hosts finish everything inside `apply_host_result` (their problem id
 /// is cleared before the handler), so for them this is a no-op. Safe to call any
 /// number of times; the next `apply_*` call also does it if the engine forgot.
-pub fn finish_result(st: &mut Status) {
+pub fn finish_result<S: ObjectState>(st: &mut Status<S>) {
     if st.recovery_pending {
         st.recovery_pending = false;
         st.current_attempt = 1;
         st.state_type = StateType::Hard;
-        st.last_hard_state = 0;
+        st.last_hard_state = S::OK;
     }
-    if st.current_state == 0 && st.current_problem_id != 0 {
+    if st.current_state.is_ok() && st.current_problem_id != 0 {
         st.last_problem_id = st.current_problem_id;
         st.current_problem_id = 0;
     }
-}
-
-/// `SERVICE ALERT: <host>;<svc>;<STATE>;<TYPE>;<attempt>;<out>` for the current status.
-pub fn service_alert_line(st: &Status, host: &str, desc: &str) -> String {
-    format!(
-        "SERVICE ALERT: {};{};{};{};{};{}",
-        host,
-        desc,
-        service_state_name(st.current_state),
-        st.state_type.name(),
-        st.current_attempt,
-        st.output.short.as_deref().unwrap_or("")
-    )
-}
-
-/// `HOST ALERT: <host>;<STATE>;<TYPE>;<attempt>;<out>` for the current status.
-pub fn host_alert_line(st: &Status, host: &str) -> String {
-    format!(
-        "HOST ALERT: {};{};{};{};{}",
-        host,
-        host_state_name(st.current_state),
-        st.state_type.name(),
-        st.current_attempt,
-        st.output.short.as_deref().unwrap_or("")
-    )
-}
-
-/// `<prefix> SERVICE STATE: <host>;<svc>;<STATE>;<TYPE>;<attempt>;<out>` with
-/// `prefix` `INITIAL` (start-up, `log_initial_states`) or `CURRENT` (after a log
-/// rotation). A never-checked service prints `(null)` as output, like Nagios 4.4.6.
-pub fn service_state_line(prefix: &str, st: &Status, host: &str, desc: &str) -> String {
-    format!(
-        "{} SERVICE STATE: {};{};{};{};{};{}",
-        prefix,
-        host,
-        desc,
-        service_state_name(st.current_state),
-        st.state_type.name(),
-        st.current_attempt,
-        st.output.short.as_deref().unwrap_or("(null)")
-    )
-}
-
-/// `<prefix> HOST STATE: <host>;<STATE>;<TYPE>;<attempt>;<out>`; a never-checked
-/// host prints an empty output (Nagios 4.4.6: `INITIAL HOST STATE: h;UP;HARD;1;`).
-pub fn host_state_line(prefix: &str, st: &Status, host: &str) -> String {
-    format!(
-        "{} HOST STATE: {};{};{};{};{}",
-        prefix,
-        host,
-        host_state_name(st.current_state),
-        st.state_type.name(),
-        st.current_attempt,
-        st.output.short.as_deref().unwrap_or("")
-    )
-}
-
-/// `PASSIVE SERVICE CHECK: <host>;<svc>;<state id>;<out>`. Nagios 4.4.6 writes this
-/// line with the status *before* the result is applied (a bug reproduced here):
-/// call it with the old status. A never-checked service shows `0;(null)`.
-pub fn passive_service_check_line(st_before: &Status, host: &str, desc: &str) -> String {
-    format!(
-        "PASSIVE SERVICE CHECK: {};{};{};{}",
-        host,
-        desc,
-        st_before.current_state,
-        st_before.output.short.as_deref().unwrap_or("(null)")
-    )
-}
-
-/// `PASSIVE HOST CHECK: <host>;<state id>;<out>`, with the status before the result
-/// (same Nagios 4.4.6 bug as [`passive_service_check_line`]).
-pub fn passive_host_check_line(st_before: &Status, host: &str) -> String {
-    format!(
-        "PASSIVE HOST CHECK: {};{};{}",
-        host,
-        st_before.current_state,
-        st_before.output.short.as_deref().unwrap_or("(null)")
-    )
 }
 
 #[cfg(test)]
@@ -474,82 +336,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn state_lines() {
-        let mut st = Status::initial(0);
-        assert_eq!(
-            service_state_line("INITIAL", &st, "db1", "mysql"),
-            "INITIAL SERVICE STATE: db1;mysql;OK;HARD;1;(null)"
-        );
-        assert_eq!(
-            host_state_line("INITIAL", &st, "db1"),
-            "INITIAL HOST STATE: db1;UP;HARD;1;"
-        );
-        st.current_state = 2;
-        st.current_attempt = 3;
-        st.output.short = Some("MYSQL CRITICAL - down".into());
-        assert_eq!(
-            service_state_line("CURRENT", &st, "db1", "mysql"),
-            "CURRENT SERVICE STATE: db1;mysql;CRITICAL;HARD;3;MYSQL CRITICAL - down"
-        );
-        st.state_type = StateType::Soft;
-        assert_eq!(
-            service_alert_line(&st, "db1", "mysql"),
-            "SERVICE ALERT: db1;mysql;CRITICAL;SOFT;3;MYSQL CRITICAL - down"
-        );
-        st.current_state = 1;
-        assert_eq!(
-            host_alert_line(&st, "db1"),
-            "HOST ALERT: db1;DOWN;SOFT;3;MYSQL CRITICAL - down"
-        );
-        assert_eq!(service_state_name(9), "UNKNOWN");
-        assert_eq!(host_state_name(9), "UNREACHABLE");
-    }
-
-    #[test]
     fn finish_result_completes_a_recovery() {
-        let mut st = Status::initial(0);
-        st.current_state = 0;
+        let mut st = ServiceStatus::initial(ServiceState::Ok);
         st.state_type = StateType::Soft;
         st.current_attempt = 3;
-        st.last_hard_state = 2;
+        st.last_hard_state = ServiceState::Critical;
         st.current_problem_id = 7;
         st.recovery_pending = true;
         finish_result(&mut st);
         assert_eq!(
             (st.state_type, st.current_attempt, st.last_hard_state),
-            (StateType::Hard, 1, 0)
+            (StateType::Hard, 1, ServiceState::Ok)
         );
         assert_eq!((st.current_problem_id, st.last_problem_id), (0, 7));
         assert!(!st.recovery_pending);
         // idempotent, and a no-op for problems
         finish_result(&mut st);
         assert_eq!(st.last_problem_id, 7);
-        st.current_state = 2;
+        st.current_state = ServiceState::Critical;
         st.current_problem_id = 8;
         finish_result(&mut st);
         assert_eq!(st.current_problem_id, 8);
     }
 
     #[test]
-    fn insert_after_flap_lines() {
+    fn host_flapping_goes_after_the_objects_own_flapping() {
+        let started = FlapChange::Started {
+            percent: 25.0,
+            threshold: 20.0,
+        };
         let mut tr = Transition {
             effects: vec![
-                Effect::Log("SERVICE FLAPPING ALERT: h;s;STARTED; x".into()),
-                Effect::Log("SERVICE ALERT: h;s;OK;HARD;1;x".into()),
+                Effect::Flapping(started),
+                Effect::Alert,
                 Effect::EventHandlers,
             ],
             next: NextCheck::Regular,
             state_changed: true,
             hard_changed: true,
         };
-        tr.insert_after_flap_lines(vec![Effect::Log(
-            "HOST FLAPPING ALERT: h;STARTED; y".into(),
-        )]);
+        tr.insert_after_flapping([Effect::HostFlapping(FlapChange::Disabled)]);
         assert_eq!(
-            tr.effects[1],
-            Effect::Log("HOST FLAPPING ALERT: h;STARTED; y".into())
+            tr.effects,
+            vec![
+                Effect::Flapping(started),
+                Effect::HostFlapping(FlapChange::Disabled),
+                Effect::Alert,
+                Effect::EventHandlers
+            ]
         );
-        assert_eq!(tr.effects.len(), 4);
         assert!(tr.runs_handlers());
     }
 }

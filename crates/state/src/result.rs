@@ -1,17 +1,12 @@
 //! Mapping a finished check process (or a passive submission) to a check result
 //! (spec checks-and-states.md §1.1, §1.2, §7): state, replacement outputs for
-//! abnormal ends, and the exact `Warning: ...` log lines Nagios 4.4.6 writes.
-//! Pure: the caller supplies process outcome, captured output and times.
+//! abnormal ends, and which of Nagios 4.4.6's warnings ([`CheckProblem`]) the
+//! engine logs before the result. Pure: the caller supplies process outcome,
+//! captured output and times.
 
 use crate::output::parse_output;
-use crate::{CheckType, Output, Time};
-
-/// Service state OK.
-const OK: u8 = 0;
-/// Service state CRITICAL.
-const CRITICAL: u8 = 2;
-/// Service state UNKNOWN.
-const UNKNOWN: u8 = 3;
+use crate::{CheckType, HostState, ObjectState, Output, ServiceState, Time};
+pub use vigil_events::CheckProblem;
 /// Short output used when the plugin printed no first line.
 pub const NO_OUTPUT_SERVICE: &str = "(No output returned from plugin)";
 /// Short output used for hosts when the check printed no first line.
@@ -54,10 +49,10 @@ pub struct RawResult {
 
 /// A check result ready for the state machines.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckResult {
-    /// Services: 0..3. Hosts, active: 0 = UP, 1 = problem (DOWN or UNREACHABLE is
-    /// decided by reachability). Hosts, passive: 0 UP, 1 DOWN, 2 UNREACHABLE.
-    pub state: u8,
+pub struct CheckResult<S: ObjectState> {
+    /// Services: the state. Hosts, active: UP, or DOWN for "a problem" (DOWN or
+    /// UNREACHABLE is decided by reachability). Hosts, passive: as submitted.
+    pub state: S,
     /// Parsed output (short output always `Some`).
     pub output: Output,
     /// Active or passive.
@@ -104,7 +99,7 @@ fn with_default(mut out: Output, default: &str) -> Output {
     out
 }
 
-fn active(state: u8, output: Output, raw: &RawResult) -> CheckResult {
+fn active<S: ObjectState>(state: S, output: Output, raw: &RawResult) -> CheckResult<S> {
     CheckResult {
         state,
         output,
@@ -115,170 +110,123 @@ fn active(state: u8, output: Output, raw: &RawResult) -> CheckResult {
     }
 }
 
+/// How a check process ended, seen the way Nagios sorts it before mapping states.
+enum Ending {
+    /// Exit 0..=3 (the code).
+    Normal(u8),
+    /// Killed by a signal (not the timeout): UNKNOWN / a host problem.
+    Signaled,
+    /// Something wrong: the problem to report and the replacement short output
+    /// (`None`: the output is kept, with its long output and perfdata).
+    Abnormal(CheckProblem, Option<String>),
+}
+
+/// Sorts an ending (the rules of the table at [`map_service_result`]); `kind` is
+/// `Service` or `Host` as the replacement texts say it, `who` how the
+/// out-of-bounds text names the object.
+fn ending(raw: &RawResult, kind: &str, who: &str) -> Ending {
+    match raw.outcome {
+        ProcessOutcome::TimedOut { after } => Ending::Abnormal(
+            CheckProblem::TimedOut { after },
+            Some(format!("({kind} check timed out after {after:.2} seconds)")),
+        ),
+        ProcessOutcome::DidNotRun => Ending::Abnormal(
+            CheckProblem::DidNotExitProperly,
+            Some(format!("({kind} check did not exit properly)")),
+        ),
+        ProcessOutcome::Exited(126) => Ending::Abnormal(
+            CheckProblem::NotExecutable,
+            Some("(Return code of 126 is out of bounds. Check if plugin is executable)".into()),
+        ),
+        ProcessOutcome::Exited(127) => Ending::Abnormal(
+            CheckProblem::NotFound,
+            Some("(Return code of 127 is out of bounds. Check if plugin exists)".into()),
+        ),
+        ProcessOutcome::Exited(rc) => match u8::try_from(rc) {
+            Ok(code) if code <= 3 => Ending::Normal(code),
+            _ => Ending::Abnormal(
+                CheckProblem::OutOfBounds { rc },
+                // Services keep long output and perfdata here; hosts lose them.
+                (kind == "Host")
+                    .then(|| format!("(Return code of {rc} for {who} was out of bounds)")),
+            ),
+        },
+        ProcessOutcome::Signaled(_) => Ending::Signaled,
+    }
+}
+
 /// Maps a finished service check. `timeout_state` is `service_check_timeout_state`
-/// (0..3, default 2). Returns the result and the warning lines to log (exact
-/// Nagios 4.4.6 text, without timestamp), to be written before the result's lines.
+/// (default CRITICAL). Returns the result and the problem to log (before the
+/// result's own lines), as Nagios 4.4.6 does:
 ///
-/// | outcome | state | output | warning |
+/// | outcome | state | output | problem |
 /// |---|---|---|---|
 /// | exit 0..3 | the code | plugin output | — |
-/// | timeout | `timeout_state` | `(Service check timed out after N.NN seconds)` | `Warning: Check of service '<s>' on host '<h>' timed out after N.NNNs!` |
-/// | did not run | CRITICAL | `(Service check did not exit properly)` | `Warning:  Check of service ... did not exit properly!` |
-/// | exit 126 / 127 | CRITICAL | `(Return code of 126 is out of bounds. Check if plugin is executable)` / `... Check if plugin exists)` | `Warning: Return code of 126 for service ... may indicate a non-executable plugin.` / `... may indicate this plugin doesn't exist.` |
-/// | other exit | CRITICAL | `(Return code of <n> for service '<s>' on host '<h>' was out of bounds)` (long output and perfdata kept) | `Warning: Return code of <n> for check of service '<s>' on host '<h>' was out of bounds.` |
+/// | timeout | `timeout_state` | `(Service check timed out after N.NN seconds)` | timed out |
+/// | did not run | CRITICAL | `(Service check did not exit properly)` | did not exit properly |
+/// | exit 126 / 127 | CRITICAL | `(Return code of 126 is out of bounds. Check if plugin is executable)` / `... Check if plugin exists)` | not executable / not found |
+/// | other exit | CRITICAL | `(Return code of <n> for service '<s>' on host '<h>' was out of bounds)` (long output and perfdata kept) | out of bounds |
 /// | signal | UNKNOWN | plugin output | — |
 pub fn map_service_result(
     raw: &RawResult,
     host: &str,
     svc: &str,
-    timeout_state: u8,
-) -> (CheckResult, Vec<String>) {
-    let mut warnings = Vec::new();
+    timeout_state: ServiceState,
+) -> (CheckResult<ServiceState>, Option<CheckProblem>) {
     let parsed = with_default(worker_output(raw), NO_OUTPUT_SERVICE);
-    let (state, output) = match raw.outcome {
-        ProcessOutcome::TimedOut { after } => {
-            warnings.push(format!(
-                "Warning: Check of service '{svc}' on host '{host}' timed out after {after:.3}s!"
-            ));
-            (
-                timeout_state.min(UNKNOWN),
-                replaced(format!(
-                    "(Service check timed out after {after:.2} seconds)"
-                )),
-            )
+    let who = format!("service '{svc}' on host '{host}'");
+    let (state, output, problem) = match ending(raw, "Service", &who) {
+        Ending::Normal(code) => (ServiceState::from_id(code), parsed, None),
+        Ending::Signaled => (ServiceState::Unknown, parsed, None),
+        Ending::Abnormal(problem, replacement) => {
+            let state = match problem {
+                CheckProblem::TimedOut { .. } => timeout_state,
+                _ => ServiceState::Critical,
+            };
+            let output = match (replacement, problem) {
+                (Some(short), _) => replaced(short),
+                (None, CheckProblem::OutOfBounds { rc }) => Output {
+                    short: Some(format!("(Return code of {rc} for {who} was out of bounds)")),
+                    ..parsed
+                },
+                (None, _) => parsed,
+            };
+            (state, output, Some(problem))
         }
-        ProcessOutcome::DidNotRun => {
-            warnings.push(format!(
-                "Warning:  Check of service '{svc}' on host '{host}' did not exit properly!"
-            ));
-            (
-                CRITICAL,
-                replaced("(Service check did not exit properly)".to_string()),
-            )
-        }
-        ProcessOutcome::Exited(126) => {
-            warnings.push(format!(
-                "Warning: Return code of 126 for service '{svc}' on host '{host}' may indicate a non-executable plugin."
-            ));
-            (
-                CRITICAL,
-                replaced(
-                    "(Return code of 126 is out of bounds. Check if plugin is executable)"
-                        .to_string(),
-                ),
-            )
-        }
-        ProcessOutcome::Exited(127) => {
-            warnings.push(format!(
-                "Warning: Return code of 127 for service '{svc}' on host '{host}' may indicate this plugin doesn't exist."
-            ));
-            (
-                CRITICAL,
-                replaced(
-                    "(Return code of 127 is out of bounds. Check if plugin exists)".to_string(),
-                ),
-            )
-        }
-        ProcessOutcome::Exited(rc) if !(0..=3).contains(&rc) => {
-            warnings.push(format!(
-                "Warning: Return code of {rc} for check of service '{svc}' on host '{host}' was out of bounds."
-            ));
-            let mut out = parsed;
-            out.short = Some(format!(
-                "(Return code of {rc} for service '{svc}' on host '{host}' was out of bounds)"
-            ));
-            (CRITICAL, out)
-        }
-        ProcessOutcome::Exited(rc) => (u8::try_from(rc).unwrap_or(UNKNOWN), parsed),
-        ProcessOutcome::Signaled(_) => (UNKNOWN, parsed),
     };
-    (active(state, output, raw), warnings)
+    (active(state, output, raw), problem)
 }
 
-/// Maps a finished host check: `state` 0 = UP, 1 = problem (the state machine
+/// Maps a finished host check: UP, or DOWN meaning "a problem" (the state machine
 /// decides DOWN or UNREACHABLE). Exit 1 (WARNING) means UP unless
 /// `use_aggressive_host_checking`; 2, 3, signals, timeouts and out-of-range codes
-/// are problems. Warning lines as Nagios 4.4.6 writes them:
-/// `Warning: Check of host '<h>' timed out after N.NN seconds`,
-/// `Warning:  Check of host '<h>' did not exit properly!`,
-/// `Warning: Return code of 126 for host '<h>' may indicate a non-executable plugin.`,
-/// `Warning: Return code of 127 for host '<h>' may indicate this plugin doesn't exist.`,
-/// `Warning: Return code of <n> for check of host '<h>' was out of bounds.`
+/// are problems, with the replacement outputs and problems of the service table
+/// (`(Host check timed out after N.NN seconds)`, `(Host check did not exit
+/// properly)`, `(Return code of <n> for host '<h>' was out of bounds)`, ...).
 pub fn map_host_result(
     raw: &RawResult,
     host: &str,
     aggressive: bool,
-) -> (CheckResult, Vec<String>) {
-    let mut warnings = Vec::new();
+) -> (CheckResult<HostState>, Option<CheckProblem>) {
     let parsed = with_default(worker_output(raw), NO_OUTPUT_HOST);
-    let (rc, output) = match raw.outcome {
-        ProcessOutcome::TimedOut { after } => {
-            warnings.push(format!(
-                "Warning: Check of host '{host}' timed out after {after:.2} seconds"
-            ));
-            (
-                CRITICAL,
-                replaced(format!("(Host check timed out after {after:.2} seconds)")),
-            )
-        }
-        ProcessOutcome::DidNotRun => {
-            warnings.push(format!(
-                "Warning:  Check of host '{host}' did not exit properly!"
-            ));
-            (
-                CRITICAL,
-                replaced("(Host check did not exit properly)".to_string()),
-            )
-        }
-        ProcessOutcome::Exited(126) => {
-            warnings.push(format!(
-                "Warning: Return code of 126 for host '{host}' may indicate a non-executable plugin."
-            ));
-            (
-                CRITICAL,
-                replaced(
-                    "(Return code of 126 is out of bounds. Check if plugin is executable)"
-                        .to_string(),
-                ),
-            )
-        }
-        ProcessOutcome::Exited(127) => {
-            warnings.push(format!(
-                "Warning: Return code of 127 for host '{host}' may indicate this plugin doesn't exist."
-            ));
-            (
-                CRITICAL,
-                replaced(
-                    "(Return code of 127 is out of bounds. Check if plugin exists)".to_string(),
-                ),
-            )
-        }
-        ProcessOutcome::Exited(rc) if !(0..=3).contains(&rc) => {
-            warnings.push(format!(
-                "Warning: Return code of {rc} for check of host '{host}' was out of bounds."
-            ));
-            (
-                CRITICAL,
-                replaced(format!(
-                    "(Return code of {rc} for host '{host}' was out of bounds)"
-                )),
-            )
-        }
-        ProcessOutcome::Exited(rc) => (u8::try_from(rc).unwrap_or(UNKNOWN), parsed),
-        ProcessOutcome::Signaled(_) => (UNKNOWN, parsed),
+    let who = format!("host '{host}'");
+    let (state, output, problem) = match ending(raw, "Host", &who) {
+        Ending::Normal(0) => (HostState::Up, parsed, None),
+        Ending::Normal(1) if !aggressive => (HostState::Up, parsed, None),
+        Ending::Normal(_) | Ending::Signaled => (HostState::Down, parsed, None),
+        Ending::Abnormal(problem, replacement) => (
+            HostState::Down,
+            replacement.map(replaced).unwrap_or(parsed),
+            Some(problem),
+        ),
     };
-    let state = match rc {
-        OK => 0,
-        1 if !aggressive => 0,
-        _ => 1,
-    };
-    (active(state, output, raw), warnings)
+    (active(state, output, raw), problem)
 }
 
 /// Result of a host without `check_command`: always UP, `(Host assumed to be UP)`.
-pub fn host_assumed_up(start: Time, finish: Time) -> CheckResult {
+pub fn host_assumed_up(start: Time, finish: Time) -> CheckResult<HostState> {
     CheckResult {
-        state: 0,
+        state: HostState::Up,
         output: replaced(HOST_ASSUMED_UP.to_string()),
         check_type: CheckType::Active,
         start,
@@ -290,10 +238,10 @@ pub fn host_assumed_up(start: Time, finish: Time) -> CheckResult {
 /// A passive service result (`PROCESS_SERVICE_CHECK_RESULT`): return codes outside
 /// 0..3 become UNKNOWN (no warning). `output` is already unescaped (real newlines).
 /// `t` is the command's timestamp; the caller may set `latency` afterwards.
-pub fn map_passive_service(rc: i32, output: &str, t: Time) -> CheckResult {
+pub fn map_passive_service(rc: i32, output: &str, t: Time) -> CheckResult<ServiceState> {
     let state = match u8::try_from(rc) {
-        Ok(s) if s <= UNKNOWN => s,
-        _ => UNKNOWN,
+        Ok(s) => ServiceState::from_id(s),
+        Err(_) => ServiceState::Unknown,
     };
     CheckResult {
         state,
@@ -308,11 +256,11 @@ pub fn map_passive_service(rc: i32, output: &str, t: Time) -> CheckResult {
 /// A passive host result (`PROCESS_HOST_CHECK_RESULT`): 0 UP, 1 DOWN, 2
 /// UNREACHABLE, kept as given. Codes outside 0..2 must be refused by the command
 /// layer (Nagios fails the command); if one gets here it is taken as DOWN.
-pub fn map_passive_host(rc: i32, output: &str, t: Time) -> CheckResult {
+pub fn map_passive_host(rc: i32, output: &str, t: Time) -> CheckResult<HostState> {
     let state = match rc {
-        0 => 0,
-        2 => 2,
-        _ => 1,
+        0 => HostState::Up,
+        2 => HostState::Unreachable,
+        _ => HostState::Down,
     };
     CheckResult {
         state,
@@ -339,9 +287,32 @@ mod tests {
         }
     }
 
+    /// The problem's log line (vigil-events renders it).
+    fn lines(obj: vigil_events::Obj, p: Option<CheckProblem>) -> Vec<String> {
+        p.map(|problem| vigil_events::Event::CheckProblem { obj, problem }.lines())
+            .unwrap_or_default()
+    }
+
     fn svc(outcome: ProcessOutcome, out: &str, err: &str) -> (u8, String, Vec<String>) {
-        let (r, w) = map_service_result(&raw(outcome, out, err), "lab01", "rc", 2);
-        (r.state, r.output.short.unwrap_or_default(), w)
+        let (r, w) = map_service_result(
+            &raw(outcome, out, err),
+            "lab01",
+            "rc",
+            ServiceState::Critical,
+        );
+        let obj = vigil_events::Obj::Service {
+            host: "lab01".into(),
+            service: "rc".into(),
+        };
+        (
+            r.state.id(),
+            r.output.short.unwrap_or_default(),
+            lines(obj, w),
+        )
+    }
+
+    fn crit() -> ServiceState {
+        ServiceState::Critical
     }
 
     #[test]
@@ -351,8 +322,12 @@ mod tests {
             assert_eq!((s, o.as_str()), (rc as u8, "text"));
             assert!(w.is_empty());
         }
-        let (r, _) =
-            map_service_result(&raw(ProcessOutcome::Exited(0), "a|p=1\nl", ""), "h", "s", 2);
+        let (r, _) = map_service_result(
+            &raw(ProcessOutcome::Exited(0), "a|p=1\nl", ""),
+            "h",
+            "s",
+            crit(),
+        );
         assert_eq!(r.output.perfdata, "p=1");
         assert_eq!(r.output.long, "l");
         assert_eq!(r.check_type, CheckType::Active);
@@ -403,7 +378,7 @@ mod tests {
             &raw(ProcessOutcome::Exited(9), "a|p=1\nlong", ""),
             "h",
             "s",
-            2,
+            crit(),
         );
         assert_eq!(
             (r.output.long.as_str(), r.output.perfdata.as_str()),
@@ -413,7 +388,7 @@ mod tests {
             &raw(ProcessOutcome::Exited(126), "a|p=1\nlong", ""),
             "h",
             "s",
-            2,
+            crit(),
         );
         assert_eq!(
             (r.output.long.as_str(), r.output.perfdata.as_str()),
@@ -443,7 +418,7 @@ mod tests {
             ),
             "lab03",
             "missing",
-            2,
+            crit(),
         );
         assert_eq!(
             r.output.short.as_deref(),
@@ -474,16 +449,16 @@ mod tests {
             &raw(ProcessOutcome::TimedOut { after: 1.0 }, "", ""),
             "h",
             "s",
-            3,
+            ServiceState::Unknown,
         );
-        assert_eq!(r.state, 3);
+        assert_eq!(r.state, ServiceState::Unknown);
         let (r, _) = map_service_result(
             &raw(ProcessOutcome::TimedOut { after: 1.0 }, "", ""),
             "h",
             "s",
-            0,
+            ServiceState::Ok,
         );
-        assert_eq!(r.state, 0);
+        assert_eq!(r.state, ServiceState::Ok);
         assert_eq!(
             svc(ProcessOutcome::DidNotRun, "", ""),
             (
@@ -505,7 +480,12 @@ mod tests {
     fn host_mapping() {
         let h = |o, out: &str, aggr| {
             let (r, w) = map_host_result(&raw(o, out, ""), "gw", aggr);
-            (r.state, r.output.short.unwrap_or_default(), w)
+            let obj = vigil_events::Obj::Host { host: "gw".into() };
+            (
+                r.state.id(),
+                r.output.short.unwrap_or_default(),
+                lines(obj, w),
+            )
         };
         assert_eq!(h(ProcessOutcome::Exited(0), "PING OK", false).0, 0);
         assert_eq!(h(ProcessOutcome::Exited(1), "PING WARNING", false).0, 0);
@@ -562,7 +542,7 @@ mod tests {
         let up = host_assumed_up(5.0, 4.0);
         assert_eq!(
             (up.state, up.output.short.as_deref(), up.finish),
-            (0, Some("(Host assumed to be UP)"), 5.0)
+            (HostState::Up, Some("(Host assumed to be UP)"), 5.0)
         );
     }
 
@@ -571,11 +551,14 @@ mod tests {
         let r = map_passive_service(7, "code seven", 50.0);
         assert_eq!(
             (r.state, r.output.short.as_deref()),
-            (3, Some("code seven"))
+            (ServiceState::Unknown, Some("code seven"))
         );
         assert_eq!(r.check_type, CheckType::Passive);
         assert_eq!((r.start, r.finish), (50.0, 50.0));
-        assert_eq!(map_passive_service(-1, "x", 0.0).state, 3);
+        assert_eq!(
+            map_passive_service(-1, "x", 0.0).state,
+            ServiceState::Unknown
+        );
         let r = map_passive_service(2, "QUEUE CRITICAL - 900 items|items=900;100;500", 1.0);
         assert_eq!(
             r.output.short.as_deref(),
@@ -588,14 +571,14 @@ mod tests {
         );
         assert_eq!(
             map_passive_host(2, "UNREACHABLE - uplink down", 1.0).state,
-            2
+            HostState::Unreachable
         );
-        assert_eq!(map_passive_host(1, "x", 1.0).state, 1);
-        assert_eq!(map_passive_host(0, "x", 1.0).state, 0);
+        assert_eq!(map_passive_host(1, "x", 1.0).state, HostState::Down);
+        assert_eq!(map_passive_host(0, "x", 1.0).state, HostState::Up);
         assert_eq!(
             map_passive_host(0, "", 1.0).output.short.as_deref(),
             Some(NO_OUTPUT_HOST)
         );
-        assert_eq!(map_passive_host(9, "x", 1.0).state, 1);
+        assert_eq!(map_passive_host(9, "x", 1.0).state, HostState::Down);
     }
 }

@@ -1,6 +1,7 @@
 //! Service state machine (spec checks-and-states.md §4, §6, event-handlers.md
-//! §2.1): applies one check result to a service's [`Status`] and returns the
-//! log lines, handler runs and other [`Effect`]s, reproducing Nagios 4.4.6.
+//! §2.1): applies one check result to a service's [`ServiceStatus`] and returns
+//! the ALERT and flapping events, handler runs and other [`Effect`]s, reproducing
+//! Nagios 4.4.6.
 //!
 //! The rules, in the order they are applied (A attempt, M max_check_attempts,
 //! T state type, LH last hard state, HP `host_problem_at_last_check`):
@@ -43,12 +44,11 @@
 use crate::flap::{check_service_flapping, FlapParams};
 use crate::result::CheckResult;
 use crate::{
-    finish_result, service_alert_line, Counters, Effect, NextCheck, StateType, Status, Time,
-    Transition,
+    finish_result, Counters, Effect, HostState, NextCheck, ObjectState, ServiceState,
+    ServiceStatus, StateType, Time, Transition,
 };
 
-const OK: u8 = 0;
-const UNKNOWN: u8 = 3;
+const OK: ServiceState = ServiceState::Ok;
 
 /// Per-service settings needed by the state machine.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,8 +67,8 @@ pub struct ServiceParams {
 /// current known state (never waited for).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HostView {
-    /// Host state id (0 UP, 1 DOWN, 2 UNREACHABLE).
-    pub state: u8,
+    /// The host's current state.
+    pub state: HostState,
     /// The host has been checked at least once.
     pub has_been_checked: bool,
     /// The host's last check time.
@@ -83,40 +83,26 @@ pub struct ResultOptions {
     pub stalking: u8,
 }
 
-/// Applies one service check result (active or passive) to `st`. `host_name` and
-/// `desc` are used for the log lines. See the module documentation for the rules.
+/// Applies one service check result (active or passive) to `st`. See the module
+/// documentation for the rules.
 pub fn apply_service_result(
-    st: &mut Status,
+    st: &mut ServiceStatus,
     p: &ServiceParams,
-    r: CheckResult,
+    r: CheckResult<ServiceState>,
     host: &HostView,
     ctr: &mut Counters,
-    host_name: &str,
-    desc: &str,
 ) -> Transition {
-    apply_service_result_with(
-        st,
-        p,
-        &ResultOptions::default(),
-        r,
-        host,
-        ctr,
-        host_name,
-        desc,
-    )
+    apply_service_result_with(st, p, &ResultOptions::default(), r, host, ctr)
 }
 
 /// [`apply_service_result`] with [`ResultOptions`].
-#[allow(clippy::too_many_arguments)]
 pub fn apply_service_result_with(
-    st: &mut Status,
+    st: &mut ServiceStatus,
     p: &ServiceParams,
     opts: &ResultOptions,
-    r: CheckResult,
+    r: CheckResult<ServiceState>,
     host: &HostView,
     ctr: &mut Counters,
-    host_name: &str,
-    desc: &str,
 ) -> Transition {
     // A recovery whose problem id was not moved yet (engine skipped finish_result).
     finish_result(st);
@@ -137,11 +123,11 @@ pub fn apply_service_result_with(
     st.check_type = r.check_type;
     st.output = r.output;
     let last = st.current_state;
-    let cur = r.state.min(UNKNOWN);
+    let cur = r.state;
     st.last_state = last;
     st.current_state = cur;
 
-    let host_up = host.state == 0;
+    let host_up = host.state == HostState::Up;
     let mut new_last_hard = st.last_hard_state;
     let mut host_check = false;
     let mut hard_change = false;
@@ -248,12 +234,12 @@ pub fn apply_service_result_with(
     if cur != OK && st.state_type == StateType::Soft {
         log = true;
     }
-    if let Some(t) = st.last_time_in_state.get_mut(usize::from(last)) {
+    if let Some(t) = st.last_time_in_state.get_mut(usize::from(last.id())) {
         *t = st.last_check;
     }
 
     // 7. flap detection (its line precedes the ALERT)
-    let flap_line = check_service_flapping(st, &p.flap, true, host_name, desc);
+    let flapping = check_service_flapping(st, &p.flap, true);
 
     // 8. volatile services: every HARD problem counts
     if cur != OK && st.state_type == StateType::Hard && p.is_volatile {
@@ -261,16 +247,16 @@ pub fn apply_service_result_with(
         log = true;
         handle = true;
     }
-    if cur < 8 && opts.stalking & (1u8 << cur) != 0 && old_short != st.output.short {
+    if opts.stalking & (1u8 << cur.id()) != 0 && old_short != st.output.short {
         log = true;
     }
 
     let mut effects = Vec::new();
-    if let Some(line) = flap_line {
-        effects.push(Effect::Log(line));
+    if let Some(change) = flapping {
+        effects.push(Effect::Flapping(change));
     }
     if log && (st.state_type == StateType::Hard || p.log_retries) {
-        effects.push(Effect::Log(service_alert_line(st, host_name, desc)));
+        effects.push(Effect::Alert);
     }
     if notify {
         effects.push(Effect::Notify);

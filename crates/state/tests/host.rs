@@ -4,9 +4,10 @@
 mod common;
 
 use common::{lines, Hst};
+use vigil_events::Obj;
 use vigil_state::flap::FlapParams;
 use vigil_state::host::Reachability;
-use vigil_state::{passive_host_check_line, CheckType, Effect, NextCheck, StateType};
+use vigil_state::{CheckType, Effect, NextCheck, StateType};
 
 /// global_handlers / templates_inheritance traces: max_check_attempts 1.
 #[test]
@@ -199,7 +200,12 @@ fn trace_passive_host_hard() {
         (0, "OK - agent back"),
         (0, "OK - agent alive"),
     ] {
-        got.push(passive_host_check_line(&h.st, "edge01"));
+        got.push(common::passive_line(
+            &h.st,
+            Obj::Host {
+                host: "edge01".into(),
+            },
+        ));
         got.extend(h.step_with(s, o, CheckType::Passive).lines);
     }
     assert_eq!(
@@ -369,7 +375,7 @@ fn down_unreachable_switches_and_propagation() {
     assert_eq!(
         r.tr.effects,
         vec![
-            Effect::Log("HOST ALERT: c;DOWN;SOFT;1;x".into()),
+            Effect::Alert,
             Effect::EventHandlers,
             Effect::CheckParents,
             Effect::CheckChildren,
@@ -392,7 +398,7 @@ fn down_unreachable_switches_and_propagation() {
     assert_eq!(
         r.tr.effects,
         vec![
-            Effect::Log("HOST ALERT: c;UP;HARD;1;back".into()),
+            Effect::Alert,
             Effect::Notify,
             Effect::EventHandlers,
             Effect::CheckParents,

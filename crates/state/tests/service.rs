@@ -4,8 +4,9 @@
 mod common;
 
 use common::{lines, Svc};
+use vigil_events::Obj;
 use vigil_state::flap::FlapParams;
-use vigil_state::{passive_service_check_line, CheckType, Effect, NextCheck, StateType};
+use vigil_state::{CheckType, Effect, HostState, NextCheck, ObjectState, ServiceState, StateType};
 
 const OUT: &str = "out";
 
@@ -17,7 +18,7 @@ fn eh(rest: &str) -> String {
     format!("SERVICE EVENT HANDLER: h;s;{rest};svc-eh")
 }
 
-fn has(step: &common::Step, e: &Effect) -> bool {
+fn has(step: &common::Step<ServiceState>, e: &Effect) -> bool {
     step.tr.effects.contains(e)
 }
 
@@ -70,7 +71,7 @@ fn row3_soft2_to_hard3() {
     assert_eq!(s.pre(), "CRITICAL/HARD/3");
     assert_eq!(r.tr.next, NextCheck::Regular);
     assert!(!r.tr.state_changed && r.tr.hard_changed);
-    assert_eq!(s.st.last_hard_state, 2);
+    assert_eq!(s.st.last_hard_state, ServiceState::from_id(2));
 }
 
 #[test]
@@ -104,7 +105,7 @@ fn row6_hard_recovery() {
     assert_eq!(r.lines, vec![alert("OK;HARD;3;out"), eh("OK;HARD;3")]);
     assert!(has(&r, &Effect::Notify));
     assert_eq!(s.pre(), "OK/HARD/1");
-    assert_eq!(s.st.last_hard_state, 0);
+    assert_eq!(s.st.last_hard_state, ServiceState::from_id(0));
 }
 
 #[test]
@@ -176,7 +177,7 @@ fn row10_volatile() {
 #[test]
 fn row11_host_down_hard_at_once() {
     let mut s = svc_at(&[0]);
-    s.host.state = 1;
+    s.host.state = HostState::from_id(1);
     let r = s.step(2, OUT);
     assert_eq!(
         r.lines,
@@ -192,9 +193,9 @@ fn row11_host_down_hard_at_once() {
 #[test]
 fn row12_hard_set_while_host_down_then_host_up() {
     let mut s = svc_at(&[0]);
-    s.host.state = 1;
+    s.host.state = HostState::from_id(1);
     s.step(2, OUT);
-    s.host.state = 0;
+    s.host.state = HostState::from_id(0);
     let r = s.step(2, OUT);
     assert!(r.lines.is_empty());
     assert!(!has(&r, &Effect::EventHandlers));
@@ -210,7 +211,7 @@ fn row12_hard_set_while_host_down_then_host_up() {
 fn row13_soft_then_host_down() {
     let mut s = svc_at(&[0, 2, 2]);
     assert_eq!(s.pre(), "CRITICAL/SOFT/2");
-    s.host.state = 2;
+    s.host.state = HostState::from_id(2);
     let r = s.step(2, OUT);
     assert_eq!(
         r.lines,
@@ -263,7 +264,7 @@ fn host_check_requests() {
     // same problem state: no
     assert!(!s.step(2, OUT).tr.effects.contains(&Effect::HostCheck));
     // OK while the host is down: check whether the host recovered
-    s.host.state = 1;
+    s.host.state = HostState::from_id(1);
     assert!(s.step(0, OUT).tr.effects.contains(&Effect::HostCheck));
 }
 
@@ -510,7 +511,7 @@ fn trace_host_down_services() {
     let mut got = Vec::new();
     let mut pre = vec![s.pre()];
     for (st, o, h) in steps {
-        s.host.state = h;
+        s.host.state = HostState::from_id(h);
         got.extend(s.step(st, o).lines);
         pre.push(s.pre());
     }
@@ -560,7 +561,7 @@ fn recorded_host_down_edge_cases() {
     let mut got = Vec::new();
     let mut pre = vec![s.pre()];
     for (st, o, h) in steps {
-        s.host.state = h;
+        s.host.state = HostState::from_id(h);
         got.extend(s.step(st, o).lines);
         pre.push(s.pre());
     }
@@ -675,7 +676,13 @@ fn trace_passive_service() {
     ];
     let mut got = Vec::new();
     for (st, o) in steps {
-        got.push(passive_service_check_line(&s.st, "app1", "queue"));
+        got.push(common::passive_line(
+            &s.st,
+            Obj::Service {
+                host: "app1".into(),
+                service: "queue".into(),
+            },
+        ));
         got.extend(s.step_with(st, o, CheckType::Passive).lines);
     }
     let p = "app1;queue";
@@ -765,13 +772,16 @@ fn flap_line_before_alert_in_effects() {
     s.step(0, "a");
     s.step(2, "b");
     let r = s.step(0, "c");
+    assert!(matches!(r.tr.effects[0], Effect::Flapping(_)));
     assert_eq!(
-        r.tr.effects,
-        vec![
-            Effect::Log("SERVICE FLAPPING ALERT: h;s;STARTED; Service appears to have started flapping (12.4% change >= 10.0% threshold)".into()),
-            Effect::Log("SERVICE ALERT: h;s;OK;HARD;1;c".into()),
-            Effect::Notify,
-            Effect::EventHandlers,
+        r.tr.effects[1..],
+        [Effect::Alert, Effect::Notify, Effect::EventHandlers]
+    );
+    assert_eq!(
+        r.lines[..2],
+        [
+            "SERVICE FLAPPING ALERT: h;s;STARTED; Service appears to have started flapping (12.4% change >= 10.0% threshold)",
+            "SERVICE ALERT: h;s;OK;HARD;1;c",
         ]
     );
     assert!((s.st.percent_state_change - 12.368421052631579).abs() < 1e-9);
@@ -792,15 +802,11 @@ fn stalking_logs_output_changes_without_handler() {
         r,
         &s.host,
         &mut s.ctr,
-        "h",
-        "s",
     );
+    assert_eq!(tr.effects, vec![Effect::Alert, Effect::Notify]);
     assert_eq!(
-        tr.effects,
-        vec![
-            Effect::Log("SERVICE ALERT: h;s;CRITICAL;HARD;1;changed".into()),
-            Effect::Notify
-        ]
+        common::render(&tr, &s.obj(), &s.st, None),
+        vec!["SERVICE ALERT: h;s;CRITICAL;HARD;1;changed"]
     );
 }
 
@@ -812,7 +818,7 @@ fn status_fields_after_result() {
     assert!(s.st.has_been_checked);
     assert_eq!(s.st.last_check, 100.0);
     assert!((s.st.execution_time - 0.1).abs() < 1e-9);
-    assert_eq!(s.st.last_state, 0);
+    assert_eq!(s.st.last_state, ServiceState::Ok);
     assert_eq!(s.st.output.perfdata, "p=1");
     assert_eq!(s.st.output.long, "long");
     assert_eq!(s.st.check_type, CheckType::Active);

@@ -1,0 +1,360 @@
+//! [`Event`]: everything the core reports, as values. The log file, `--verbose`, the
+//! handler journal, metrics and the Livestatus `log` table all read these; only
+//! [`crate::logtext`] turns them into text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::states::{AnyState, ObjKind, StateType};
+
+/// Seconds since the Unix epoch.
+pub type Time = f64;
+
+/// The object an event is about, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Obj {
+    /// A host.
+    Host {
+        /// `host_name`.
+        host: String,
+    },
+    /// A service.
+    Service {
+        /// Its host's `host_name`.
+        host: String,
+        /// `service_description`.
+        service: String,
+    },
+}
+
+impl Obj {
+    /// Host or service.
+    pub fn kind(&self) -> ObjKind {
+        match self {
+            Obj::Host { .. } => ObjKind::Host,
+            Obj::Service { .. } => ObjKind::Service,
+        }
+    }
+
+    /// The host name.
+    pub fn host(&self) -> &str {
+        match self {
+            Obj::Host { host } | Obj::Service { host, .. } => host,
+        }
+    }
+
+    /// The service description, for services.
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Obj::Host { .. } => None,
+            Obj::Service { service, .. } => Some(service),
+        }
+    }
+}
+
+impl std::fmt::Display for Obj {
+    /// `host` or `host;service`, as log lines name objects.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Obj::Host { host } => f.write_str(host),
+            Obj::Service { host, service } => write!(f, "{host};{service}"),
+        }
+    }
+}
+
+/// An object's state as an ALERT or STATE line shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateLine {
+    /// The object.
+    pub obj: Obj,
+    /// Its current state.
+    pub state: AnyState,
+    /// SOFT or HARD.
+    pub state_type: StateType,
+    /// Current attempt.
+    pub attempt: u32,
+    /// Short plugin output; `None` before the first check.
+    pub output: Option<String>,
+}
+
+/// When a STATE line is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StateReport {
+    /// At start-up (`log_initial_states`).
+    Initial,
+    /// After a log rotation (`log_current_states`).
+    Current,
+}
+
+/// Flapping started or stopped, with the figures Nagios prints.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum FlapChange {
+    /// Percent state change reached the high threshold.
+    Started {
+        /// Percent state change.
+        percent: f64,
+        /// The high threshold.
+        threshold: f64,
+    },
+    /// Percent state change fell below the low threshold.
+    Stopped {
+        /// Percent state change.
+        percent: f64,
+        /// The low threshold.
+        threshold: f64,
+    },
+    /// Flap detection was disabled while the object was flapping.
+    Disabled,
+}
+
+/// Something wrong with how a check plugin ran (Nagios's warnings after a result).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum CheckProblem {
+    /// Killed after the check timeout.
+    TimedOut {
+        /// Seconds it ran.
+        after: f64,
+    },
+    /// Ended by a signal or otherwise without an exit code.
+    DidNotExitProperly,
+    /// Exit code 126 (not executable).
+    NotExecutable,
+    /// Exit code 127 (not found).
+    NotFound,
+    /// An exit code outside 0..=3.
+    OutOfBounds {
+        /// The exit code.
+        rc: i32,
+    },
+}
+
+/// Which of an object's event handlers ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerKind {
+    /// `global_host_event_handler` / `global_service_event_handler`.
+    Global,
+    /// The object's own `event_handler`.
+    Object,
+}
+
+/// One event handler invocation: what ran, for which transition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlerRun {
+    /// The object.
+    pub obj: Obj,
+    /// Global or the object's own.
+    pub kind: HandlerKind,
+    /// The state that triggered it.
+    pub state: AnyState,
+    /// Its state type.
+    pub state_type: StateType,
+    /// Its attempt.
+    pub attempt: u32,
+    /// The directive as configured (`cmd!args`).
+    pub directive: String,
+    /// The expanded command line as displayed.
+    pub command: String,
+}
+
+/// How a process (check, handler, notification) ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProcessEnd {
+    /// Exited with this code.
+    Exited(i32),
+    /// Killed by this signal (not by vigil's timeout).
+    Signaled(i32),
+    /// Killed by vigil after the timeout.
+    TimedOut,
+    /// Never started; the reason.
+    NotStarted(String),
+}
+
+/// External command file events (spec external-commands.md §1.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommandEvent {
+    /// A known command was read: `EXTERNAL COMMAND: NAME;args`.
+    Accepted {
+        /// The name as written.
+        name: String,
+        /// The arguments verbatim.
+        args: String,
+        /// `PROCESS_*_CHECK_RESULT` (logged with `log_passive_checks`, not
+        /// `log_external_commands`).
+        passive: bool,
+    },
+    /// Not a command line at all.
+    Malformed {
+        /// The line as read.
+        raw: String,
+    },
+    /// An unknown command name.
+    Unknown {
+        /// The `[ts]` value.
+        entry_time: i64,
+        /// The name as written.
+        name: String,
+        /// The arguments verbatim.
+        args: String,
+    },
+    /// A known command that could not be carried out.
+    Failed {
+        /// The `[ts]` value.
+        entry_time: i64,
+        /// The name as written.
+        name: String,
+        /// The arguments verbatim.
+        args: String,
+        /// Why (vigil's addition; empty for none).
+        reason: String,
+    },
+    /// A passive result for an object that does not exist.
+    PassiveUnknown {
+        /// The names given in the command.
+        obj: Obj,
+        /// The host exists but the service does not.
+        host_found: bool,
+    },
+}
+
+/// Program-level events the runner reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProgramEvent {
+    /// `Vigil <version> starting... (PID=<pid>)`.
+    Starting {
+        /// vigil's version.
+        version: String,
+        /// Process id.
+        pid: u32,
+    },
+    /// `LOG VERSION: 2.0`.
+    LogVersion,
+    /// `LOG ROTATION: DAILY` (method word).
+    LogRotation {
+        /// `HOURLY`, `DAILY`, `WEEKLY`, `MONTHLY`.
+        method: String,
+    },
+    /// `Caught SIGTERM, shutting down...` and the like.
+    CaughtSignal {
+        /// `SIGTERM`, `SIGINT`.
+        signal: String,
+        /// True for a restart (SIGHUP).
+        restart: bool,
+    },
+    /// `PROGRAM_SHUTDOWN event encountered, shutting down...` /
+    /// `PROGRAM_RESTART event encountered, restarting...`.
+    CommandedStop {
+        /// True for RESTART_PROGRAM.
+        restart: bool,
+    },
+    /// `Successfully shutdown... (PID=<pid>)`.
+    Stopped {
+        /// Process id.
+        pid: u32,
+    },
+    /// `Auto-save of retention data completed successfully.`
+    AutoSaved,
+    /// A problem of the runner itself (files, journal, configuration reload):
+    /// `Warning: ...` or `Error: ...` lines with the reason.
+    Problem {
+        /// True for `Error:`, false for `Warning:`.
+        error: bool,
+        /// What went wrong, with its reason.
+        text: String,
+    },
+}
+
+/// Everything the core reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// `SERVICE ALERT` / `HOST ALERT`.
+    Alert(StateLine),
+    /// `INITIAL|CURRENT SERVICE|HOST STATE`.
+    State(StateReport, StateLine),
+    /// `... FLAPPING ALERT: ...;STARTED|STOPPED; ...`.
+    Flapping {
+        /// The object.
+        obj: Obj,
+        /// Started or stopped, with the figures.
+        change: FlapChange,
+    },
+    /// `PASSIVE SERVICE|HOST CHECK`: Nagios 4.4.6 writes it with the state id and
+    /// output from *before* the result.
+    PassiveCheck {
+        /// The object.
+        obj: Obj,
+        /// State id before the result.
+        prev_state: u8,
+        /// Output before the result (`None`: never checked).
+        prev_output: Option<String>,
+    },
+    /// One of Nagios's warnings about how a check ran.
+    CheckProblem {
+        /// The object checked.
+        obj: Obj,
+        /// What was wrong.
+        problem: CheckProblem,
+    },
+    /// A result is stale and a check is forced (freshness).
+    Stale {
+        /// The object.
+        obj: Obj,
+        /// Seconds past the threshold.
+        by: i64,
+        /// The threshold in seconds.
+        threshold: i64,
+    },
+    /// A command line could not be turned into a process (`what`: `Check`,
+    /// `event handler`, ...).
+    NotPrepared {
+        /// What kind of command.
+        what: String,
+        /// The command as displayed.
+        command: String,
+        /// Why.
+        error: String,
+    },
+    /// An event handler is started: `[GLOBAL ]SERVICE|HOST EVENT HANDLER: ...`.
+    HandlerStarted {
+        /// The run.
+        run: HandlerRun,
+        /// The directive as Nagios logs it: expanded with the handler's own
+        /// arguments (it is the last field of the line).
+        logged_directive: String,
+    },
+    /// The handler directive names no command.
+    HandlerNotDefined {
+        /// Host or service handler.
+        kind: ObjKind,
+        /// The directive.
+        directive: String,
+    },
+    /// An event handler finished.
+    HandlerFinished {
+        /// The run.
+        run: HandlerRun,
+        /// How it ended.
+        end: ProcessEnd,
+        /// When it started.
+        start: Time,
+        /// How long it ran, in seconds.
+        duration: f64,
+        /// Its output (stdout, then stderr), cut to the journal's limit.
+        output: String,
+    },
+    /// External command file events.
+    Command(CommandEvent),
+    /// A check result was processed (not logged; `--verbose`, metrics).
+    CheckDone {
+        /// The object's state after the result.
+        line: StateLine,
+        /// Active or passive.
+        active: bool,
+        /// Seconds between due and start.
+        latency: f64,
+        /// Seconds the plugin ran.
+        execution_time: f64,
+    },
+    /// Program-level events.
+    Program(ProgramEvent),
+}
