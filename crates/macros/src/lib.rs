@@ -34,7 +34,7 @@ mod tests;
 use std::fmt;
 
 use vigil_config::{CommandCall, HostId, Model, ServiceId};
-use vigil_state::{ProgramState, Status};
+use vigil_state::{HostStatus, ProgramState, ServiceStatus};
 
 /// Maximum number of `$ARGn$` (`$ARG1$`..`$ARG32$`); further arguments are ignored.
 pub const MAX_COMMAND_ARGUMENTS: usize = 32;
@@ -43,19 +43,45 @@ pub const MAX_USER_MACROS: usize = 256;
 /// Maximum nesting of notes / URL inner expansion (Nagios recurses without limit).
 pub const MAX_INNER_DEPTH: u8 = 4;
 
+/// The run-time status of every object, as macros read it (indexed by the model's
+/// ids). The core implements it over its own storage; [`StatusSlices`] serves plain
+/// slices (tools, tests).
+pub trait Statuses {
+    /// A host's status.
+    fn host(&self, h: HostId) -> Option<&HostStatus>;
+    /// A service's status.
+    fn service(&self, s: ServiceId) -> Option<&ServiceStatus>;
+}
+
+/// [`Statuses`] over two slices indexed by `HostId` / `ServiceId`.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusSlices<'a> {
+    /// Indexed by `HostId`.
+    pub hosts: &'a [HostStatus],
+    /// Indexed by `ServiceId`.
+    pub services: &'a [ServiceStatus],
+}
+
+impl Statuses for StatusSlices<'_> {
+    fn host(&self, h: HostId) -> Option<&HostStatus> {
+        self.hosts.get(h.idx())
+    }
+    fn service(&self, s: ServiceId) -> Option<&ServiceStatus> {
+        self.services.get(s.idx())
+    }
+}
+
 /// Everything a macro may read: the model, the run-time status of every object,
 /// program state, the objects "in context" and the current time.
 ///
 /// A service context should set both `service` and `host` (the service's host); if
 /// only `service` is set, the host is taken from the service.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     /// The configuration.
     pub model: &'a Model,
-    /// Indexed by `HostId`.
-    pub hosts: &'a [Status],
-    /// Indexed by `ServiceId`.
-    pub services: &'a [Status],
+    /// Every object's run-time status.
+    pub statuses: &'a dyn Statuses,
     /// Program-wide state (`$PROCESSSTARTTIME$`).
     pub program: &'a ProgramState,
     /// The host in context (`$HOST...$` macros), if any.

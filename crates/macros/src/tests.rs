@@ -10,7 +10,10 @@ use vigil_config::{
     ContactgroupId, Host, HostId, Hostgroup, HostgroupId, Index, Location, MainConfig, Model,
     Service, ServiceId, Servicegroup, ServicegroupId, StateFlags, TimeperiodId, UserMacros,
 };
-use vigil_state::{CheckType, Counters, Output, ProgramState, StateType, Status};
+use vigil_state::{
+    CheckType, Counters, HostState, ObjectState, Output, ProgramState, ServiceState, StateType,
+    Status,
+};
 
 use crate::*;
 
@@ -281,9 +284,9 @@ fn model() -> Model {
     }
 }
 
-fn checked(state: u8, short: &str) -> Status {
-    let mut s = Status::initial(0);
-    s.current_state = state;
+fn checked<S: ObjectState>(state: u8, short: &str) -> Status<S> {
+    let mut s = Status::initial(S::OK);
+    s.current_state = S::from_id(state);
     s.has_been_checked = true;
     s.output = Output {
         short: Some(short.into()),
@@ -296,9 +299,18 @@ fn checked(state: u8, short: &str) -> Status {
 
 struct World {
     model: Model,
-    hosts: Vec<Status>,
-    services: Vec<Status>,
+    hosts: Vec<Status<HostState>>,
+    services: Vec<Status<ServiceState>>,
     program: ProgramState,
+}
+
+impl Statuses for World {
+    fn host(&self, h: HostId) -> Option<&HostStatus> {
+        self.hosts.get(h.idx())
+    }
+    fn service(&self, s: ServiceId) -> Option<&ServiceStatus> {
+        self.services.get(s.idx())
+    }
 }
 
 impl World {
@@ -306,13 +318,13 @@ impl World {
         let mut h1 = checked(0, "PING OK");
         h1.output.perfdata = "rta=0.1ms".into();
         let h2 = checked(1, "PING CRITICAL");
-        let h3 = Status::initial(0);
+        let h3 = Status::initial(HostState::Up);
 
         // h1;disk: first soft WARNING after OK (values from the env_macros trace).
         let mut s0 = checked(1, "DISK WARNING - 85% used");
         s0.output.long = "line two\\nline three ".into();
         s0.output.perfdata = "used=85%;80;90  extra=1".into();
-        s0.last_state = 0;
+        s0.last_state = ServiceState::Ok;
         s0.state_type = StateType::Soft;
         s0.current_attempt = 1;
         s0.current_event_id = 1;
@@ -358,8 +370,7 @@ impl World {
     fn ctx(&self, host: Option<u32>, service: Option<u32>) -> Context<'_> {
         Context {
             model: &self.model,
-            hosts: &self.hosts,
-            services: &self.services,
+            statuses: self,
             program: &self.program,
             host: host.map(HostId),
             service: service.map(ServiceId),

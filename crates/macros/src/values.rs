@@ -10,7 +10,7 @@ use std::path::Path;
 use vigil_config::{
     ContactId, ContactgroupId, HostId, HostgroupId, ServiceId, ServicegroupId, TimeperiodId,
 };
-use vigil_state::{Status, HOST_STATE_NAMES, SERVICE_STATE_NAMES};
+use vigil_state::{HostState, ObjectState, ServiceState};
 
 use crate::expand::{Expander, R};
 use crate::names::{Group, M};
@@ -25,19 +25,7 @@ fn epoch(t: f64) -> u64 {
     }
 }
 
-fn host_state_name(s: u8) -> &'static str {
-    HOST_STATE_NAMES
-        .get(s as usize)
-        .copied()
-        .unwrap_or("UNREACHABLE")
-}
 
-fn service_state_name(s: u8) -> &'static str {
-    SERVICE_STATE_NAMES
-        .get(s as usize)
-        .copied()
-        .unwrap_or("UNKNOWN")
-}
 
 fn yes_no(b: bool) -> &'static str {
     if b {
@@ -239,8 +227,8 @@ impl<'c, 'a> Expander<'c, 'a> {
 
     pub(crate) fn host_value(&mut self, m: M, h: HostId) -> R<'c> {
         let model = self.model();
-        let ctx_hosts: &'a [Status] = self.ctx.hosts;
-        let (Some(host), Some(st)) = (model.hosts.get(h.idx()), ctx_hosts.get(h.idx())) else {
+        let statuses: &'a dyn crate::Statuses = self.ctx.statuses;
+        let (Some(host), Some(st)) = (model.hosts.get(h.idx()), statuses.host(h)) else {
             return R::Error;
         };
         let set = &host.settings;
@@ -250,10 +238,10 @@ impl<'c, 'a> Expander<'c, 'a> {
             HOSTDISPLAYNAME => R::Str(&host.display_name),
             HOSTALIAS => R::Str(&host.alias),
             HOSTADDRESS => R::Str(&host.address),
-            HOSTSTATE => R::Str(host_state_name(st.current_state)),
-            HOSTSTATEID => self.n(st.current_state),
-            LASTHOSTSTATE => R::Str(host_state_name(st.last_state)),
-            LASTHOSTSTATEID => self.n(st.last_state),
+            HOSTSTATE => R::Str(st.current_state.name()),
+            HOSTSTATEID => self.n(st.current_state.id()),
+            LASTHOSTSTATE => R::Str(st.last_state.name()),
+            LASTHOSTSTATEID => self.n(st.last_state.id()),
             HOSTCHECKTYPE => R::Str(st.check_type.name()),
             HOSTSTATETYPE => R::Str(st.state_type.name()),
             HOSTOUTPUT => Self::opt_str(st.output.short.as_deref()),
@@ -317,13 +305,13 @@ impl<'c, 'a> Expander<'c, 'a> {
                     TOTALHOSTSERVICESUNKNOWN => Some(3),
                     _ => None,
                 };
-                let ctx_services: &'a [Status] = self.ctx.services;
+                let statuses: &'a dyn crate::Statuses = self.ctx.statuses;
                 let count = host
                     .services
                     .iter()
-                    .filter_map(|s| ctx_services.get(s.idx()))
+                    .filter_map(|s| statuses.service(*s))
                     .filter(|s| match want {
-                        Some(w) => s.current_state == w,
+                        Some(w) => s.current_state.id() == w,
                         None => true,
                     })
                     .count();
@@ -433,8 +421,8 @@ impl<'c, 'a> Expander<'c, 'a> {
 
     pub(crate) fn service_value(&mut self, m: M, s: ServiceId) -> R<'c> {
         let model = self.model();
-        let ctx_services: &'a [Status] = self.ctx.services;
-        let (Some(svc), Some(st)) = (model.services.get(s.idx()), ctx_services.get(s.idx())) else {
+        let statuses: &'a dyn crate::Statuses = self.ctx.statuses;
+        let (Some(svc), Some(st)) = (model.services.get(s.idx()), statuses.service(s)) else {
             return R::Error;
         };
         let set = &svc.settings;
@@ -450,10 +438,10 @@ impl<'c, 'a> Expander<'c, 'a> {
             }
             SERVICECHECKTYPE => R::Str(st.check_type.name()),
             SERVICESTATETYPE => R::Str(st.state_type.name()),
-            SERVICESTATE => R::Str(service_state_name(st.current_state)),
-            SERVICESTATEID => self.n(st.current_state),
-            LASTSERVICESTATE => R::Str(service_state_name(st.last_state)),
-            LASTSERVICESTATEID => self.n(st.last_state),
+            SERVICESTATE => R::Str(st.current_state.name()),
+            SERVICESTATEID => self.n(st.current_state.id()),
+            LASTSERVICESTATE => R::Str(st.last_state.name()),
+            LASTSERVICESTATEID => self.n(st.last_state.id()),
             SERVICEISVOLATILE => R::Str(if svc.is_volatile { "1" } else { "0" }),
             SERVICEATTEMPT => self.n(st.current_attempt),
             MAXSERVICEATTEMPTS => {
@@ -751,17 +739,18 @@ impl<'c, 'a> Expander<'c, 'a> {
         }
         let ctx = self.ctx;
         let mut s = [0u64; 16];
-        for st in ctx.hosts.iter().filter(|st| st.has_been_checked) {
+        let hosts = (0..ctx.model.hosts.len()).filter_map(|i| ctx.statuses.host(HostId(i as u32)));
+        for st in hosts.filter(|st| st.has_been_checked) {
             // Downtime and acknowledgements are not in `Status`: disabled checks are
             // the only "handled" criterion available.
             let unhandled = st.active_checks_enabled;
             match st.current_state {
-                0 => s[0] += 1,
-                1 => {
+                HostState::Up => s[0] += 1,
+                HostState::Down => {
                     s[1] += 1;
                     s[3] += u64::from(unhandled);
                 }
-                _ => {
+                HostState::Unreachable => {
                     s[2] += 1;
                     s[4] += u64::from(unhandled);
                 }
@@ -769,28 +758,29 @@ impl<'c, 'a> Expander<'c, 'a> {
         }
         s[5] = s[1] + s[2];
         s[6] = s[3] + s[4];
-        for (i, st) in ctx.services.iter().enumerate() {
+        for (i, svc) in ctx.model.services.iter().enumerate() {
+            let Some(st) = ctx.statuses.service(ServiceId(i as u32)) else {
+                continue;
+            };
             if !st.has_been_checked {
                 continue;
             }
             let host_problem = ctx
-                .model
-                .services
-                .get(i)
-                .and_then(|svc| ctx.hosts.get(svc.host.idx()))
-                .is_some_and(|h| h.current_state != 0);
+                .statuses
+                .host(svc.host)
+                .is_some_and(|h| !h.current_state.is_ok());
             let unhandled = u64::from(st.active_checks_enabled && !host_problem);
             match st.current_state {
-                0 => s[7] += 1,
-                1 => {
+                ServiceState::Ok => s[7] += 1,
+                ServiceState::Warning => {
                     s[8] += 1;
                     s[11] += unhandled;
                 }
-                2 => {
+                ServiceState::Critical => {
                     s[9] += 1;
                     s[12] += unhandled;
                 }
-                _ => {
+                ServiceState::Unknown => {
                     s[10] += 1;
                     s[13] += unhandled;
                 }

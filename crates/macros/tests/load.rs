@@ -3,8 +3,10 @@
 
 use std::fs;
 
-use vigil_macros::{environment, expand_call, expand_call_full, expand_raw_call, Context};
-use vigil_state::{Counters, Output, ProgramState, StateType, Status};
+use vigil_macros::{
+    environment, expand_call, expand_call_full, expand_raw_call, Context, StatusSlices,
+};
+use vigil_state::{Counters, HostState, Output, ProgramState, ServiceState, StateType, Status};
 
 const NOW: i64 = 1_795_643_438;
 
@@ -131,27 +133,29 @@ define service {
     let h = model.find_host("h1").expect("h1");
     let s = model.find_service("h1", "disk").expect("disk");
 
-    let mut hs = Status::initial(0);
+    let mut hs = Status::initial(HostState::Up);
     hs.has_been_checked = true;
     hs.output.short = Some("PING OK".into());
-    let mut ss = Status::initial(0);
+    let mut ss = Status::initial(ServiceState::Ok);
     ss.has_been_checked = true;
-    ss.current_state = 1;
+    ss.current_state = ServiceState::Warning;
     ss.state_type = StateType::Soft;
     ss.output = Output {
         short: Some("DISK WARNING - 85% used `x`".into()),
         long: "line two\\nline three ".into(),
         perfdata: "used=85%;80;90  extra=1".into(),
     };
-    let mut hosts = vec![Status::initial(0); model.hosts.len()];
+    let mut hosts = vec![Status::initial(HostState::Up); model.hosts.len()];
     hosts[h.idx()] = hs;
-    let mut services = vec![Status::initial(0); model.services.len()];
+    let mut services = vec![Status::initial(ServiceState::Ok); model.services.len()];
     services[s.idx()] = ss;
     let program = program();
     let ctx = Context {
         model: &model,
-        hosts: &hosts,
-        services: &services,
+        statuses: &StatusSlices {
+            hosts: &hosts,
+            services: &services,
+        },
         program: &program,
         host: Some(h),
         service: Some(s),
