@@ -21,9 +21,11 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use vigil_config::Model;
-use vigil_state::{CheckType, ProgramState, StateType, Status};
+use vigil_state::{
+    CheckType, HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, StateType, Status,
+};
 
-use crate::modattr as ma;
+use vigil_state::modattr as ma;
 use crate::view::{ConfigView, ObjectConfig};
 use crate::{RetainedObject, Retention, STATE_HISTORY_LEN};
 
@@ -42,20 +44,18 @@ const UNSUPPORTED_OBJECT_BITS: &[(u64, &str)] = &[
 ];
 
 /// Restores `ret` into the statuses of `model`'s objects (index = `HostId` /
-/// `ServiceId`) and into `program`. Returns notes about everything ignored. Uses the
-/// system clock for the scheduling horizon; see [`apply_view`].
+/// `ServiceId`) and into `program`. Returns notes about everything ignored. `now`
+/// (epoch seconds) decides whether retained `next_check` values are still usable;
+/// see [`apply_view`].
 pub fn apply(
     ret: &Retention,
     model: &Model,
     program: &mut ProgramState,
-    hosts: &mut [Status],
-    services: &mut [Status],
+    hosts: &mut [HostStatus],
+    services: &mut [ServiceStatus],
     use_retained_program_state: bool,
+    now: i64,
 ) -> Vec<String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
     apply_view(
         ret,
         &ConfigView::from_model(model),
@@ -73,8 +73,8 @@ pub fn apply_view(
     ret: &Retention,
     view: &ConfigView,
     program: &mut ProgramState,
-    hosts: &mut [Status],
-    services: &mut [Status],
+    hosts: &mut [HostStatus],
+    services: &mut [ServiceStatus],
     use_retained_program_state: bool,
     now: i64,
 ) -> Vec<String> {
@@ -322,7 +322,7 @@ fn apply_program(
 }
 
 /// A per-object retained value: modified-attribute bit, key, setter.
-type StatusSwitch<T> = (u64, &'static str, fn(&mut Status, T));
+type StatusSwitch<S, T> = (u64, &'static str, fn(&mut Status<S>, T));
 
 /// Restoring one object.
 struct ObjCtx<'a> {
@@ -365,11 +365,11 @@ impl ObjCtx<'_> {
         self.num::<i64>(f, key).map(|n| n > 0)
     }
 
-    fn state(&mut self, f: &HashMap<&str, &str>, key: &str) -> Option<u8> {
-        let max = if self.service { 3 } else { 2 };
+    fn state<S: ObjectState>(&mut self, f: &HashMap<&str, &str>, key: &str) -> Option<S> {
+        let max = if S::KIND == ObjKind::Service { 3 } else { 2 };
         let v = *f.get(key)?;
         match parse_num::<u8>(v) {
-            Some(s) if s <= max => Some(s),
+            Some(s) if s <= max => Some(S::from_id(s)),
             _ => {
                 self.bad(key, v);
                 None
@@ -377,7 +377,7 @@ impl ObjCtx<'_> {
         }
     }
 
-    fn restore(&mut self, obj: &RetainedObject, st: &mut Status) {
+    fn restore<S: ObjectState>(&mut self, obj: &RetainedObject, st: &mut Status<S>) {
         let f: HashMap<&str, &str> = obj
             .fields
             .iter()
@@ -407,7 +407,7 @@ impl ObjCtx<'_> {
         }
     }
 
-    fn restore_status(&mut self, f: &HashMap<&str, &str>, st: &mut Status) {
+    fn restore_status<S: ObjectState>(&mut self, f: &HashMap<&str, &str>, st: &mut Status<S>) {
         if let Some(v) = self.flag(f, "has_been_checked") {
             st.has_been_checked = v;
         }
@@ -515,9 +515,9 @@ impl ObjCtx<'_> {
         }
     }
 
-    fn restore_nonstatus(&mut self, f: &HashMap<&str, &str>, st: &mut Status) {
+    fn restore_nonstatus<S: ObjectState>(&mut self, f: &HashMap<&str, &str>, st: &mut Status<S>) {
         let bits = st.modified_attributes;
-        let switches: [StatusSwitch<bool>; 4] = [
+        let switches: [StatusSwitch<S, bool>; 4] = [
             (
                 ma::ACTIVE_CHECKS_ENABLED,
                 "active_checks_enabled",
@@ -559,7 +559,7 @@ impl ObjCtx<'_> {
                 }
             }
         }
-        let intervals: [StatusSwitch<f64>; 2] = [
+        let intervals: [StatusSwitch<S, f64>; 2] = [
             (ma::NORMAL_CHECK_INTERVAL, "check_interval", |s, v| {
                 s.check_interval_override = Some(v)
             }),
@@ -600,7 +600,7 @@ impl ObjCtx<'_> {
         }
     }
 
-    fn fix_up(&mut self, st: &mut Status) {
+    fn fix_up<S: ObjectState>(&mut self, st: &mut Status<S>) {
         if self.service && !st.has_been_checked && st.state_type == StateType::Soft {
             st.state_type = StateType::Hard;
         }
@@ -608,7 +608,7 @@ impl ObjCtx<'_> {
             .max_attempts_override
             .unwrap_or(self.cfg.max_check_attempts)
             .max(1);
-        if st.current_state != 0 && st.state_type == StateType::Hard {
+        if !st.current_state.is_ok() && st.state_type == StateType::Hard {
             st.current_attempt = max;
         }
         if st.last_hard_state_change == 0.0 {

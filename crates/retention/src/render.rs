@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use vigil_config::Model;
-use vigil_state::{ProgramState, StateType, Status};
+use vigil_state::{HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, Status};
 
 use crate::view::{ConfigView, ContactConfig, ObjectConfig};
 use crate::{RawBlock, Retention, STATE_HISTORY_LEN};
@@ -96,7 +96,7 @@ struct Effective<'a> {
     max_attempts: u32,
 }
 
-fn effective<'a>(cfg: &'a ObjectConfig, st: &'a Status) -> Effective<'a> {
+fn effective<'a, S: ObjectState>(cfg: &'a ObjectConfig, st: &'a Status<S>) -> Effective<'a> {
     Effective {
         event_handler: st
             .event_handler_override
@@ -108,14 +108,11 @@ fn effective<'a>(cfg: &'a ObjectConfig, st: &'a Status) -> Effective<'a> {
     }
 }
 
-fn state_type(st: &Status) -> u8 {
-    match st.state_type {
-        StateType::Soft => 0,
-        StateType::Hard => 1,
-    }
+fn state_type<S: ObjectState>(st: &Status<S>) -> u8 {
+    st.state_type.id()
 }
 
-fn state_history(st: &Status) -> String {
+fn state_history<S: ObjectState>(st: &Status<S>) -> String {
     let h = &st.state_history;
     let start = h.len().saturating_sub(STATE_HISTORY_LEN);
     let pad = STATE_HISTORY_LEN - (h.len() - start);
@@ -187,8 +184,8 @@ fn custom_vars(w: &mut Block, cfg: &ObjectConfig) {
 pub fn render(
     model: &Model,
     program: &ProgramState,
-    hosts: &[Status],
-    services: &[Status],
+    hosts: &[HostStatus],
+    services: &[ServiceStatus],
     now: i64,
 ) -> String {
     render_view(
@@ -207,8 +204,8 @@ pub fn render(
 pub fn render_view(
     view: &ConfigView,
     program: &ProgramState,
-    hosts: &[Status],
-    services: &[Status],
+    hosts: &[HostStatus],
+    services: &[ServiceStatus],
     extras: &RenderExtras,
     now: i64,
 ) -> String {
@@ -310,7 +307,7 @@ pub(crate) fn retained_program(out: &mut String, p: &ProgramState, switches: boo
     w.close();
 }
 
-pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatus) {
     let e = effective(cfg, st);
     let mut w = Block::open(out, "host", "");
     w.kv("host_name", &cfg.host_name)
@@ -326,9 +323,9 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
         )
         .kv("check_latency", format_args!("{:.3}", st.latency))
         .kv("check_type", st.check_type as u8)
-        .kv("current_state", st.current_state)
-        .kv("last_state", st.last_state)
-        .kv("last_hard_state", st.last_hard_state)
+        .kv("current_state", st.current_state.id())
+        .kv("last_state", st.last_state.id())
+        .kv("last_hard_state", st.last_hard_state.id())
         .kv("last_event_id", st.last_event_id)
         .kv("current_event_id", st.current_event_id)
         .kv("current_problem_id", st.current_problem_id)
@@ -375,7 +372,7 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
     w.close();
 }
 
-pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &ServiceStatus) {
     let e = effective(cfg, st);
     let mut w = Block::open(out, "service", "");
     w.kv("host_name", &cfg.host_name)
@@ -395,9 +392,9 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Status
         )
         .kv("check_latency", format_args!("{:.3}", st.latency))
         .kv("check_type", st.check_type as u8)
-        .kv("current_state", st.current_state)
-        .kv("last_state", st.last_state)
-        .kv("last_hard_state", st.last_hard_state)
+        .kv("current_state", st.current_state.id())
+        .kv("last_state", st.last_state.id())
+        .kv("last_hard_state", st.last_hard_state.id())
         .kv("last_event_id", st.last_event_id)
         .kv("current_event_id", st.current_event_id)
         .kv("current_problem_id", st.current_problem_id)
@@ -474,8 +471,8 @@ fn contact(out: &mut String, c: &ContactConfig, kind: &str, indent: &'static str
 pub fn render_status(
     model: &Model,
     program: &ProgramState,
-    hosts: &[Status],
-    services: &[Status],
+    hosts: &[HostStatus],
+    services: &[ServiceStatus],
     now: i64,
 ) -> String {
     render_status_view(
@@ -495,8 +492,8 @@ pub fn render_status(
 pub fn render_status_view(
     view: &ConfigView,
     program: &ProgramState,
-    hosts: &[Status],
-    services: &[Status],
+    hosts: &[HostStatus],
+    services: &[ServiceStatus],
     extras: &RenderExtras,
     now: i64,
 ) -> String {
@@ -550,12 +547,12 @@ pub fn render_status_view(
 
     for i in sorted(&view.hosts) {
         if let Some(st) = hosts.get(i) {
-            object_status(&mut out, &view.hosts[i], st, false, now);
+            object_status(&mut out, &view.hosts[i], st, now);
         }
     }
     for i in sorted(&view.services) {
         if let Some(st) = services.get(i) {
-            object_status(&mut out, &view.services[i], st, true, now);
+            object_status(&mut out, &view.services[i], st, now);
         }
     }
     for c in &view.contacts {
@@ -566,7 +563,8 @@ pub fn render_status_view(
     out
 }
 
-fn object_status(out: &mut String, cfg: &ObjectConfig, st: &Status, service: bool, now: i64) {
+fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Status<S>, now: i64) {
+    let service = S::KIND == ObjKind::Service;
     let e = effective(cfg, st);
     let should_be_scheduled =
         st.active_checks_enabled && e.check_interval > 0.0 && !cfg.check_command.is_empty();
@@ -602,8 +600,8 @@ fn object_status(out: &mut String, cfg: &ObjectConfig, st: &Status, service: boo
         )
         .kv("check_latency", format_args!("{:.3}", st.latency))
         .kv("check_type", st.check_type as u8)
-        .kv("current_state", st.current_state)
-        .kv("last_hard_state", st.last_hard_state)
+        .kv("current_state", st.current_state.id())
+        .kv("last_hard_state", st.last_hard_state.id())
         .kv("last_event_id", st.last_event_id)
         .kv("current_event_id", st.current_event_id)
         .kv("current_problem_id", st.current_problem_id)

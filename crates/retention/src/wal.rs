@@ -47,7 +47,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vigil_state::{ProgramState, Status};
+use vigil_state::{HostStatus, ProgramState, ServiceStatus};
 
 use crate::view::ObjectConfig;
 use crate::{RetainedObject, Retention};
@@ -556,12 +556,12 @@ pub fn read_base(retention_file: &Path) -> Result<(Option<Vec<u8>>, BaseId), Wal
 
 /// Appends the journal record of a host: its whole `host {` block as retention.dat
 /// would hold it now.
-pub fn record_host(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+pub fn record_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatus) {
     crate::render::retained_host(out, cfg, st);
 }
 
 /// Appends the journal record of a service (its `service {` block).
-pub fn record_service(out: &mut String, cfg: &ObjectConfig, st: &Status) {
+pub fn record_service(out: &mut String, cfg: &ObjectConfig, st: &ServiceStatus) {
     crate::render::retained_service(out, cfg, st);
 }
 
@@ -574,6 +574,7 @@ pub fn record_program(out: &mut String, p: &ProgramState, switches: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vigil_state::{HostState, ObjectState, ServiceState};
     use crate::view::ConfigView;
     use vigil_state::StateType;
 
@@ -786,20 +787,20 @@ mod tests {
         let base_text = "service {\nhost_name=h\nservice_description=a\nhas_been_checked=1\ncurrent_state=0\nstate_type=1\ncurrent_attempt=1\n}\n";
         let mut ret = crate::parse(base_text);
 
-        let mut a = Status::initial(0);
+        let mut a = ServiceStatus::initial(ServiceState::Ok);
         a.has_been_checked = true;
-        a.current_state = 2;
+        a.current_state = ServiceState::Critical;
         a.state_type = StateType::Soft;
         a.current_attempt = 2;
         a.event_handler_enabled = false;
         a.modified_attributes = crate::modattr::EVENT_HANDLER_ENABLED;
-        let mut b = Status::initial(0);
+        let mut b = ServiceStatus::initial(ServiceState::Ok);
         b.has_been_checked = true;
-        b.current_state = 1;
+        b.current_state = ServiceState::Warning;
         b.state_type = StateType::Hard;
         b.current_attempt = 3;
         let mut older = a.clone();
-        older.current_state = 1;
+        older.current_state = ServiceState::Warning;
         let mut program = new_program();
         program.counters.next_event_id = 40;
         program.enable_event_handlers = false;
@@ -827,20 +828,20 @@ mod tests {
         replay.apply_to(&mut ret);
         assert_eq!(ret.services.len(), 2);
 
-        let mut hosts = vec![Status::initial(0)];
-        let mut services = vec![Status::initial(0), Status::initial(0)];
+        let mut hosts = vec![HostStatus::initial(HostState::Up)];
+        let mut services = vec![ServiceStatus::initial(ServiceState::Ok); 2];
         let mut prog = new_program();
         let notes = crate::apply_view(&ret, &view, &mut prog, &mut hosts, &mut services, true, 0);
         assert!(notes.is_empty(), "{notes:?}");
         let s = &services[0];
         assert_eq!(
-            (s.current_state, s.state_type, s.current_attempt),
+            (s.current_state.id(), s.state_type, s.current_attempt),
             (2, StateType::Soft, 2)
         );
         assert!(!s.event_handler_enabled);
         let s = &services[1];
         assert_eq!(
-            (s.current_state, s.state_type, s.current_attempt),
+            (s.current_state.id(), s.state_type, s.current_attempt),
             (1, StateType::Hard, 3)
         );
         assert!(!prog.enable_event_handlers);

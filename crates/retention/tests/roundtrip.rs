@@ -5,11 +5,16 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use vigil_retention::{apply_view, parse, render_view, ConfigView, RenderExtras};
-use vigil_state::{CheckType, Output, StateType, Status};
+use vigil_state::{
+    CheckType, HostStatus, ObjectState, Output, ServiceStatus, StateType, Status,
+};
 
 const NOW: i64 = 1795660000;
 
-fn restore_into_fresh(text: &str, view: &ConfigView) -> (Vec<Status>, Vec<Status>, Vec<String>) {
+fn restore_into_fresh(
+    text: &str,
+    view: &ConfigView,
+) -> (Vec<HostStatus>, Vec<ServiceStatus>, Vec<String>) {
     let (mut hosts, mut services) = initial_statuses(view);
     let mut program = initial_program();
     let ret = parse(text);
@@ -82,7 +87,8 @@ fn arb_output() -> impl Strategy<Value = Output> {
         })
 }
 
-fn arb_status(max_state: u8) -> impl Strategy<Value = Status> {
+fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
+    let max_state: u8 = if S::KIND == vigil_state::ObjKind::Service { 3 } else { 2 };
     (
         (
             0..=max_state,
@@ -119,10 +125,10 @@ fn arb_status(max_state: u8) -> impl Strategy<Value = Status> {
                 sw,
                 (hist, max_o, lat),
             )| {
-                let mut s = Status::initial(0);
-                s.current_state = cur;
-                s.last_state = last;
-                s.last_hard_state = last_hard;
+                let mut s = Status::initial(S::OK);
+                s.current_state = S::from_id(cur);
+                s.last_state = S::from_id(last);
+                s.last_hard_state = S::from_id(last_hard);
                 s.state_type = if soft {
                     StateType::Soft
                 } else {
@@ -166,7 +172,7 @@ fn arb_status(max_state: u8) -> impl Strategy<Value = Status> {
                 }
                 // What restoring normalises anyway (Nagios rules):
                 let max = s.max_attempts_override.unwrap_or(3);
-                if s.current_state != 0 && s.state_type == StateType::Hard {
+                if s.current_state.id() != 0 && s.state_type == StateType::Hard {
                     s.current_attempt = max;
                 }
                 if s.last_hard_state_change == 0.0 {
@@ -183,8 +189,8 @@ proptest! {
     /// Arbitrary statuses survive render → parse → apply unchanged.
     #[test]
     fn statuses_survive_a_round_trip(
-        hosts in prop::collection::vec(arb_status(2), 3),
-        services in prop::collection::vec(arb_status(3), 6),
+        hosts in prop::collection::vec(arb_status::<vigil_state::HostState>(), 3),
+        services in prop::collection::vec(arb_status::<vigil_state::ServiceState>(), 6),
     ) {
         let mut view = fixture_view();
         for o in view.hosts.iter_mut().chain(view.services.iter_mut()) {

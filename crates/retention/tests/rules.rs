@@ -4,13 +4,13 @@ mod common;
 
 use common::*;
 use vigil_retention::{apply_view, parse, ConfigView};
-use vigil_state::{ProgramState, StateType, Status};
+use vigil_state::{HostStatus, ObjectState, ProgramState, ServiceStatus, StateType};
 
 const CREATED: i64 = 1_700_000_000;
 
 struct Run {
-    hosts: Vec<Status>,
-    services: Vec<Status>,
+    hosts: Vec<HostStatus>,
+    services: Vec<ServiceStatus>,
     program: ProgramState,
     notes: Vec<String>,
 }
@@ -59,7 +59,7 @@ fn status_restored_nonstatus_only_with_modified_bit() {
     ));
     let s = &r.services[0];
     assert_eq!(
-        (s.current_state, s.state_type, s.current_attempt),
+        (s.current_state.id(), s.state_type, s.current_attempt),
         (2, StateType::Soft, 2)
     );
     assert!(s.event_handler_enabled, "bit 8 not set: configuration wins");
@@ -131,7 +131,7 @@ fn retain_flags_off() {
     view.services[0].retain_nonstatus_information = true;
     let r = run_with(&view, &text, true, CREATED + 60);
     let s = &r.services[0];
-    assert_eq!(s.current_state, 0);
+    assert_eq!(s.current_state.id(), 0);
     assert!(!s.has_been_checked);
     assert!(!s.event_handler_enabled);
     assert_eq!(s.modified_attributes, 8);
@@ -280,7 +280,7 @@ fn unknown_objects_and_bad_values_are_noted() {
     );
     let s = &r.services[0];
     assert_eq!(
-        (s.current_state, s.current_attempt, s.state_type),
+        (s.current_state.id(), s.current_attempt, s.state_type),
         (0, 1, StateType::Hard)
     );
     assert!(s.has_been_checked);

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use vigil_retention::{ConfigView, ContactConfig, ObjectConfig};
-use vigil_state::{Counters, ProgramState, Status};
+use vigil_state::{Counters, HostStatus, ObjectState, ProgramState, ServiceStatus, Status};
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -85,13 +85,13 @@ pub fn fixture_view() -> ConfigView {
 
 /// Statuses before retention is applied: initial state 0, switches from the config
 /// (`active_checks_enabled 0` everywhere except host db1, flap detection off).
-pub fn initial_statuses(view: &ConfigView) -> (Vec<Status>, Vec<Status>) {
-    let mk = |active: bool| {
-        let mut s = Status::initial(0);
+pub fn initial_statuses(view: &ConfigView) -> (Vec<HostStatus>, Vec<ServiceStatus>) {
+    fn mk<S: ObjectState>(active: bool) -> Status<S> {
+        let mut s = Status::initial(S::OK);
         s.active_checks_enabled = active;
         s.flap_detection_enabled = false;
         s
-    };
+    }
     let hosts = view
         .hosts
         .iter()
