@@ -4,7 +4,6 @@
 
 use crate::plan::{is_ws, PlanError, DATA_VAR_PREFIX};
 
-
 /// Lexical context of the shell at the current position of the script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Frame {
@@ -319,4 +318,3 @@ impl ShellBuilder {
         Ok(())
     }
 }
-

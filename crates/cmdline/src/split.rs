@@ -4,7 +4,6 @@
 
 use crate::plan::{is_ws, Plan, ShellReasons};
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Quote {
     #[default]
@@ -191,4 +190,3 @@ impl Splitter {
         Plan::Direct { argv, env }
     }
 }
-

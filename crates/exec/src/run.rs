@@ -19,7 +19,6 @@
 //! been reused when it is signalled. If the `run` future is dropped early, the group is
 //! killed and the child reaped in the background.
 
-use vigil_cmdline::Plan;
 use crate::spawn::{self, Failure, Launch, Spec, Start};
 use crate::sys;
 use std::io;
@@ -29,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
+use vigil_cmdline::Plan;
 
 /// How long to wait for EOF on the pipes after the direct child has exited before the
 /// process group is killed (a forked descendant keeping the pipes open).

@@ -1039,8 +1039,8 @@ fn numeric_formats_durations_and_ids() {
 #[test]
 fn max_attempts_runtime_override() {
     let mut w = World::new();
-    w.services[0].max_attempts_override = Some(7);
-    w.hosts[0].max_attempts_override = Some(5);
+    w.services[0].attrs.max_attempts = Some(7);
+    w.hosts[0].attrs.max_attempts = Some(5);
     assert_eq!(
         plain("$MAXSERVICEATTEMPTS$ $MAXHOSTATTEMPTS$", &w.svc()),
         "7 5"
@@ -1162,7 +1162,7 @@ fn summary_macros_count_checked_objects() {
         "1 1 1 0 1 0 0 2 1"
     );
     w.hosts[2] = checked(2, "unreachable");
-    w.hosts[2].active_checks_enabled = false;
+    w.hosts[2].attrs.active_checks_enabled = false;
     w.services[1] = checked(3, "?");
     w.services[0].has_been_checked = false;
     let c = w.ctx(None, None);

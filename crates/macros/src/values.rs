@@ -25,8 +25,6 @@ fn epoch(t: f64) -> u64 {
     }
 }
 
-
-
 fn yes_no(b: bool) -> &'static str {
     if b {
         "YES"
@@ -249,7 +247,7 @@ impl<'c, 'a> Expander<'c, 'a> {
             HOSTPERFDATA => R::Str(&st.output.perfdata),
             HOSTCHECKCOMMAND => Self::opt_str(set.check_command.as_ref().map(|c| c.raw.as_str())),
             HOSTATTEMPT => self.n(st.current_attempt),
-            MAXHOSTATTEMPTS => self.n(st.max_attempts_override.unwrap_or(set.max_check_attempts)),
+            MAXHOSTATTEMPTS => self.n(st.attrs.max_attempts.unwrap_or(set.max_check_attempts)),
             // Downtime depth and notification counters are not tracked in `Status`.
             HOSTDOWNTIME | HOSTNOTIFICATIONNUMBER | HOSTNOTIFICATIONID => R::Str("0"),
             HOSTPERCENTCHANGE => self.n(format_args!("{:.2}", st.percent_state_change)),
@@ -444,9 +442,7 @@ impl<'c, 'a> Expander<'c, 'a> {
             LASTSERVICESTATEID => self.n(st.last_state.id()),
             SERVICEISVOLATILE => R::Str(if svc.is_volatile { "1" } else { "0" }),
             SERVICEATTEMPT => self.n(st.current_attempt),
-            MAXSERVICEATTEMPTS => {
-                self.n(st.max_attempts_override.unwrap_or(set.max_check_attempts))
-            }
+            MAXSERVICEATTEMPTS => self.n(st.attrs.max_attempts.unwrap_or(set.max_check_attempts)),
             SERVICEEXECUTIONTIME => self.n(format_args!("{:.3}", st.execution_time)),
             SERVICELATENCY => self.n(format_args!("{:.3}", st.latency)),
             LASTSERVICECHECK => self.n(epoch(st.last_check)),
@@ -743,7 +739,7 @@ impl<'c, 'a> Expander<'c, 'a> {
         for st in hosts.filter(|st| st.has_been_checked) {
             // Downtime and acknowledgements are not in `Status`: disabled checks are
             // the only "handled" criterion available.
-            let unhandled = st.active_checks_enabled;
+            let unhandled = st.attrs.active_checks_enabled;
             match st.current_state {
                 HostState::Up => s[0] += 1,
                 HostState::Down => {
@@ -769,7 +765,7 @@ impl<'c, 'a> Expander<'c, 'a> {
                 .statuses
                 .host(svc.host)
                 .is_some_and(|h| !h.current_state.is_ok());
-            let unhandled = u64::from(st.active_checks_enabled && !host_problem);
+            let unhandled = u64::from(st.attrs.active_checks_enabled && !host_problem);
             match st.current_state {
                 ServiceState::Ok => s[7] += 1,
                 ServiceState::Warning => {

@@ -25,9 +25,9 @@ use vigil_state::{
     CheckType, HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, StateType, Status,
 };
 
-use vigil_state::modattr as ma;
 use crate::view::{ConfigView, ObjectConfig};
 use crate::{RetainedObject, Retention, STATE_HISTORY_LEN};
+use vigil_state::modattr as ma;
 
 /// Modified-attribute bits vigil cannot hold at run time; retained values behind them
 /// are not restored and the bits are cleared.
@@ -388,7 +388,7 @@ impl ObjCtx<'_> {
             self.restore_status(&f, st);
         }
         if self.cfg.retain_nonstatus_information {
-            st.modified_attributes = modified;
+            st.attrs.modified = modified;
             self.restore_nonstatus(&f, st);
             if f.get("problem_has_been_acknowledged")
                 .and_then(|v| parse_num::<i64>(v))
@@ -400,7 +400,7 @@ impl ObjCtx<'_> {
                 ));
             }
         } else {
-            st.modified_attributes = 0;
+            st.attrs.modified = 0;
         }
         if self.cfg.retain_status_information {
             self.fix_up(st);
@@ -516,27 +516,27 @@ impl ObjCtx<'_> {
     }
 
     fn restore_nonstatus<S: ObjectState>(&mut self, f: &HashMap<&str, &str>, st: &mut Status<S>) {
-        let bits = st.modified_attributes;
+        let bits = st.attrs.modified;
         let switches: [StatusSwitch<S, bool>; 4] = [
             (
                 ma::ACTIVE_CHECKS_ENABLED,
                 "active_checks_enabled",
-                |s, v| s.active_checks_enabled = v,
+                |s, v| s.attrs.active_checks_enabled = v,
             ),
             (
                 ma::PASSIVE_CHECKS_ENABLED,
                 "passive_checks_enabled",
-                |s, v| s.passive_checks_enabled = v,
+                |s, v| s.attrs.passive_checks_enabled = v,
             ),
             (
                 ma::EVENT_HANDLER_ENABLED,
                 "event_handler_enabled",
-                |s, v| s.event_handler_enabled = v,
+                |s, v| s.attrs.event_handler_enabled = v,
             ),
             (
                 ma::FLAP_DETECTION_ENABLED,
                 "flap_detection_enabled",
-                |s, v| s.flap_detection_enabled = v,
+                |s, v| s.attrs.flap_detection_enabled = v,
             ),
         ];
         for (bit, key, set) in switches {
@@ -549,9 +549,9 @@ impl ObjCtx<'_> {
         if bits & ma::EVENT_HANDLER_COMMAND != 0 {
             if let Some(v) = f.get("event_handler") {
                 if v.is_empty() || self.view.command_exists(v) {
-                    st.event_handler_override = Some(v.to_string());
+                    st.attrs.event_handler = Some(v.to_string());
                 } else {
-                    st.modified_attributes &= !ma::EVENT_HANDLER_COMMAND;
+                    st.attrs.modified &= !ma::EVENT_HANDLER_COMMAND;
                     self.notes.push(format!(
                         "retention: {}: retained event_handler '{v}' names no defined command; configured value kept",
                         self.label
@@ -561,10 +561,10 @@ impl ObjCtx<'_> {
         }
         let intervals: [StatusSwitch<S, f64>; 2] = [
             (ma::NORMAL_CHECK_INTERVAL, "check_interval", |s, v| {
-                s.check_interval_override = Some(v)
+                s.attrs.check_interval = Some(v)
             }),
             (ma::RETRY_CHECK_INTERVAL, "retry_interval", |s, v| {
-                s.retry_interval_override = Some(v)
+                s.attrs.retry_interval = Some(v)
             }),
         ];
         for (bit, key, set) in intervals {
@@ -578,7 +578,7 @@ impl ObjCtx<'_> {
         }
         if bits & ma::MAX_CHECK_ATTEMPTS != 0 {
             match f.get("max_attempts").map(|v| (parse_num::<u32>(v), *v)) {
-                Some((Some(n), _)) if n >= 1 => st.max_attempts_override = Some(n),
+                Some((Some(n), _)) if n >= 1 => st.attrs.max_attempts = Some(n),
                 Some((_, v)) => self.bad("max_attempts", v),
                 None => {}
             }
@@ -590,7 +590,7 @@ impl ObjCtx<'_> {
             .collect();
         if !unsupported.is_empty() {
             for (bit, _) in UNSUPPORTED_OBJECT_BITS {
-                st.modified_attributes &= !bit;
+                st.attrs.modified &= !bit;
             }
             self.notes.push(format!(
                 "retention: {}: run-time changes of {} are not supported; configured values kept",
@@ -605,7 +605,8 @@ impl ObjCtx<'_> {
             st.state_type = StateType::Hard;
         }
         let max = st
-            .max_attempts_override
+            .attrs
+            .max_attempts
             .unwrap_or(self.cfg.max_check_attempts)
             .max(1);
         if !st.current_state.is_ok() && st.state_type == StateType::Hard {

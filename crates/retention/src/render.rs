@@ -99,12 +99,13 @@ struct Effective<'a> {
 fn effective<'a, S: ObjectState>(cfg: &'a ObjectConfig, st: &'a Status<S>) -> Effective<'a> {
     Effective {
         event_handler: st
-            .event_handler_override
+            .attrs
+            .event_handler
             .as_deref()
             .unwrap_or(&cfg.event_handler),
-        check_interval: st.check_interval_override.unwrap_or(cfg.check_interval),
-        retry_interval: st.retry_interval_override.unwrap_or(cfg.retry_interval),
-        max_attempts: st.max_attempts_override.unwrap_or(cfg.max_check_attempts),
+        check_interval: st.attrs.check_interval.unwrap_or(cfg.check_interval),
+        retry_interval: st.attrs.retry_interval.unwrap_or(cfg.retry_interval),
+        max_attempts: st.attrs.max_attempts.unwrap_or(cfg.max_check_attempts),
     }
 }
 
@@ -311,7 +312,7 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
     let e = effective(cfg, st);
     let mut w = Block::open(out, "host", "");
     w.kv("host_name", &cfg.host_name)
-        .kv("modified_attributes", st.modified_attributes)
+        .kv("modified_attributes", st.attrs.modified)
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
         .kv("notification_period", &cfg.notification_period)
@@ -354,10 +355,10 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
         .kv("notifications_enabled", b(cfg.notifications_enabled))
         .kv("problem_has_been_acknowledged", 0)
         .kv("acknowledgement_type", 0)
-        .kv("active_checks_enabled", b(st.active_checks_enabled))
-        .kv("passive_checks_enabled", b(st.passive_checks_enabled))
-        .kv("event_handler_enabled", b(st.event_handler_enabled))
-        .kv("flap_detection_enabled", b(st.flap_detection_enabled))
+        .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
+        .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
+        .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
+        .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled))
         .kv("process_performance_data", b(cfg.process_perf_data))
         .kv("obsess", b(cfg.obsess))
         .kv("is_flapping", b(st.is_flapping))
@@ -380,7 +381,7 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
             "service_description",
             cfg.service_description.as_deref().unwrap_or(""),
         )
-        .kv("modified_attributes", st.modified_attributes)
+        .kv("modified_attributes", st.attrs.modified)
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
         .kv("notification_period", &cfg.notification_period)
@@ -423,12 +424,12 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
         .kv("current_notification_id", 0)
         .kv("last_notification", 0)
         .kv("notifications_enabled", b(cfg.notifications_enabled))
-        .kv("active_checks_enabled", b(st.active_checks_enabled))
-        .kv("passive_checks_enabled", b(st.passive_checks_enabled))
-        .kv("event_handler_enabled", b(st.event_handler_enabled))
+        .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
+        .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
+        .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
         .kv("problem_has_been_acknowledged", 0)
         .kv("acknowledgement_type", 0)
-        .kv("flap_detection_enabled", b(st.flap_detection_enabled))
+        .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled))
         .kv("process_performance_data", b(cfg.process_perf_data))
         .kv("obsess", b(cfg.obsess))
         .kv("is_flapping", b(st.is_flapping))
@@ -567,7 +568,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
     let service = S::KIND == ObjKind::Service;
     let e = effective(cfg, st);
     let should_be_scheduled =
-        st.active_checks_enabled && e.check_interval > 0.0 && !cfg.check_command.is_empty();
+        st.attrs.active_checks_enabled && e.check_interval > 0.0 && !cfg.check_command.is_empty();
     let mut w = Block::open(
         out,
         if service {
@@ -584,7 +585,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             cfg.service_description.as_deref().unwrap_or(""),
         );
     }
-    w.kv("modified_attributes", st.modified_attributes)
+    w.kv("modified_attributes", st.attrs.modified)
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
         .kv("notification_period", &cfg.notification_period)
@@ -628,12 +629,12 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("next_notification", 0)
             .kv("no_more_notifications", 0)
             .kv("notifications_enabled", b(cfg.notifications_enabled))
-            .kv("active_checks_enabled", b(st.active_checks_enabled))
-            .kv("passive_checks_enabled", b(st.passive_checks_enabled))
-            .kv("event_handler_enabled", b(st.event_handler_enabled))
+            .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
+            .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
+            .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
             .kv("problem_has_been_acknowledged", 0)
             .kv("acknowledgement_type", 0)
-            .kv("flap_detection_enabled", b(st.flap_detection_enabled));
+            .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled));
     } else {
         w.kv("plugin_output", st.output.short.as_deref().unwrap_or(""))
             .kv("long_plugin_output", &st.output.long)
@@ -657,10 +658,10 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("notifications_enabled", b(cfg.notifications_enabled))
             .kv("problem_has_been_acknowledged", 0)
             .kv("acknowledgement_type", 0)
-            .kv("active_checks_enabled", b(st.active_checks_enabled))
-            .kv("passive_checks_enabled", b(st.passive_checks_enabled))
-            .kv("event_handler_enabled", b(st.event_handler_enabled))
-            .kv("flap_detection_enabled", b(st.flap_detection_enabled));
+            .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
+            .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
+            .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
+            .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled));
     }
     w.kv("process_performance_data", b(cfg.process_perf_data))
         .kv("obsess", b(cfg.obsess))

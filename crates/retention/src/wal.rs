@@ -574,9 +574,9 @@ pub fn record_program(out: &mut String, p: &ProgramState, switches: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vigil_state::{HostState, ObjectState, ServiceState};
     use crate::view::ConfigView;
     use vigil_state::StateType;
+    use vigil_state::{HostState, ObjectState, ServiceState};
 
     fn batch(n: u8) -> Batch {
         Batch {
@@ -792,8 +792,8 @@ mod tests {
         a.current_state = ServiceState::Critical;
         a.state_type = StateType::Soft;
         a.current_attempt = 2;
-        a.event_handler_enabled = false;
-        a.modified_attributes = crate::modattr::EVENT_HANDLER_ENABLED;
+        a.attrs.event_handler_enabled = false;
+        a.attrs.modified = crate::modattr::EVENT_HANDLER_ENABLED;
         let mut b = ServiceStatus::initial(ServiceState::Ok);
         b.has_been_checked = true;
         b.current_state = ServiceState::Warning;
@@ -838,7 +838,7 @@ mod tests {
             (s.current_state.id(), s.state_type, s.current_attempt),
             (2, StateType::Soft, 2)
         );
-        assert!(!s.event_handler_enabled);
+        assert!(!s.attrs.event_handler_enabled);
         let s = &services[1];
         assert_eq!(
             (s.current_state.id(), s.state_type, s.current_attempt),

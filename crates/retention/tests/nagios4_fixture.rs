@@ -125,10 +125,10 @@ fn restored_details() {
     );
     assert_eq!(mysql.output.perfdata, "conn=0;1;2");
     assert!(
-        !mysql.event_handler_enabled,
+        !mysql.attrs.event_handler_enabled,
         "modattr 8 restores the switch"
     );
-    assert_eq!(mysql.modified_attributes, 8);
+    assert_eq!(mysql.attrs.modified, 8);
     assert_eq!(mysql.check_type, CheckType::Passive);
     assert_eq!(mysql.last_state_change, 1795657545.0);
     assert_eq!(
@@ -142,18 +142,15 @@ fn restored_details() {
     assert_eq!(mysql.percent_state_change, 6.25);
 
     let load = &services[2];
-    assert_eq!(load.max_attempts_override, Some(7));
-    assert_eq!(load.modified_attributes, 4096);
+    assert_eq!(load.attrs.max_attempts, Some(7));
+    assert_eq!(load.attrs.modified, 4096);
 
     let queue = &services[4];
     assert_eq!(queue.last_time_in_state[3], 1795657554.0);
-    assert_eq!(
-        queue.modified_attributes, 0,
-        "custom variable bit not supported"
-    );
+    assert_eq!(queue.attrs.modified, 0, "custom variable bit not supported");
 
     let cpu = &services[5];
-    assert_eq!(cpu.check_interval_override, Some(10.0));
+    assert_eq!(cpu.attrs.check_interval, Some(10.0));
     assert_eq!(cpu.output.short.as_deref(), Some("CPU WARNING: high"));
     assert_eq!(cpu.output.long, "second line\\\\nthird");
     assert_eq!(cpu.output.perfdata, "cpu=95%;80;90 more=1");
@@ -161,9 +158,9 @@ fn restored_details() {
     assert_eq!(cpu.last_hard_state_change, cpu.last_state_change);
 
     // hosts: db1, web1, app1
-    assert!(hosts[0].active_checks_enabled);
-    assert!(!hosts[1].active_checks_enabled);
-    assert!(!hosts[2].event_handler_enabled);
+    assert!(hosts[0].attrs.active_checks_enabled);
+    assert!(!hosts[1].attrs.active_checks_enabled);
+    assert!(!hosts[2].attrs.event_handler_enabled);
     assert_eq!(hosts[1].last_time_in_state[0], 1795657550.0);
     assert_eq!(hosts[2].output.short.as_deref(), Some("APP UP"));
 

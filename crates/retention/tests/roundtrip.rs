@@ -5,9 +5,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use vigil_retention::{apply_view, parse, render_view, ConfigView, RenderExtras};
-use vigil_state::{
-    CheckType, HostStatus, ObjectState, Output, ServiceStatus, StateType, Status,
-};
+use vigil_state::{CheckType, HostStatus, ObjectState, Output, ServiceStatus, StateType, Status};
 
 const NOW: i64 = 1795660000;
 
@@ -88,7 +86,11 @@ fn arb_output() -> impl Strategy<Value = Output> {
 }
 
 fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
-    let max_state: u8 = if S::KIND == vigil_state::ObjKind::Service { 3 } else { 2 };
+    let max_state: u8 = if S::KIND == vigil_state::ObjKind::Service {
+        3
+    } else {
+        2
+    };
     (
         (
             0..=max_state,
@@ -159,19 +161,19 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                 s.current_problem_id = ids.2;
                 s.last_problem_id = ids.3;
                 s.percent_state_change = ids.4 as f64 / 100.0;
-                s.active_checks_enabled = sw.0;
-                s.passive_checks_enabled = sw.1;
-                s.event_handler_enabled = sw.2;
-                s.flap_detection_enabled = sw.3;
+                s.attrs.active_checks_enabled = sw.0;
+                s.attrs.passive_checks_enabled = sw.1;
+                s.attrs.event_handler_enabled = sw.2;
+                s.attrs.flap_detection_enabled = sw.3;
                 s.is_flapping = sw.3 && sw.0;
                 s.state_history = hist;
-                s.modified_attributes = 2 | 4 | 8 | 16;
+                s.attrs.modified = 2 | 4 | 8 | 16;
                 if let Some(m) = max_o {
-                    s.max_attempts_override = Some(m);
-                    s.modified_attributes |= 4096;
+                    s.attrs.max_attempts = Some(m);
+                    s.attrs.modified |= 4096;
                 }
                 // What restoring normalises anyway (Nagios rules):
-                let max = s.max_attempts_override.unwrap_or(3);
+                let max = s.attrs.max_attempts.unwrap_or(3);
                 if s.current_state.id() != 0 && s.state_type == StateType::Hard {
                     s.current_attempt = max;
                 }

@@ -62,15 +62,18 @@ fn status_restored_nonstatus_only_with_modified_bit() {
         (s.current_state.id(), s.state_type, s.current_attempt),
         (2, StateType::Soft, 2)
     );
-    assert!(s.event_handler_enabled, "bit 8 not set: configuration wins");
     assert!(
-        !s.active_checks_enabled,
+        s.attrs.event_handler_enabled,
+        "bit 8 not set: configuration wins"
+    );
+    assert!(
+        !s.attrs.active_checks_enabled,
         "bit 2 not set: configuration wins"
     );
-    assert_eq!(s.max_attempts_override, None);
-    assert_eq!(s.check_interval_override, None);
-    assert_eq!(s.event_handler_override, None);
-    assert_eq!(s.modified_attributes, 0);
+    assert_eq!(s.attrs.max_attempts, None);
+    assert_eq!(s.attrs.check_interval, None);
+    assert_eq!(s.attrs.event_handler, None);
+    assert_eq!(s.attrs.modified, 0);
     assert!(r.notes.is_empty(), "{:?}", r.notes);
 }
 
@@ -84,18 +87,18 @@ fn nonstatus_restored_with_bits() {
     ));
     // 7966 = 2+4+8+16+256+512+1024+2048+4096
     let s = &r.services[0];
-    assert!(s.active_checks_enabled);
-    assert!(!s.passive_checks_enabled);
-    assert!(!s.event_handler_enabled);
-    assert!(s.flap_detection_enabled);
-    assert_eq!(s.event_handler_override.as_deref(), Some("svc-eh!restart"));
-    assert_eq!(s.check_interval_override, Some(5.5));
-    assert_eq!(s.retry_interval_override, Some(0.5));
-    assert_eq!(s.max_attempts_override, Some(9));
+    assert!(s.attrs.active_checks_enabled);
+    assert!(!s.attrs.passive_checks_enabled);
+    assert!(!s.attrs.event_handler_enabled);
+    assert!(s.attrs.flap_detection_enabled);
+    assert_eq!(s.attrs.event_handler.as_deref(), Some("svc-eh!restart"));
+    assert_eq!(s.attrs.check_interval, Some(5.5));
+    assert_eq!(s.attrs.retry_interval, Some(0.5));
+    assert_eq!(s.attrs.max_attempts, Some(9));
     // HARD problem: attempt = (retained) max_attempts.
     assert_eq!(s.current_attempt, 9);
     // 512 (check command) is not supported: cleared and noted.
-    assert_eq!(s.modified_attributes, 7966 & !512);
+    assert_eq!(s.attrs.modified, 7966 & !512);
     assert_eq!(
         r.notes,
         vec!["retention: service 'db1;mysql': run-time changes of check_command are not supported; configured values kept"]
@@ -105,15 +108,15 @@ fn nonstatus_restored_with_bits() {
 #[test]
 fn retained_handler_must_exist_and_empty_means_removed() {
     let r = run(&mysql("modified_attributes=256\nevent_handler=gone!x\n"));
-    assert_eq!(r.services[0].event_handler_override, None);
-    assert_eq!(r.services[0].modified_attributes, 0);
+    assert_eq!(r.services[0].attrs.event_handler, None);
+    assert_eq!(r.services[0].attrs.modified, 0);
     assert_eq!(
         r.notes,
         vec!["retention: service 'db1;mysql': retained event_handler 'gone!x' names no defined command; configured value kept"]
     );
     let r = run(&mysql("modified_attributes=256\nevent_handler=\n"));
-    assert_eq!(r.services[0].event_handler_override.as_deref(), Some(""));
-    assert_eq!(r.services[0].modified_attributes, 256);
+    assert_eq!(r.services[0].attrs.event_handler.as_deref(), Some(""));
+    assert_eq!(r.services[0].attrs.modified, 256);
 }
 
 #[test]
@@ -133,8 +136,8 @@ fn retain_flags_off() {
     let s = &r.services[0];
     assert_eq!(s.current_state.id(), 0);
     assert!(!s.has_been_checked);
-    assert!(!s.event_handler_enabled);
-    assert_eq!(s.modified_attributes, 8);
+    assert!(!s.attrs.event_handler_enabled);
+    assert_eq!(s.attrs.modified, 8);
 }
 
 #[test]
@@ -251,9 +254,9 @@ fn masks_exclude_bits() {
         true,
         CREATED,
     );
-    assert!(r.services[0].event_handler_enabled);
-    assert!(!r.services[0].passive_checks_enabled);
-    assert_eq!(r.services[0].modified_attributes, 4);
+    assert!(r.services[0].attrs.event_handler_enabled);
+    assert!(!r.services[0].attrs.passive_checks_enabled);
+    assert_eq!(r.services[0].attrs.modified, 4);
 }
 
 #[test]

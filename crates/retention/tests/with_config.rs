@@ -59,8 +59,8 @@ fn fixture_restored_through_the_model() {
         .iter()
         .map(|h| {
             let mut s = vigil_state::Status::initial(Default::default());
-            s.active_checks_enabled = h.settings.active_checks_enabled;
-            s.flap_detection_enabled = h.settings.flap_detection_enabled;
+            s.attrs.active_checks_enabled = h.settings.active_checks_enabled;
+            s.attrs.flap_detection_enabled = h.settings.flap_detection_enabled;
             s
         })
         .collect();
@@ -69,13 +69,21 @@ fn fixture_restored_through_the_model() {
         .iter()
         .map(|v| {
             let mut s = vigil_state::Status::initial(Default::default());
-            s.active_checks_enabled = v.settings.active_checks_enabled;
-            s.flap_detection_enabled = v.settings.flap_detection_enabled;
+            s.attrs.active_checks_enabled = v.settings.active_checks_enabled;
+            s.attrs.flap_detection_enabled = v.settings.flap_detection_enabled;
             s
         })
         .collect();
     let mut program = initial_program();
-    let notes = apply(&ret, &model, &mut program, &mut hosts, &mut services, true, 0);
+    let notes = apply(
+        &ret,
+        &model,
+        &mut program,
+        &mut hosts,
+        &mut services,
+        true,
+        0,
+    );
     assert_eq!(notes.len(), 2, "{notes:?}");
 
     let expect: &[(&str, Option<&str>, u8, StateType, u32)] = &[

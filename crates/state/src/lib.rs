@@ -104,7 +104,16 @@ pub struct Status<S: ObjectState> {
     /// Services: a recovery was applied but [`finish_result`] has not run yet
     /// (type/attempt still as in the ALERT line). Transient; not retained.
     pub recovery_pending: bool,
-    // Run-time switches changeable by external commands (modified attributes).
+    /// Switches and settings that external commands change (the same for hosts and
+    /// services).
+    pub attrs: Attributes,
+}
+
+/// An object's run-time switches and settings: what external commands change, with
+/// the [`modattr`] bits that record the change (Nagios's "modified attributes").
+/// Starts from the configuration; retention keeps the changed ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attributes {
     /// Active checks enabled for this object.
     pub active_checks_enabled: bool,
     /// Passive results accepted for this object.
@@ -114,16 +123,33 @@ pub struct Status<S: ObjectState> {
     /// Object switch `flap_detection_enabled`.
     pub flap_detection_enabled: bool,
     /// [`modattr`] bits of attributes changed at run time.
-    pub modified_attributes: u64,
-    /// Settings changed at run time by external commands (`CHANGE_*`); `None` means
-    /// the configured value applies. Kept in retention.dat with their modified bit.
-    pub max_attempts_override: Option<u32>,
-    /// Run-time `check_interval` (see `max_attempts_override`).
-    pub check_interval_override: Option<f64>,
-    /// Run-time `retry_interval` (see `max_attempts_override`).
-    pub retry_interval_override: Option<f64>,
-    /// Raw `cmd!args`; `Some("")` means the handler was removed at run time.
-    pub event_handler_override: Option<String>,
+    pub modified: u64,
+    /// `max_check_attempts` changed at run time (`CHANGE_*`); `None`: the configured
+    /// value applies.
+    pub max_attempts: Option<u32>,
+    /// Run-time `check_interval` (see `max_attempts`).
+    pub check_interval: Option<f64>,
+    /// Run-time `retry_interval` (see `max_attempts`).
+    pub retry_interval: Option<f64>,
+    /// Run-time event handler, raw `cmd!args`; `Some("")`: removed at run time.
+    pub event_handler: Option<String>,
+}
+
+impl Default for Attributes {
+    /// Everything enabled, nothing changed.
+    fn default() -> Self {
+        Attributes {
+            active_checks_enabled: true,
+            passive_checks_enabled: true,
+            event_handler_enabled: true,
+            flap_detection_enabled: true,
+            modified: 0,
+            max_attempts: None,
+            check_interval: None,
+            retry_interval: None,
+            event_handler: None,
+        }
+    }
 }
 
 /// A host's runtime status.
@@ -160,15 +186,7 @@ impl<S: ObjectState> Status<S> {
             host_problem_at_last_check: false,
             last_state_history_update: 0.0,
             recovery_pending: false,
-            active_checks_enabled: true,
-            passive_checks_enabled: true,
-            event_handler_enabled: true,
-            flap_detection_enabled: true,
-            modified_attributes: 0,
-            max_attempts_override: None,
-            check_interval_override: None,
-            retry_interval_override: None,
-            event_handler_override: None,
+            attrs: Attributes::default(),
         }
     }
 }

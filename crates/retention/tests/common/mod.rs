@@ -88,8 +88,8 @@ pub fn fixture_view() -> ConfigView {
 pub fn initial_statuses(view: &ConfigView) -> (Vec<HostStatus>, Vec<ServiceStatus>) {
     fn mk<S: ObjectState>(active: bool) -> Status<S> {
         let mut s = Status::initial(S::OK);
-        s.active_checks_enabled = active;
-        s.flap_detection_enabled = false;
+        s.attrs.active_checks_enabled = active;
+        s.attrs.flap_detection_enabled = false;
         s
     }
     let hosts = view
