@@ -2,10 +2,10 @@
 //! the line format `[<epoch>] NAME;arg;...` of the command file (spec
 //! `external-commands.md` §1.1), the typed commands of §2 ([`Command`],
 //! [`parse_command`]), the exact log texts Nagios 4.4.6 writes for accepted,
-//! unknown, malformed and failed commands (§1.2), and reading the named pipe
-//! itself ([`fifo`]).
+//! unknown, malformed and failed commands (§1.2). Reading the named pipe is the
+//! engine's job (`vigil_engine::fifo`).
 //!
-//! Everything except [`fifo`] is pure: no I/O, no clock, no global state.
+//! Pure: no I/O, no clock, no global state.
 //!
 //! Typical use by the engine, for one line read from the FIFO:
 //!
@@ -18,7 +18,6 @@
 //!    for `PROCESS_*_CHECK_RESULT`), execute, and on failure log [`failed_texts`].
 
 mod command;
-pub mod fifo;
 
 pub use command::{parse_command, unescape_output, Command, CommandError};
 

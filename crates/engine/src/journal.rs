@@ -14,29 +14,37 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use vigil_events::{HandlerKind, HandlerRun, ProcessEnd};
 
 /// One handler run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Entry {
+    /// The host.
     pub host: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The service, for service handlers.
     pub service: Option<String>,
     /// `global` or `object`.
     pub handler: String,
     /// The handler directive as configured (`cmd!args`).
     pub directive: String,
+    /// The state that triggered the run (`CRITICAL`, `DOWN`, ...).
     pub state: String,
+    /// `SOFT` or `HARD`.
     pub state_type: String,
+    /// The attempt.
     pub attempt: u32,
     /// The expanded command line.
     pub command: String,
     /// Start, Unix seconds.
     pub start: f64,
+    /// Seconds it ran.
     pub duration: f64,
     /// Exit code, when the process exited.
     pub exit_code: Option<i32>,
     /// Signal number, when it was killed by a signal.
     pub signal: Option<i32>,
+    /// Killed after `event_handler_timeout`.
     pub timed_out: bool,
     /// Why it did not run at all.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -44,9 +52,54 @@ pub struct Entry {
     /// First 8 KiB of stdout, then stderr (lossy UTF-8).
     pub output: String,
     #[serde(default)]
+    /// Recorded by `vigil fire --dry-run` (nothing ran).
     pub dry_run: bool,
 }
 
+impl Entry {
+    /// The entry of a handler run that ended (see `vigil_events::Event::HandlerFinished`).
+    pub fn of_run(
+        run: &HandlerRun,
+        end: &ProcessEnd,
+        start: f64,
+        duration: f64,
+        output: &str,
+        dry_run: bool,
+    ) -> Entry {
+        Entry {
+            host: run.obj.host().to_string(),
+            service: run.obj.service().map(str::to_string),
+            handler: match run.kind {
+                HandlerKind::Global => "global".into(),
+                HandlerKind::Object => "object".into(),
+            },
+            directive: run.directive.clone(),
+            state: run.state.name().to_string(),
+            state_type: run.state_type.name().to_string(),
+            attempt: run.attempt,
+            command: run.command.clone(),
+            start,
+            duration,
+            exit_code: match end {
+                ProcessEnd::Exited(c) => Some(*c),
+                _ => None,
+            },
+            signal: match end {
+                ProcessEnd::Signaled(s) => Some(*s),
+                _ => None,
+            },
+            timed_out: matches!(end, ProcessEnd::TimedOut),
+            error: match end {
+                ProcessEnd::NotStarted(e) => Some(e.clone()),
+                _ => None,
+            },
+            output: output.to_string(),
+            dry_run,
+        }
+    }
+}
+
+/// The open journal, appended to.
 pub struct Journal {
     path: PathBuf,
     file: File,
@@ -58,6 +111,7 @@ pub struct Journal {
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Journal {
+    /// Opens (or creates) the journal at `path`, bounded by `max_bytes` per file.
     pub fn open(path: &Path, max_bytes: u64) -> io::Result<Journal> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let size = file.metadata()?.len();

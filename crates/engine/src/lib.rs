@@ -1,38 +1,44 @@
-//! `vigil-engine` runs a loaded configuration: it schedules checks, runs plugins and
-//! event handlers through `vigil-exec`, feeds results into the pure state machines of
-//! `vigil-state`, applies external commands, and keeps the log, status, retention and
-//! handler journal files.
+//! `vigil-engine` runs a loaded configuration: it is the I/O around the sans-IO
+//! [`vigil_core::Core`] — the clock, signals, the command FIFO, the processes
+//! (through `vigil-exec`) and the files Nagios admins know (log, status.dat,
+//! retention.dat, lock file), plus vigil's own (the state journal and the event
+//! handler journal).
 //!
-//! Layout: [`core`] is the synchronous heart (statuses, schedule, decisions; no I/O,
-//! time passed in); [`run`] is the async shell around it (processes, signals, files);
-//! [`schedule`], [`logfile`], [`journal`] (event handler runs), [`statelog`] (the
-//! write-ahead state journal that makes state changes crash-safe) and `extcmd` are
-//! its parts.
+//! Layout: [`runner`] is the loop (feed inputs, flush outputs, start jobs);
+//! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
+//! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
+//! `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
+//! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
+//! terminal view) are its parts.
 
-pub mod core;
-mod extcmd;
+pub mod echo;
+pub mod fifo;
 pub mod journal;
 pub mod loadgate;
+pub mod lock;
 pub mod logfile;
-pub mod run;
-pub mod schedule;
+mod persist;
+pub mod rotation;
+pub mod runner;
 pub mod statelog;
 
 use std::path::PathBuf;
 
-/// A host or a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ObjRef {
-    Host(vigil_config::HostId),
-    Service(vigil_config::ServiceId),
-}
+pub use runner::{restore_for_tools, run_blocking, RunEnd, RunOptions};
+pub use vigil_core::ObjRef;
 
+/// Why the engine could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// A file, the runtime or signals could not be set up.
     #[error("{0}: {1}")]
     Io(String, #[source] std::io::Error),
+    /// Another instance holds the lock file.
     #[error("lock file {} is held by another instance (PID {pid})", path.display())]
-    Locked { path: PathBuf, pid: String },
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// What the lock file says.
+        pid: String,
+    },
 }
-
-pub use run::{run_blocking, RunOptions};

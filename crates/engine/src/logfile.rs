@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// The open log file.
 pub struct LogFile {
     path: PathBuf,
     file: Option<File>,
@@ -14,6 +15,7 @@ pub struct LogFile {
 }
 
 impl LogFile {
+    /// Opens `path` for appending (created if missing).
     pub fn open(path: &Path) -> io::Result<LogFile> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(LogFile {
@@ -32,6 +34,7 @@ impl LogFile {
         }
     }
 
+    /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -15,9 +15,10 @@ use vigil_config::Model;
 use vigil_retention::wal::{self, Batch, SyncStats, Wal};
 use vigil_retention::{ConfigView, Retention};
 
-use crate::core::Core;
+use vigil_core::{Core, ObjRef};
+use vigil_events::{Event, ProgramEvent};
+
 use crate::logfile::LogFile;
-use crate::ObjRef;
 
 /// The journal is folded into retention.dat once it grows past this size.
 pub const CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
@@ -40,8 +41,8 @@ pub struct Recovery {
     /// The journal to append to (`None` when retention is off or it cannot be
     /// opened).
     pub journal: Option<StateLog>,
-    /// Warnings to log once the engine has announced itself.
-    pub notes: Vec<String>,
+    /// Problems to log once the engine has announced itself.
+    pub notes: Vec<ProgramEvent>,
 }
 
 fn retention_path(model: &Model) -> Option<PathBuf> {
@@ -66,10 +67,10 @@ pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
     let (bytes, base) = match wal::read_base(&path) {
         Ok(b) => b,
         Err(e) => {
-            out.notes.push(format!(
-                "Warning: could not read retention file '{}': {e}",
+            out.notes.push(warning(format!(
+                "could not read retention file '{}': {e}",
                 path.display()
-            ));
+            )));
             return out;
         }
     };
@@ -77,17 +78,17 @@ pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
     match Wal::open(&wal::path_for(&path), base) {
         Ok((wal, replay)) => {
             if replay.torn_bytes > 0 {
-                out.notes.push(format!(
-                    "Warning: state journal '{}': ignored {} bytes of an incomplete record at its end",
+                out.notes.push(warning(format!(
+                    "state journal '{}': ignored {} bytes of an incomplete record at its end",
                     wal.path().display(),
                     replay.torn_bytes
-                ));
+                )));
             }
             if let Some((offset, lines)) = replay.last_log() {
                 if let Err(e) = log.complete(offset, lines) {
-                    out.notes.push(format!(
-                        "Warning: could not complete the log from the state journal: {e}"
-                    ));
+                    out.notes.push(warning(format!(
+                        "could not complete the log from the state journal: {e}"
+                    )));
                 }
             }
             if !replay.batches.is_empty() {
@@ -100,12 +101,17 @@ pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
                 failing: false,
             });
         }
-        Err(e) => out.notes.push(format!(
-            "Error: cannot open the state journal, state changes are not crash-safe: {e}"
-        )),
+        Err(e) => out.notes.push(ProgramEvent::Problem {
+            error: true,
+            text: format!("cannot open the state journal, state changes are not crash-safe: {e}"),
+        }),
     }
     out.retention = ret;
     out
+}
+
+fn warning(text: String) -> ProgramEvent {
+    ProgramEvent::Problem { error: false, text }
 }
 
 /// retention.dat with its journal applied, read without changing any file (for
@@ -154,71 +160,97 @@ impl StateLog {
         self.checkpoint_bytes = bytes;
     }
 
-    /// Group commit of one loop iteration: when objects changed, their records and
-    /// the iteration's log lines are appended to the journal with one write and one
-    /// `fdatasync`, then the lines are written to the log. Without changes nothing
-    /// happens (the caller flushes the log as usual).
-    pub fn commit(&mut self, core: &mut Core, log: &mut LogFile, now: i64) {
-        let objs = core.take_dirty();
-        let program = core.take_program_dirty();
+    /// Group commit of one loop iteration: the records of the changed objects
+    /// (`objs`, and the program's with `program`) and the iteration's formatted log
+    /// `lines` are appended to the journal with one write and one `fdatasync`, then
+    /// the lines are written to the log. Without changes only the lines are written.
+    ///
+    /// When the append fails (disk full, EIO) the lines are written anyway —
+    /// monitoring goes on — and an `Error:` line says once that state changes are not
+    /// crash-safe until a later append succeeds (then a line says so). Returns false
+    /// when the append failed.
+    pub fn commit(
+        &mut self,
+        core: &Core,
+        objs: &[ObjRef],
+        program: bool,
+        lines: &[u8],
+        log: &mut LogFile,
+        now: i64,
+    ) -> bool {
         if objs.is_empty() && !program {
-            return;
+            log.write_formatted(lines);
+            return true;
         }
         let mut records = String::with_capacity(1536 * objs.len() + 128);
         for obj in objs {
-            match obj {
+            match *obj {
                 ObjRef::Host(h) => {
                     if let (Some(cfg), Some(st)) =
-                        (self.view.hosts.get(h.idx()), core.hosts.get(h.idx()))
+                        (self.view.hosts.get(h.idx()), core.host_status(h))
                     {
                         wal::record_host(&mut records, cfg, st);
                     }
                 }
                 ObjRef::Service(s) => {
                     if let (Some(cfg), Some(st)) =
-                        (self.view.services.get(s.idx()), core.services.get(s.idx()))
+                        (self.view.services.get(s.idx()), core.service_status(s))
                     {
                         wal::record_service(&mut records, cfg, st);
                     }
                 }
             }
         }
-        wal::record_program(&mut records, &core.program, program);
-        let mut lines = String::new();
-        for l in core.take_log() {
-            lines.push_str(&LogFile::format_line(now, &l));
-        }
+        wal::record_program(&mut records, core.program(), program);
         let batch = Batch {
             log_offset: log.size(),
-            log: lines.into_bytes(),
+            log: lines.to_vec(),
             records,
         };
         let result = self.wal.append(&batch);
         log.write_formatted(&batch.log);
         match result {
-            Ok(()) if self.failing => {
-                self.failing = false;
-                log.write(now, "State journal writes work again.");
+            Ok(()) => {
+                if self.failing {
+                    self.failing = false;
+                    crate::runner::write_event(
+                        log,
+                        now,
+                        &Event::Program(ProgramEvent::JournalRecovered),
+                    );
+                }
+                true
             }
-            Ok(()) => {}
-            Err(e) if !self.failing => {
-                self.failing = true;
-                log.write(
-                    now,
-                    &format!("Error: state changes are not crash-safe until the state journal can be written again: {e}"),
-                );
+            Err(e) => {
+                if !self.failing {
+                    self.failing = true;
+                    let text = format!("state changes are not crash-safe until the state journal can be written again: {e}");
+                    eprintln!("vigil: {text}");
+                    crate::runner::write_event(
+                        log,
+                        now,
+                        &Event::Program(ProgramEvent::Problem { error: true, text }),
+                    );
+                }
+                false
             }
-            Err(_) => {}
         }
+    }
+
+    /// Whether the last append failed.
+    pub fn failing(&self) -> bool {
+        self.failing
     }
 
     /// retention.dat was just written (durably) with `contents`: everything in the
     /// journal is in it, so the journal starts again, empty, on top of it.
     pub fn saved(&mut self, contents: &str, log: &mut LogFile, now: i64) {
         if let Err(e) = self.wal.reset(wal::BaseId::of(contents.as_bytes())) {
-            log.write(
+            let text = format!("could not restart the state journal after saving retention data (retried with the next change): {e}");
+            crate::runner::write_event(
+                log,
                 now,
-                &format!("Error: could not restart the state journal after saving retention data (retried with the next change): {e}"),
+                &Event::Program(ProgramEvent::Problem { error: true, text }),
             );
         }
     }
@@ -228,8 +260,7 @@ impl StateLog {
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use vigil_config::ServiceId;
-    use vigil_state::StateType;
+    use vigil_state::{HostState, ObjectState, StateType};
 
     fn model(dir: &std::path::Path) -> Model {
         let d = dir.display();
@@ -254,37 +285,32 @@ mod tests {
         m
     }
 
+    /// A passive result for service s1 or s2 of host h.
     fn result(core: &mut Core, s: u32, rc: i32, now: f64) {
-        let res = vigil_state::result::map_passive_service(rc, "out", now);
-        core.process_service_result(ServiceId(s), res, now, false);
+        let line = format!("[{now}] PROCESS_SERVICE_CHECK_RESULT;h;s{};{rc};out", s + 1);
+        core.handle_command(&line, now);
     }
 
     fn svc_state(core: &Core, s: usize) -> (u8, StateType, u32) {
-        let st = &core.services[s];
-        (st.current_state, st.state_type, st.current_attempt)
+        let st = &core.services()[s];
+        (st.current_state.id(), st.state_type, st.current_attempt)
     }
 
-    #[test]
-    fn only_changes_mark_objects_dirty_each_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let m = Arc::new(model(dir.path()));
-        let mut core = Core::new(m, 1000.0, 1);
-        result(&mut core, 0, 0, 1000.0); // first result: has_been_checked changes
-        assert_eq!(core.take_dirty(), vec![ObjRef::Service(ServiceId(0))]);
-        result(&mut core, 0, 0, 1001.0); // OK again: nothing retained changed
-        assert_eq!(core.take_dirty(), vec![]);
-        result(&mut core, 1, 2, 1002.0);
-        result(&mut core, 0, 2, 1002.0);
-        result(&mut core, 1, 2, 1003.0);
-        assert_eq!(
-            core.take_dirty(),
-            vec![ObjRef::Service(ServiceId(1)), ObjRef::Service(ServiceId(0))]
-        );
-        assert!(!core.take_program_dirty());
-        core.external_command("[1003] DISABLE_EVENT_HANDLERS", 1003.0);
-        core.external_command("[1003] DISABLE_SVC_EVENT_HANDLER;h;s2", 1003.0);
-        assert!(core.take_program_dirty());
-        assert_eq!(core.take_dirty(), vec![ObjRef::Service(ServiceId(1))]);
+    /// What the runner does at the end of a pass: the dirty objects and the pass's
+    /// ALERT lines (commands and passive-check lines left out) go to the journal.
+    fn commit(states: &mut StateLog, core: &mut Core, log: &mut LogFile, now: i64) {
+        let (objs, program) = core.take_dirty();
+        let opts = vigil_events::LogOptions {
+            event_handlers: true,
+            external_commands: false,
+            passive_checks: false,
+        };
+        let mut lines = Vec::new();
+        for e in core.take_events() {
+            e.log_lines(&opts, &mut lines);
+        }
+        let text: String = lines.iter().map(|l| LogFile::format_line(now, l)).collect();
+        assert!(states.commit(core, &objs, program, text.as_bytes(), log, now));
     }
 
     #[test]
@@ -300,26 +326,21 @@ mod tests {
         result(&mut core, 0, 2, 1001.0);
         states.set_checkpoint_bytes(1000);
         assert!(!states.checkpoint_due());
-        states.commit(&mut core, &mut log, 1001);
+        commit(&mut states, &mut core, &mut log, 1001);
         assert!(states.checkpoint_due());
         // Saved here: the journal restarts on top of retention.dat.
-        let text = vigil_retention::render(&m, &core.program, &core.hosts, &core.services, 1001);
+        let text = vigil_retention::render(&m, core.program(), core.hosts(), core.services(), 1001);
         vigil_retention::write_atomic(m.main.state_retention_file.as_ref().unwrap(), &text)
             .unwrap();
         states.saved(&text, &mut log, 1001);
         assert!(!states.checkpoint_due());
         result(&mut core, 0, 2, 1002.0); // HARD CRITICAL
         result(&mut core, 1, 1, 1002.0); // SOFT WARNING
-        core.external_command("[1002] DISABLE_SVC_EVENT_HANDLER;h;s2", 1002.0);
-        let down = vigil_state::result::map_passive_host(1, "down", 1002.0);
-        core.process_host_result(vigil_config::HostId(0), down, 1002.0, false);
-        assert_eq!(core.hosts[0].current_state, 1);
-        states.commit(&mut core, &mut log, 1002);
-        assert_eq!(
-            core.take_log(),
-            Vec::<String>::new(),
-            "lines went to the log"
-        );
+        core.handle_command("[1002] DISABLE_SVC_EVENT_HANDLER;h;s2", 1002.0);
+        core.handle_command("[1002] PROCESS_HOST_CHECK_RESULT;h;1;down", 1002.0);
+        assert_eq!(core.hosts()[0].current_state, HostState::Down);
+        commit(&mut states, &mut core, &mut log, 1002);
+        assert!(core.take_events().is_empty(), "events went to the log");
         let logged = std::fs::read_to_string(&m.main.log_file).unwrap();
         assert!(logged.contains("[1002] SERVICE ALERT: h;s1;CRITICAL;HARD;3;out\n"));
         assert!(logged.contains("[1002] SERVICE ALERT: h;s2;WARNING;SOFT;1;out\n"));
@@ -329,23 +350,19 @@ mod tests {
         let rec = recover(&m, &mut log);
         assert!(rec.notes.is_empty(), "{:?}", rec.notes);
         let mut fresh = Core::new(Arc::new(m.clone()), 2000.0, 2);
-        let notes = vigil_retention::apply(
-            rec.retention.as_ref().unwrap(),
-            &m,
-            &mut fresh.program,
-            &mut fresh.hosts,
-            &mut fresh.services,
-            true,
-        );
-        assert!(notes.is_empty(), "{notes:?}");
+        fresh.restore(rec.retention.as_ref().unwrap(), 2000.0);
+        assert!(fresh.take_events().is_empty(), "restore problems");
         assert_eq!(svc_state(&fresh, 0), (2, StateType::Hard, 3));
         assert_eq!(svc_state(&fresh, 1), (1, StateType::Soft, 1));
-        assert!(!fresh.services[1].event_handler_enabled);
-        let h = &fresh.hosts[0];
-        assert_eq!((h.current_state, h.state_type), (1, StateType::Hard));
+        assert!(!fresh.services()[1].attrs.event_handler_enabled);
+        let h = &fresh.hosts()[0];
         assert_eq!(
-            fresh.program.counters.next_event_id,
-            core.program.counters.next_event_id
+            (h.current_state, h.state_type),
+            (HostState::Down, StateType::Hard)
+        );
+        assert_eq!(
+            fresh.program().counters.next_event_id,
+            core.program().counters.next_event_id
         );
         // Nothing was missing from the log.
         assert_eq!(std::fs::read_to_string(&m.main.log_file).unwrap(), logged);
@@ -370,7 +387,7 @@ mod tests {
         let mut core = Core::new(Arc::new(m.clone()), 1000.0, 1);
         result(&mut core, 0, 2, 1000.0);
         result(&mut core, 1, 1, 1000.0);
-        states.commit(&mut core, &mut log, 1000);
+        commit(&mut states, &mut core, &mut log, 1000);
         let full = std::fs::read_to_string(&m.main.log_file).unwrap();
         assert_eq!(
             full,

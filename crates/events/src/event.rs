@@ -254,6 +254,8 @@ pub enum ProgramEvent {
     },
     /// `Auto-save of retention data completed successfully.`
     AutoSaved,
+    /// `State journal writes work again.` (after a failed append was reported).
+    JournalRecovered,
     /// A problem of the runner itself (files, journal, configuration reload):
     /// `Warning: ...` or `Error: ...` lines with the reason.
     Problem {

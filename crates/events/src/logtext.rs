@@ -276,6 +276,7 @@ impl Event {
                 ProgramEvent::AutoSaved => {
                     "Auto-save of retention data completed successfully.".into()
                 }
+                ProgramEvent::JournalRecovered => "State journal writes work again.".into(),
                 ProgramEvent::Problem { error, text } => {
                     format!("{}: {text}", if *error { "Error" } else { "Warning" })
                 }

@@ -67,6 +67,7 @@ fn cpu_seconds() -> (f64, f64) {
     fn get(who: i32) -> f64 {
         // SAFETY: rusage is plain data and getrusage only writes into it.
         let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `ru` is a valid, writable rusage owned by this frame.
         unsafe { libc::getrusage(who, &mut ru) };
         let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
         tv(ru.ru_utime) + tv(ru.ru_stime)

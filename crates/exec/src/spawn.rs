@@ -348,16 +348,16 @@ pub(crate) fn spawn(mut spec: Spec, start: Start) -> io::Result<Spawned> {
 
     let pid = {
         let _blocked = sys::SignalsBlocked::new();
+        let vfork = match start {
+            Start::Concurrent => 0,
+            Start::AfterExec => libc::CLONE_VFORK,
+        };
         // SAFETY: `child_main` only makes raw system calls and reads the Spec, which
         // stays alive and unchanged until the child is reaped (Launch); `top` is the
         // top of a mapping of STACK_LEN bytes owned by the Launch. Without CLONE_VFORK
         // the parent continues at once; without CLONE_FILES the child's descriptor
         // changes stay its own. All signals are blocked, so the child starts with them
         // blocked and no handler can run on its stack.
-        let vfork = match start {
-            Start::Concurrent => 0,
-            Start::AfterExec => libc::CLONE_VFORK,
-        };
         unsafe {
             libc::clone(
                 child_main,
@@ -404,6 +404,8 @@ extern "C" fn child_main(arg: *mut libc::c_void) -> libc::c_int {
     // SAFETY: `arg` is the Spec passed by `spawn`, alive and unchanged until we are
     // reaped. From here on only raw system calls: no libc, no allocation, no panic.
     let spec: &Spec = unsafe { &*arg.cast::<Spec>() };
+    // SAFETY: raw system calls on the child's own descriptors and process group, and
+    // reads of the Spec (see above); the parent's memory is never written.
     unsafe {
         if let Err(e) = syscall!(Sysno::setpgid, 0, 0) {
             fail(spec, STAGE_SETUP, e.into_raw());

@@ -166,6 +166,7 @@ pub(crate) fn has_exited(pid: i32) -> bool {
     // SAFETY: siginfo_t is plain data; an all-zero value is valid and waitid only writes
     // into the pointer we pass.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is a valid, writable siginfo_t owned by this frame.
     let r = unsafe {
         libc::waitid(
             libc::P_PID,

@@ -292,6 +292,7 @@ fn background_process_with_closed_pipes_is_left_alone() {
     let bg = first_line_pid(&f.stdout);
     assert!(!is_dead(bg), "a detached background job was killed");
     // Clean up.
+    // SAFETY: kill(2) takes plain integers; `bg` is the test's own background job.
     unsafe {
         libc::kill(bg as i32, libc::SIGKILL);
     }

@@ -9,9 +9,9 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Parser, Subcommand};
 
 use vigil_config::{Diagnostic, Model, Severity};
-use vigil_engine::core::{Action, Core, JobKind};
-use vigil_engine::journal;
-use vigil_engine::ObjRef;
+use vigil_core::{Core, ObjRef};
+use vigil_engine::{echo, journal};
+use vigil_events::Event;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -297,8 +297,16 @@ fn run(config: &Path, verbose: bool, journal: Option<PathBuf>) -> Result<i32> {
         echo: verbose,
         journal,
     };
-    vigil_engine::run_blocking(model, opts, reload).context("vigil run")?;
-    Ok(0)
+    match vigil_engine::run_blocking(model, opts, reload).context("vigil run")? {
+        vigil_engine::RunEnd::Clean => Ok(0),
+        vigil_engine::RunEnd::StateNotSaved => {
+            eprintln!(
+                "vigil: stopped without saving every state change (the state journal or \
+                 retention.dat could not be written; see the log)"
+            );
+            Ok(3)
+        }
+    }
 }
 
 fn journal_path(model: &Model, journal: Option<PathBuf>) -> PathBuf {
@@ -339,7 +347,7 @@ fn handlers(
     }
     for e in &entries {
         let when = chrono_like(e.start);
-        println!("{when}  {}", vigil_engine::run::describe_run(e));
+        println!("{when}  {}", echo::describe_run(e));
         println!("    command: {}", e.command);
         let out = e.output.trim_end();
         if !out.is_empty() {
@@ -377,9 +385,9 @@ fn chrono_like(t: f64) -> String {
 
 fn parse_state(s: &str, host: bool) -> Result<u8> {
     let names: &[&str] = if host {
-        &vigil_state::HOST_STATE_NAMES
+        &["UP", "DOWN", "UNREACHABLE"]
     } else {
-        &vigil_state::SERVICE_STATE_NAMES
+        &["OK", "WARNING", "CRITICAL", "UNKNOWN"]
     };
     let up = s.to_ascii_uppercase();
     if let Some(i) = names.iter().position(|n| *n == up) {
@@ -440,21 +448,12 @@ fn fire(
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
     let mut core = Core::new(Arc::new(model), now, std::process::id());
-    vigil_engine::run::restore_for_tools(&mut core, now);
-    let actions = core.fire(obj, st, ty, attempt, now);
-    let log = core.take_log();
-    let mut spawns = Vec::new();
-    for a in actions {
-        if let Action::Spawn {
-            kind: JobKind::Handler(run),
-            job,
-        } = a
-        {
-            spawns.push((run, job));
-        }
-    }
+    vigil_engine::restore_for_tools(&mut core, now);
+    core.take_events(); // restore notes are not this command's business
+    let spawns = core.fire(obj, st, ty, attempt, now);
+    let log: Vec<String> = core.take_events().iter().flat_map(Event::lines).collect();
     if spawns.is_empty() {
-        let why = if !core.program.enable_event_handlers {
+        let why = if !core.program().enable_event_handlers {
             "event handlers are disabled (enable_event_handlers=0)"
         } else {
             "no event handler is configured or enabled for this object"
@@ -474,11 +473,11 @@ fn fire(
             .iter()
             .map(|(run, job)| {
                 serde_json::json!({
-                    "handler": match run.kind { vigil_engine::core::HandlerKind::Global => "global", _ => "object" },
-                    "directive": run.raw,
+                    "handler": run.kind,
+                    "directive": run.directive,
                     "command": run.command,
                     "exec": describe_plan(&job.plan),
-                    "timeout_seconds": job.timeout.as_secs(),
+                    "timeout_seconds": job.timeout.round() as u64,
                     "environment_variables": job.env.len(),
                 })
             })
@@ -509,8 +508,21 @@ fn fire(
     let mut entries = Vec::new();
     let mut all_ok = true;
     for (run, job) in spawns {
-        let fin = rt.block_on(vigil_exec::run(job));
-        let e = vigil_engine::run::journal_entry(&run, &fin, false);
+        let job = vigil_exec::Job {
+            plan: job.plan,
+            timeout: std::time::Duration::from_secs_f64(job.timeout),
+            env: job.env,
+            cwd: None,
+            max_output: job.max_output,
+        };
+        let res = vigil_engine::runner::job_result(rt.block_on(vigil_exec::run(job)));
+        let mut output = String::from_utf8_lossy(&res.stdout).into_owned();
+        output.push_str(&String::from_utf8_lossy(&res.stderr));
+        let output: String = output
+            .chars()
+            .take(vigil_core::MAX_HANDLER_OUTPUT)
+            .collect();
+        let e = journal::Entry::of_run(&run, &res.end, res.start, res.duration, &output, false);
         j.record(&e)?;
         all_ok &= e.exit_code == Some(0);
         entries.push(e);
@@ -527,7 +539,7 @@ fn fire(
             println!("log: {l}");
         }
         for e in &entries {
-            println!("{}", vigil_engine::run::describe_run(e));
+            println!("{}", echo::describe_run(e));
             for l in e.output.trim_end().lines().take(20) {
                 println!("    | {l}");
             }

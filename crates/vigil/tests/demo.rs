@@ -49,9 +49,10 @@ fn kill_demo_service(pid: u32) {
 
 fn kill_group(pgrp: u32) {
     // SAFETY: kill(2) with a negative pid signals a process group.
-    unsafe {
-        libc::kill(-(pgrp as libc::pid_t), libc::SIGKILL);
-    }
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(pgrp as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    );
 }
 
 fn read_pid(path: &Path) -> Option<u32> {

@@ -71,8 +71,8 @@ pub fn stderr(o: &Output) -> String {
 /// Sends `sig` to `pid` (errors ignored: the process may be gone).
 pub fn kill(pid: u32, sig: i32) {
     // SAFETY: plain kill(2) on a pid number.
-    unsafe {
-        libc::kill(pid as libc::pid_t, sig);
+    if let Ok(sig) = nix::sys::signal::Signal::try_from(sig) {
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig);
     }
 }
 

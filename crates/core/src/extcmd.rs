@@ -1,43 +1,65 @@
-//! External commands from the command file, applied to the core: passive results,
-//! scheduling, switches, run-time changes. Logged as Nagios logs them; a malformed or
-//! unknown line is logged with the reason and skipped.
+//! External commands from the command file (or Livestatus `COMMAND`), applied to
+//! the core: passive results, scheduling, switches, run-time changes. Reported as
+//! Nagios logs them ([`CommandEvent`]); a malformed or unknown line is reported with
+//! the reason and skipped, never fatal.
 
 use vigil_commands::Command;
+use vigil_events::{CommandEvent, Event, Obj, ObjectState};
+use vigil_state::modattr;
 
-use crate::core::{modattr, Action, Core};
-use crate::ObjRef;
+use crate::core::{with_status, Core};
+use crate::{Action, ObjRef};
 
 pub(crate) fn handle(core: &mut Core, text: &str, now: f64) {
     let line = match vigil_commands::parse_line(text) {
         Ok(l) => l,
-        Err(e) => {
-            core.log(vigil_commands::malformed_text(text, &e));
+        Err(_) => {
+            core.emit(Event::Command(CommandEvent::Malformed {
+                raw: text.to_string(),
+            }));
             return;
         }
     };
     let upper = line.name.to_ascii_uppercase();
     let passive = upper == "PROCESS_SERVICE_CHECK_RESULT" || upper == "PROCESS_HOST_CHECK_RESULT";
-    let m = &core.model.main;
-    let log_accepted = (passive && m.log_passive_checks) || (!passive && m.log_external_commands);
+    let accepted = Event::Command(CommandEvent::Accepted {
+        name: line.name.clone(),
+        args: line.args.clone(),
+        passive,
+    });
     let cmd = match vigil_commands::parse_command(&line) {
         Ok(c) => c,
         Err(e) => {
-            if e.logs_accepted_line() && log_accepted {
-                core.log(vigil_commands::log_text(&line));
-            }
-            for l in vigil_commands::error_texts(&line, &e) {
-                core.log(l);
-            }
+            // Nagios logs the accepted line of a known command before it finds its
+            // arguments bad; never for an unknown name.
+            let failure = match e {
+                vigil_commands::CommandError::Unknown => CommandEvent::Unknown {
+                    entry_time: line.entry_time,
+                    name: line.name,
+                    args: line.args,
+                },
+                vigil_commands::CommandError::Malformed(reason) => {
+                    core.emit(accepted);
+                    CommandEvent::Failed {
+                        entry_time: line.entry_time,
+                        name: line.name,
+                        args: line.args,
+                        reason,
+                    }
+                }
+            };
+            core.emit(Event::Command(failure));
             return;
         }
     };
-    if log_accepted {
-        core.log(vigil_commands::log_text(&line));
-    }
+    core.emit(accepted);
     if let Err(reason) = apply(core, cmd, line.entry_time as f64, now) {
-        for l in vigil_commands::failed_texts(&line, &reason) {
-            core.log(l);
-        }
+        core.emit(Event::Command(CommandEvent::Failed {
+            entry_time: line.entry_time,
+            name: line.name,
+            args: line.args,
+            reason,
+        }));
     }
 }
 
@@ -60,11 +82,11 @@ fn find_host(core: &Core, host: &str) -> Result<vigil_config::HostId, String> {
         .ok_or_else(|| format!("unknown host '{host}'"))
 }
 
-fn set_flag(core: &mut Core, obj: ObjRef, bit: u64, f: impl FnOnce(&mut vigil_state::Status)) {
-    let st = core.status_mut(obj);
-    f(st);
-    st.modified_attributes |= bit;
-    core.mark_dirty(obj);
+fn set_flag(core: &mut Core, obj: ObjRef, bit: u64, f: impl FnOnce(&mut vigil_state::Attributes)) {
+    let attrs = core.attrs_mut(obj);
+    f(attrs);
+    attrs.modified |= bit;
+    core.dirty.mark(obj);
 }
 
 fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), String> {
@@ -76,9 +98,10 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
             output,
         } => {
             let Some(h) = core.model.find_host_by_name_or_address(&host) else {
-                core.log(vigil_commands::passive_service_unknown_host_text(
-                    &host, &service,
-                ));
+                core.emit(Event::Command(CommandEvent::PassiveUnknown {
+                    obj: Obj::Service { host, service },
+                    host_found: false,
+                }));
                 return Err("host not found".into());
             };
             let Some(s) = core
@@ -88,24 +111,18 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
                 .get(&(h, service.clone()))
                 .copied()
             else {
-                core.log(vigil_commands::passive_service_unknown_service_text(
-                    &host, &service,
-                ));
+                core.emit(Event::Command(CommandEvent::PassiveUnknown {
+                    obj: Obj::Service { host, service },
+                    host_found: true,
+                }));
                 return Err("service not found".into());
             };
             if !core.program.accept_passive_service_checks
-                || !core.services[s.idx()].passive_checks_enabled
+                || !core.services[s.idx()].attrs.passive_checks_enabled
             {
                 return Ok(());
             }
-            if core.model.main.log_passive_checks {
-                let line = vigil_state::passive_service_check_line(
-                    &core.services[s.idx()],
-                    &core.model.host(h).name,
-                    &service,
-                );
-                core.log(line);
-            }
+            passive_check(core, ObjRef::Service(s));
             let t = if entry > 0.0 { entry } else { now };
             let mut res = vigil_state::result::map_passive_service(return_code, &output, t);
             res.latency = (now - t).max(0.0);
@@ -118,24 +135,21 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
             output,
         } => {
             let Some(h) = core.model.find_host_by_name_or_address(&host) else {
-                core.log(vigil_commands::passive_host_unknown_host_text(&host));
+                core.emit(Event::Command(CommandEvent::PassiveUnknown {
+                    obj: Obj::Host { host },
+                    host_found: false,
+                }));
                 return Err("host not found".into());
             };
             if !(0..=2).contains(&return_code) {
                 return Err(format!("return code {return_code} out of range"));
             }
             if !core.program.accept_passive_host_checks
-                || !core.hosts[h.idx()].passive_checks_enabled
+                || !core.hosts[h.idx()].attrs.passive_checks_enabled
             {
                 return Ok(());
             }
-            if core.model.main.log_passive_checks {
-                let line = vigil_state::passive_host_check_line(
-                    &core.hosts[h.idx()],
-                    &core.model.host(h).name,
-                );
-                core.log(line);
-            }
+            passive_check(core, ObjRef::Host(h));
             let t = if entry > 0.0 { entry } else { now };
             let mut res = vigil_state::result::map_passive_host(return_code, &output, t);
             res.latency = (now - t).max(0.0);
@@ -159,7 +173,7 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         }
         Command::EnableSvcCheck { host, service } => {
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS, |s| {
+            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
                 s.active_checks_enabled = true
             });
             core.ensure_scheduled(obj, now);
@@ -167,14 +181,14 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         }
         Command::DisableSvcCheck { host, service } => {
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS, |s| {
+            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
                 s.active_checks_enabled = false
             });
             Ok(())
         }
         Command::EnableHostCheck { host } => {
             let obj = ObjRef::Host(find_host(core, &host)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS, |s| {
+            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
                 s.active_checks_enabled = true
             });
             core.ensure_scheduled(obj, now);
@@ -182,7 +196,7 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         }
         Command::DisableHostCheck { host } => {
             let obj = ObjRef::Host(find_host(core, &host)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS, |s| {
+            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
                 s.active_checks_enabled = false
             });
             Ok(())
@@ -217,28 +231,28 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         }
         Command::EnablePassiveSvcChecks { host, service } => {
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::PASSIVE_CHECKS, |s| {
+            set_flag(core, obj, modattr::PASSIVE_CHECKS_ENABLED, |s| {
                 s.passive_checks_enabled = true
             });
             Ok(())
         }
         Command::DisablePassiveSvcChecks { host, service } => {
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::PASSIVE_CHECKS, |s| {
+            set_flag(core, obj, modattr::PASSIVE_CHECKS_ENABLED, |s| {
                 s.passive_checks_enabled = false
             });
             Ok(())
         }
         Command::EnableEventHandlers => {
             core.program.enable_event_handlers = true;
-            core.mark_program_dirty();
+            core.dirty.mark_program();
             core.program.modified_host_attributes |= modattr::EVENT_HANDLER_ENABLED;
             core.program.modified_service_attributes |= modattr::EVENT_HANDLER_ENABLED;
             Ok(())
         }
         Command::DisableEventHandlers => {
             core.program.enable_event_handlers = false;
-            core.mark_program_dirty();
+            core.dirty.mark_program();
             core.program.modified_host_attributes |= modattr::EVENT_HANDLER_ENABLED;
             core.program.modified_service_attributes |= modattr::EVENT_HANDLER_ENABLED;
             Ok(())
@@ -251,7 +265,7 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
             let obj = ObjRef::Service(find_svc(core, &host, &service)?);
             check_command_exists(core, &command)?;
             set_flag(core, obj, modattr::EVENT_HANDLER_COMMAND, |s| {
-                s.event_handler_override = Some(command)
+                s.event_handler = Some(command)
             });
             Ok(())
         }
@@ -259,21 +273,21 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
             let obj = ObjRef::Host(find_host(core, &host)?);
             check_command_exists(core, &command)?;
             set_flag(core, obj, modattr::EVENT_HANDLER_COMMAND, |s| {
-                s.event_handler_override = Some(command)
+                s.event_handler = Some(command)
             });
             Ok(())
         }
         Command::ChangeGlobalSvcEventHandler { command } => {
             check_command_exists(core, &command)?;
             core.program.global_service_event_handler = (!command.is_empty()).then_some(command);
-            core.mark_program_dirty();
+            core.dirty.mark_program();
             core.program.modified_service_attributes |= modattr::EVENT_HANDLER_COMMAND;
             Ok(())
         }
         Command::ChangeGlobalHostEventHandler { command } => {
             check_command_exists(core, &command)?;
             core.program.global_host_event_handler = (!command.is_empty()).then_some(command);
-            core.mark_program_dirty();
+            core.dirty.mark_program();
             core.program.modified_host_attributes |= modattr::EVENT_HANDLER_COMMAND;
             Ok(())
         }
@@ -316,39 +330,39 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
         Command::StartExecutingSvcChecks | Command::StopExecutingSvcChecks => {
             let on = matches!(cmd, Command::StartExecutingSvcChecks);
             core.program.execute_service_checks = on;
-            core.program.modified_service_attributes |= modattr::ACTIVE_CHECKS;
-            core.mark_program_dirty();
+            core.program.modified_service_attributes |= modattr::ACTIVE_CHECKS_ENABLED;
+            core.dirty.mark_program();
             Ok(())
         }
         Command::StartExecutingHostChecks | Command::StopExecutingHostChecks => {
             let on = matches!(cmd, Command::StartExecutingHostChecks);
             core.program.execute_host_checks = on;
-            core.program.modified_host_attributes |= modattr::ACTIVE_CHECKS;
-            core.mark_program_dirty();
+            core.program.modified_host_attributes |= modattr::ACTIVE_CHECKS_ENABLED;
+            core.dirty.mark_program();
             Ok(())
         }
         Command::StartAcceptingPassiveSvcChecks | Command::StopAcceptingPassiveSvcChecks => {
             let on = matches!(cmd, Command::StartAcceptingPassiveSvcChecks);
             core.program.accept_passive_service_checks = on;
-            core.program.modified_service_attributes |= modattr::PASSIVE_CHECKS;
-            core.mark_program_dirty();
+            core.program.modified_service_attributes |= modattr::PASSIVE_CHECKS_ENABLED;
+            core.dirty.mark_program();
             Ok(())
         }
         Command::StartAcceptingPassiveHostChecks | Command::StopAcceptingPassiveHostChecks => {
             let on = matches!(cmd, Command::StartAcceptingPassiveHostChecks);
             core.program.accept_passive_host_checks = on;
-            core.program.modified_host_attributes |= modattr::PASSIVE_CHECKS;
-            core.mark_program_dirty();
+            core.program.modified_host_attributes |= modattr::PASSIVE_CHECKS_ENABLED;
+            core.dirty.mark_program();
             Ok(())
         }
         Command::EnableFlapDetection => {
             core.program.enable_flap_detection = true;
-            core.mark_program_dirty();
+            core.dirty.mark_program();
             Ok(())
         }
         Command::DisableFlapDetection => {
             core.program.enable_flap_detection = false;
-            core.mark_program_dirty();
+            core.dirty.mark_program();
             Ok(())
         }
         Command::SaveStateInformation => {
@@ -385,12 +399,11 @@ fn change_max_attempts(core: &mut Core, obj: ObjRef, attempts: u32) -> Result<()
     if attempts == 0 {
         return Err("max check attempts must be at least 1".into());
     }
-    set_flag(core, obj, modattr::MAX_ATTEMPTS, |s| {
-        s.max_attempts_override = Some(attempts);
-        if s.current_attempt > attempts {
-            s.current_attempt = attempts;
-        }
+    set_flag(core, obj, modattr::MAX_CHECK_ATTEMPTS, |a| {
+        a.max_attempts = Some(attempts)
     });
+    with_status!(core, obj, |mut st| st.current_attempt =
+        st.current_attempt.min(attempts));
     Ok(())
 }
 
@@ -400,14 +413,29 @@ fn change_interval(core: &mut Core, obj: ObjRef, interval: f64, retry: bool) -> 
     }
     if retry {
         set_flag(core, obj, modattr::RETRY_CHECK_INTERVAL, |s| {
-            s.retry_interval_override = Some(interval)
+            s.retry_interval = Some(interval)
         });
     } else {
         set_flag(core, obj, modattr::NORMAL_CHECK_INTERVAL, |s| {
-            s.check_interval_override = Some(interval)
+            s.check_interval = Some(interval)
         });
         // Like Nagios, the check already scheduled keeps its time; the new interval
         // applies from the next reschedule on.
     }
     Ok(())
+}
+
+/// `PASSIVE ... CHECK:` for a passive result about to be applied: Nagios 4.4.6 writes
+/// it with the state and output from *before* the result.
+fn passive_check(core: &mut Core, obj: ObjRef) {
+    let (prev_state, prev_output) = with_status!(core, obj, |st| (
+        st.current_state.id(),
+        st.output.short.clone()
+    ));
+    let name = core.obj_name(obj);
+    core.emit(Event::PassiveCheck {
+        obj: name,
+        prev_state,
+        prev_output,
+    });
 }

@@ -35,7 +35,7 @@ impl Ord for Entry {
 
 /// Due times of checks. At most one live entry per object.
 #[derive(Debug, Default)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     heap: BinaryHeap<Entry>,
     host_gen: Vec<u32>,
     svc_gen: Vec<u32>,
@@ -123,14 +123,6 @@ impl Schedule {
         let (_, due) = self.slot(e.obj);
         *due = f64::NAN;
         Some((e.obj, e.at))
-    }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use vigil_commands::fifo;
+use vigil_engine::fifo;
 
 #[tokio::test]
 async fn reads_all_lines_in_order_across_writers_and_partial_writes() {

@@ -1,0 +1,585 @@
+//! Checks: putting objects on the schedule, the gates a due check passes
+//! (execute_*_checks, active_checks_enabled, check_period, free slots), expanding
+//! and planning its command, and what happens when its result comes back — the
+//! result mapping and state machines of `vigil-state`, their effects (events,
+//! handlers, on-demand checks) and the next check's time.
+
+use vigil_config::{CommandCall, HostId, Model, ServiceId};
+use vigil_events::{Event, ProcessEnd};
+use vigil_state::result::{CheckResult, ProcessOutcome, RawResult};
+use vigil_state::{Effect, HostState, NextCheck, ObjectState, ServiceState, Time, Transition};
+
+use crate::core::{with_status, Core, MAX_PLUGIN_OUTPUT};
+use crate::dirty::DurableKey;
+use crate::jobs::{InFlight, JobResult, JobSpec, Purpose};
+use crate::{Action, ObjRef};
+
+impl Core {
+    // ----- the schedule ---------------------------------------------------------------
+
+    /// Puts every actively checked object on the schedule, spread by the inter-check
+    /// delay methods; `use_retained` honours retained `next_check` values.
+    pub(crate) fn schedule_initial(&mut self, now: Time, use_retained: bool) {
+        let m = &self.model.main;
+        let il = self.interval_length();
+        let svc_delay = initial_delay(
+            &m.service_inter_check_delay_method,
+            self.model
+                .services
+                .iter()
+                .map(|s| s.settings.check_interval),
+            m.max_service_check_spread as f64 * 60.0,
+            il,
+        );
+        let host_delay = initial_delay(
+            &m.host_inter_check_delay_method,
+            self.model.hosts.iter().map(|h| h.settings.check_interval),
+            m.max_host_check_spread as f64 * 60.0,
+            il,
+        );
+        // Interleave services across hosts so one host is not hit by all its checks at once.
+        let services = interleaved_services(&self.model)
+            .into_iter()
+            .map(ObjRef::Service);
+        let hosts = (0..self.model.hosts.len() as u32).map(|i| ObjRef::Host(HostId(i)));
+        for (objs, delay) in [
+            (services.collect::<Vec<_>>(), svc_delay),
+            (hosts.collect(), host_delay),
+        ] {
+            for (i, obj) in objs.into_iter().enumerate() {
+                let (checked, retained) =
+                    with_status!(self, obj, |st| (st.has_been_checked, st.next_check));
+                if !self.has_active_check(obj) || !self.attrs(obj).active_checks_enabled {
+                    continue;
+                }
+                let mut at = now + delay * i as f64;
+                if use_retained && retained > 0.0 && checked {
+                    at = retained.max(now);
+                }
+                self.schedule.set(obj, at);
+            }
+        }
+    }
+
+    /// Starts the checks due at `now`: at most `max` (unless overdue by `max_hold`
+    /// seconds), and only while a slot is free. Checks that wait stay on the
+    /// schedule, so their latency shows. Returns how many started.
+    pub(crate) fn run_due(&mut self, now: Time, max: usize, max_hold: f64) -> usize {
+        let before = self.running_checks;
+        let mut started = 0;
+        while self.running_checks < self.check_slots() {
+            let at = if started < max { now } else { now - max_hold };
+            let Some((obj, due)) = self.schedule.pop_due(at) else {
+                break;
+            };
+            self.launch_check(obj, due, now, false);
+            started = self.running_checks.saturating_sub(before);
+        }
+        started
+    }
+
+    /// How many checks may run at once: `max_concurrent_checks`, or when that is 0
+    /// (unlimited in Nagios) the slots the runner can afford.
+    fn check_slots(&self) -> usize {
+        match self.model.main.max_concurrent_checks as usize {
+            0 => self.default_check_slots,
+            n => n,
+        }
+    }
+
+    /// Launches a check of `obj` due at `scheduled`. `forced` skips the gates
+    /// (freshness checks, forced external commands).
+    pub(crate) fn launch_check(&mut self, obj: ObjRef, scheduled: Time, now: Time, forced: bool) {
+        if !self.exists(obj) || self.rt(obj).executing {
+            // Its result will reschedule it.
+            return;
+        }
+        let Some(call) = self.settings(obj).check_command.clone() else {
+            return;
+        };
+        let (interval, _) = self.intervals(obj);
+        if !forced {
+            let globally = match obj {
+                ObjRef::Host(_) => self.program.execute_host_checks,
+                ObjRef::Service(_) => self.program.execute_service_checks,
+            };
+            if !globally || !self.attrs(obj).active_checks_enabled {
+                if interval > 0.0 {
+                    self.schedule.set(obj, now + interval);
+                }
+                return;
+            }
+            if let Some(tp) = self.settings(obj).check_period {
+                let tps = &self.model.timeperiods;
+                if !tps[tp.idx()].contains(now as i64, tps) {
+                    match tps[tp.idx()].next_valid(now as i64, tps) {
+                        Some(t) => self.schedule.set(obj, (t as f64).max(now + 1.0)),
+                        None => self.schedule.set(obj, now + 86400.0),
+                    }
+                    return;
+                }
+            }
+            if self.running_checks >= self.check_slots() {
+                // No free slot: due again as soon as one frees (see run_due).
+                self.schedule.set(obj, scheduled.min(now));
+                return;
+            }
+        }
+        let (host, service) = self.host_and_service(obj);
+        let (line, env) = self.expand(&call, host, service, now);
+        let timeout = self.settings(obj).check_timeout.unwrap_or(match obj {
+            ObjRef::Host(_) => self.model.main.host_check_timeout,
+            ObjRef::Service(_) => self.model.main.service_check_timeout,
+        });
+        let plan = match vigil_cmdline::plan(&line) {
+            Ok(p) => p,
+            Err(e) => {
+                self.emit(Event::NotPrepared {
+                    what: "Check".into(),
+                    command: line.to_display_string(),
+                    error: e.to_string(),
+                });
+                if interval > 0.0 {
+                    self.schedule.set(obj, now + interval);
+                }
+                return;
+            }
+        };
+        self.rt_mut(obj).executing = true;
+        self.running_checks += 1;
+        let id = self.jobs.start(InFlight::Check {
+            obj: Some(obj),
+            scheduled,
+        });
+        self.push_action(Action::Run {
+            id,
+            job: JobSpec {
+                purpose: Purpose::Check,
+                plan,
+                env,
+                timeout: timeout.max(1) as f64,
+                max_output: MAX_PLUGIN_OUTPUT,
+            },
+        });
+    }
+
+    pub(crate) fn host_and_service(&self, obj: ObjRef) -> (HostId, Option<ServiceId>) {
+        match obj {
+            ObjRef::Host(h) => (h, None),
+            ObjRef::Service(s) => (self.model.service(s).host, Some(s)),
+        }
+    }
+
+    /// Expands a command call in the context of a host or service: the command line
+    /// and, with `enable_environment_macros`, the `NAGIOS_*` environment.
+    pub(crate) fn expand(
+        &self,
+        call: &CommandCall,
+        host: HostId,
+        service: Option<ServiceId>,
+        now: Time,
+    ) -> (vigil_cmdline::CommandLine, Vec<(String, String)>) {
+        let statuses = self.statuses();
+        let ctx = self.context(&statuses, host, service, now);
+        let full = vigil_macros::expand_call_full(call, &ctx);
+        self.finish_expansion(full, &ctx)
+    }
+
+    pub(crate) fn finish_expansion(
+        &self,
+        full: vigil_macros::ExpandedCall,
+        ctx: &vigil_macros::Context<'_>,
+    ) -> (vigil_cmdline::CommandLine, Vec<(String, String)>) {
+        let env = if self.model.main.enable_environment_macros {
+            vigil_macros::environment(ctx, &full.args)
+        } else {
+            Vec::new()
+        };
+        (full.line.into(), env)
+    }
+
+    pub(crate) fn context<'a>(
+        &'a self,
+        statuses: &'a vigil_macros::StatusSlices<'a>,
+        host: HostId,
+        service: Option<ServiceId>,
+        now: Time,
+    ) -> vigil_macros::Context<'a> {
+        vigil_macros::Context {
+            model: &self.model,
+            statuses,
+            program: &self.program,
+            host: Some(host),
+            service,
+            now: now as i64,
+        }
+    }
+
+    // ----- results ---------------------------------------------------------------------
+
+    pub(crate) fn check_done(&mut self, obj: ObjRef, scheduled: Time, res: JobResult, now: Time) {
+        let rt = self.rt_mut(obj);
+        rt.executing = false;
+        // The freshness check (the only check of the object while it is set) is back.
+        // Nagios 4.4.6 leaves the flag set when a passive result made the object fresh
+        // meanwhile, which stops its freshness checks for good; vigil clears it. In
+        // both the result is processed.
+        rt.being_freshened = false;
+        self.running_checks = self.running_checks.saturating_sub(1);
+        let raw = RawResult {
+            outcome: match res.end {
+                ProcessEnd::Exited(c) => ProcessOutcome::Exited(c),
+                ProcessEnd::Signaled(s) => ProcessOutcome::Signaled(s),
+                ProcessEnd::TimedOut => ProcessOutcome::TimedOut {
+                    after: res.duration,
+                },
+                ProcessEnd::NotStarted(_) => ProcessOutcome::DidNotRun,
+            },
+            stdout: res.stdout,
+            stderr: res.stderr,
+            start: res.start,
+            finish: res.start + res.duration,
+            latency: (res.start - scheduled).max(0.0),
+        };
+        let name = self.obj_name(obj);
+        match obj {
+            ObjRef::Service(s) => {
+                let svc = self.model.service(s);
+                let (result, problem) = vigil_state::result::map_service_result(
+                    &raw,
+                    name.host(),
+                    &svc.description,
+                    ServiceState::from_id(self.model.main.service_check_timeout_state),
+                );
+                if let Some(problem) = problem {
+                    self.emit(Event::CheckProblem { obj: name, problem });
+                }
+                self.process_service_result(s, result, now, true);
+            }
+            ObjRef::Host(h) => {
+                let (result, problem) = vigil_state::result::map_host_result(
+                    &raw,
+                    name.host(),
+                    self.model.main.use_aggressive_host_checking,
+                );
+                if let Some(problem) = problem {
+                    self.emit(Event::CheckProblem { obj: name, problem });
+                }
+                self.process_host_result(h, result, now, true);
+            }
+        }
+    }
+
+    fn flap_params(&self, obj: ObjRef) -> vigil_state::FlapParams {
+        let set = self.settings(obj);
+        let m = &self.model.main;
+        let (glow, ghigh) = match obj {
+            ObjRef::Host(_) => (m.low_host_flap_threshold, m.high_host_flap_threshold),
+            ObjRef::Service(_) => (m.low_service_flap_threshold, m.high_service_flap_threshold),
+        };
+        let or = |own: f64, global: f64| if own > 0.0 { own } else { global };
+        vigil_state::FlapParams {
+            enabled: self.program.enable_flap_detection && self.attrs(obj).flap_detection_enabled,
+            options: set.flap_detection_options.0,
+            low: or(set.low_flap_threshold, glow),
+            high: or(set.high_flap_threshold, ghigh),
+        }
+    }
+
+    /// Applies a (mapped) service result: state machine, effects, next check.
+    pub(crate) fn process_service_result(
+        &mut self,
+        s: ServiceId,
+        res: CheckResult<ServiceState>,
+        now: Time,
+        active: bool,
+    ) {
+        let obj = ObjRef::Service(s);
+        let hid = self.model.service(s).host;
+        let hst = &self.hosts[hid.idx()];
+        let host_view = vigil_state::service::HostView {
+            state: hst.current_state,
+            has_been_checked: hst.has_been_checked,
+            last_check: hst.last_check,
+        };
+        let params = vigil_state::service::ServiceParams {
+            max_attempts: self.max_attempts(obj),
+            is_volatile: self.model.service(s).is_volatile,
+            log_retries: self.model.main.log_service_retries,
+            flap: self.flap_params(obj),
+        };
+        let before = DurableKey::of(&self.services[s.idx()]);
+        let mut tr = vigil_state::service::apply_service_result(
+            &mut self.services[s.idx()],
+            &params,
+            res,
+            &host_view,
+            &mut self.program.counters,
+        );
+        let host_before = DurableKey::of(&self.hosts[hid.idx()]);
+        if let Some(change) = self.host_flap_after_service_result(hid, now) {
+            tr.insert_after_flapping([Effect::HostFlapping(change)]);
+        }
+        if DurableKey::of(&self.hosts[hid.idx()]) != host_before {
+            self.dirty.mark(ObjRef::Host(hid));
+        }
+        self.perform(obj, &tr, now);
+        vigil_state::finish_result(&mut self.services[s.idx()]);
+        self.after_result(obj, before, &tr, now, active);
+    }
+
+    /// Applies a (mapped) host result: state machine, effects, next check.
+    pub(crate) fn process_host_result(
+        &mut self,
+        h: HostId,
+        res: CheckResult<HostState>,
+        now: Time,
+        active: bool,
+    ) {
+        let obj = ObjRef::Host(h);
+        let host = self.model.host(h);
+        let reach = if host.parents.is_empty() {
+            vigil_state::host::Reachability::NoParents
+        } else if host
+            .parents
+            .iter()
+            .any(|p| self.hosts[p.idx()].current_state == HostState::Up)
+        {
+            vigil_state::host::Reachability::SomeParentUp
+        } else {
+            vigil_state::host::Reachability::NoParentUp
+        };
+        let params = vigil_state::host::HostParams {
+            max_attempts: self.max_attempts(obj),
+            log_retries: self.model.main.log_host_retries,
+            passive_checks_are_soft: self.model.main.passive_host_checks_are_soft,
+            translate_passive: self.model.main.translate_passive_host_checks,
+            flap: self.flap_params(obj),
+        };
+        let before = DurableKey::of(&self.hosts[h.idx()]);
+        let tr = vigil_state::host::apply_host_result(
+            &mut self.hosts[h.idx()],
+            &params,
+            res,
+            reach,
+            &mut self.program.counters,
+        );
+        self.perform(obj, &tr, now);
+        vigil_state::finish_result(&mut self.hosts[h.idx()]);
+        self.after_result(obj, before, &tr, now, active);
+    }
+
+    /// Performs a transition's effects in order.
+    fn perform(&mut self, obj: ObjRef, tr: &Transition, now: Time) {
+        for e in &tr.effects {
+            match *e {
+                Effect::Flapping(change) => {
+                    let name = self.obj_name(obj);
+                    self.emit(Event::Flapping { obj: name, change });
+                }
+                Effect::HostFlapping(change) => {
+                    let (h, _) = self.host_and_service(obj);
+                    let name = self.obj_name(ObjRef::Host(h));
+                    self.emit(Event::Flapping { obj: name, change });
+                }
+                Effect::Alert => {
+                    let line = self.state_line(obj);
+                    self.emit(Event::Alert(line));
+                }
+                Effect::EventHandlers => self.run_handlers(obj, now),
+                Effect::HostCheck => {
+                    let (h, _) = self.host_and_service(obj);
+                    self.on_demand(ObjRef::Host(h), now);
+                }
+                Effect::CheckParents | Effect::CheckChildren => {
+                    let model = self.model.clone();
+                    if let ObjRef::Host(h) = obj {
+                        let host = model.host(h);
+                        let list = if *e == Effect::CheckParents {
+                            &host.parents
+                        } else {
+                            &host.children
+                        };
+                        for other in list {
+                            self.on_demand(ObjRef::Host(*other), now);
+                        }
+                    }
+                }
+                // Notifications are decided elsewhere (not yet sent by vigil).
+                Effect::Notify => {}
+            }
+        }
+    }
+
+    /// What follows every processed result: durability marks, the `CheckDone`
+    /// event, and (active results) the next check.
+    fn after_result(
+        &mut self,
+        obj: ObjRef,
+        before: DurableKey,
+        tr: &Transition,
+        now: Time,
+        active: bool,
+    ) {
+        let (after, latency, execution_time) = with_status!(self, obj, |st| (
+            DurableKey::of(st),
+            st.latency,
+            st.execution_time
+        ));
+        if after != before {
+            self.dirty.mark(obj);
+        }
+        let line = self.state_line(obj);
+        self.emit(Event::CheckDone {
+            line,
+            active,
+            latency,
+            execution_time,
+        });
+        if active {
+            self.reschedule_after_result(obj, tr.next, now);
+        }
+    }
+
+    /// The host flap check Nagios 4 runs after every result of one of the host's
+    /// services: the host's current state enters its history only if the average
+    /// check_interval of its services (× interval_length; notification_interval when it
+    /// has none) has passed since the last entry; the percentage is recomputed anyway.
+    fn host_flap_after_service_result(
+        &mut self,
+        h: HostId,
+        now: Time,
+    ) -> Option<vigil_events::FlapChange> {
+        let model = self.model.clone();
+        let host = model.host(h);
+        let wait = if host.services.is_empty() {
+            host.settings.notification_interval * self.interval_length()
+        } else {
+            // Nagios sums the intervals into an unsigned long (each addition truncates)
+            // and divides in integers.
+            let total = host.services.iter().fold(0u64, |acc, s| {
+                (acc as f64 + model.service(*s).settings.check_interval).max(0.0) as u64
+            });
+            let length = model.main.interval_length;
+            (total.saturating_mul(length) / host.services.len() as u64) as f64
+        };
+        let params = self.flap_params(ObjRef::Host(h));
+        vigil_state::flap::host_flap_from_service_result(
+            &mut self.hosts[h.idx()],
+            &params,
+            now,
+            wait,
+        )
+    }
+
+    fn reschedule_after_result(&mut self, obj: ObjRef, next: NextCheck, now: Time) {
+        let (interval, retry) = self.intervals(obj);
+        let at = match next {
+            NextCheck::Retry if retry > 0.0 => now + retry,
+            _ => {
+                if interval <= 0.0 {
+                    self.schedule.cancel(obj);
+                    return;
+                }
+                let last = with_status!(self, obj, |st| st.last_check);
+                // Nagios counts from the check's start; never schedule into the past.
+                (last + interval).max(now)
+            }
+        };
+        with_status!(self, obj, |mut st| st.next_check = at);
+        self.schedule.set(obj, at);
+    }
+
+    /// An on-demand check (a service turned bad, a parent changed state).
+    pub(crate) fn on_demand(&mut self, obj: ObjRef, now: Time) {
+        if !self.has_active_check(obj) {
+            return;
+        }
+        if let ObjRef::Host(h) = obj {
+            if !self.program.execute_host_checks {
+                return;
+            }
+            let horizon = self.model.main.cached_host_check_horizon as f64;
+            let st = &self.hosts[h.idx()];
+            if horizon > 0.0 && st.has_been_checked && now - st.last_check <= horizon {
+                return;
+            }
+        }
+        self.launch_check(obj, now, now, false);
+    }
+
+    /// `SCHEDULE_*_CHECK`: a check at `at` (forced: whatever the gates say).
+    pub(crate) fn schedule_check(&mut self, obj: ObjRef, at: Time, forced: bool, now: Time) {
+        if forced && at <= now {
+            self.launch_check(obj, at, now, true);
+            return;
+        }
+        match self.schedule.due(obj) {
+            // Like Nagios, a non-forced request never delays an earlier scheduled check.
+            Some(t) if !forced && t <= at => {}
+            _ => {
+                with_status!(self, obj, |mut st| st.next_check = at);
+                self.schedule.set(obj, at.max(now));
+            }
+        }
+    }
+
+    /// Starts active checks again for an object that had them off.
+    pub(crate) fn ensure_scheduled(&mut self, obj: ObjRef, now: Time) {
+        if self.has_active_check(obj) && self.schedule.due(obj).is_none() {
+            let (interval, _) = self.intervals(obj);
+            self.schedule.set(obj, now + interval.clamp(0.0, 1.0));
+        }
+    }
+}
+
+/// Seconds between the first checks of consecutive objects (Nagios's inter-check
+/// delay methods `n`, `d`, `s` or a number of seconds).
+fn initial_delay(
+    method: &str,
+    intervals: impl ExactSizeIterator<Item = f64>,
+    max_spread: f64,
+    il: f64,
+) -> f64 {
+    let n = intervals.len();
+    if n == 0 {
+        return 0.0;
+    }
+    match method {
+        "n" => 0.0,
+        "d" => 1.0,
+        "s" | "" => {
+            let avg = intervals.sum::<f64>() / n as f64 * il;
+            let mut d = avg / n as f64;
+            if d * n as f64 > max_spread && max_spread > 0.0 {
+                d = max_spread / n as f64;
+            }
+            d
+        }
+        other => other.parse::<f64>().unwrap_or(0.0).max(0.0),
+    }
+}
+
+/// Services ordered round-robin across hosts (Nagios's interleaving).
+fn interleaved_services(model: &Model) -> Vec<ServiceId> {
+    let mut out = Vec::with_capacity(model.services.len());
+    let mut round = 0;
+    loop {
+        let mut any = false;
+        for h in &model.hosts {
+            if let Some(s) = h.services.get(round) {
+                out.push(*s);
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+        round += 1;
+    }
+    if out.len() != model.services.len() {
+        // Host.services incomplete: fall back to definition order.
+        return (0..model.services.len() as u32).map(ServiceId).collect();
+    }
+    out
+}

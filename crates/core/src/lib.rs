@@ -1,0 +1,41 @@
+//! `vigil-core` is the monitoring core without I/O (quinn-proto's sans-IO shape):
+//! every host and service status, the check schedule and every decision Nagios 4
+//! makes — when a check is due, what its result does to the object, which event
+//! handlers run, what an external command changes.
+//!
+//! The runner (`vigil-engine`) feeds it inputs with the current time —
+//! [`Core::handle_timeout`], [`Core::handle_job_done`], [`Core::handle_command`] —
+//! and performs what it asks for: [`Action`]s (run this [`JobSpec`] and report back
+//! with its [`JobId`], save state, stop, reload) and [`vigil_events::Event`]s (the
+//! log, the handler journal, `--verbose`). [`Core::poll_timeout`] says when to come
+//! back; [`Core::take_dirty`] which objects must reach the state journal first.
+//! A job is a planned command line, not a local process: a remote worker can run
+//! it as well.
+//!
+//! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
+//! launch, results), `handlers`, `freshness`, `extcmd`, `restore` (retention and
+//! reloads), [`jobs`], `schedule`, `dirty`.
+
+mod checks;
+pub mod core;
+mod dirty;
+mod extcmd;
+mod freshness;
+mod handlers;
+pub mod jobs;
+mod restore;
+mod schedule;
+#[cfg(test)]
+mod tests;
+
+pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
+pub use jobs::{JobId, JobResult, JobSpec, Purpose};
+
+/// A host or a service of the current model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjRef {
+    /// A host.
+    Host(vigil_config::HostId),
+    /// A service.
+    Service(vigil_config::ServiceId),
+}

@@ -1,0 +1,508 @@
+//! The loop around [`Core`]: the clock, signals, the command file, the processes and
+//! the files. Each pass feeds the core its inputs (time passed, jobs that ended,
+//! command lines), then [`Outputs::flush`]es what the core produced — state journal
+//! first, then the log, the handler journal and the terminal — and only then starts
+//! the processes the core asked for.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+use vigil_config::Model;
+use vigil_core::{Action, Core, JobId, JobResult, JobSpec, Purpose};
+use vigil_events::{Event, LogOptions, ProcessEnd, ProgramEvent};
+use vigil_exec::{Finished, Outcome};
+
+use crate::journal::{self, Journal};
+use crate::loadgate::RunQueue;
+use crate::logfile::LogFile;
+use crate::persist::{save_retention, write_status};
+use crate::statelog::{self, StateLog};
+use crate::{echo, rotation, EngineError};
+
+/// How `vigil run` was asked to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Echo log lines and handler outcomes to stderr.
+    pub echo: bool,
+    /// Journal file; `None` = next to the retention file.
+    pub journal: Option<PathBuf>,
+}
+
+/// How the run ended, for the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Stopped with every state change saved.
+    Clean,
+    /// Stopped, but state could not be made durable (the state journal failed at
+    /// some point and the final retention.dat could not be written either): some
+    /// state changes may be lost on the next start.
+    StateNotSaved,
+}
+
+/// Why the loop ended.
+enum Exit {
+    Shutdown(&'static str),
+    Restart(&'static str),
+}
+
+/// Seconds since the epoch, now.
+pub fn now_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// Writes one event's log lines (every `log_*` switch on; for the runner's own
+/// program events).
+pub fn write_event(log: &mut LogFile, now: i64, e: &Event) {
+    for l in e.lines() {
+        log.write(now, &l);
+    }
+}
+
+fn program_event(log: &mut LogFile, now: i64, p: ProgramEvent) {
+    write_event(log, now, &Event::Program(p));
+}
+
+/// Runs the engine until SIGTERM/SIGINT or SHUTDOWN_PROGRAM. `load` re-reads the
+/// configuration on RESTART_PROGRAM / SIGHUP.
+pub fn run_blocking<F>(model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
+where
+    F: Fn() -> Result<Model, String>,
+{
+    // One runtime thread: the core, the spawns (a check's never waits for its exec; a
+    // handler's does, see vigil-exec), the process supervision and the files share it.
+    // Measured against two runtime workers on the 10k-service overload: fewer engine
+    // CPU seconds per 1,000 checks (no thread switches), and no fewer checks per second.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::Io("tokio runtime".into(), e))?;
+    rt.block_on(run(model, opts, load))
+}
+
+/// A job for vigil-exec.
+fn exec_job(job: JobSpec) -> vigil_exec::Job {
+    vigil_exec::Job {
+        plan: job.plan,
+        timeout: Duration::from_secs_f64(job.timeout.max(0.001)),
+        env: job.env,
+        cwd: None,
+        max_output: job.max_output,
+    }
+}
+
+/// A finished process as the core reads it.
+pub fn job_result(fin: Finished) -> JobResult {
+    JobResult {
+        end: match fin.outcome {
+            Outcome::Exited(c) => ProcessEnd::Exited(c),
+            Outcome::Signaled(s) => ProcessEnd::Signaled(s),
+            Outcome::TimedOut => ProcessEnd::TimedOut,
+            Outcome::DidNotRun(e) => ProcessEnd::NotStarted(e),
+        },
+        stdout: fin.stdout,
+        stderr: fin.stderr,
+        start: fin
+            .start
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0),
+        duration: fin.duration.as_secs_f64(),
+    }
+}
+
+/// Where the core's outputs go: the state journal, the log, the handler journal and
+/// the terminal.
+struct Outputs {
+    log: LogFile,
+    log_opts: LogOptions,
+    journal: Journal,
+    states: Option<StateLog>,
+    extras: vigil_retention::RenderExtras,
+    echo: bool,
+    /// A state-journal write or a retention save failed since the last successful
+    /// retention save.
+    unsaved: bool,
+}
+
+impl Outputs {
+    /// Makes this pass's state changes durable, then writes its events (log, handler
+    /// journal, terminal). A failed journal write is reported, and monitoring goes
+    /// on (see ARCHITECTURE.md, "when the disk says no").
+    fn flush(&mut self, core: &mut Core) {
+        let (objs, program) = core.take_dirty();
+        let events = core.take_events();
+        if objs.is_empty() && !program && events.is_empty() {
+            return;
+        }
+        let now = now_secs() as i64;
+        let mut text = String::new();
+        let mut lines = Vec::new();
+        for e in &events {
+            lines.clear();
+            e.log_lines(&self.log_opts, &mut lines);
+            for l in &lines {
+                text.push_str(&LogFile::format_line(now, l));
+            }
+        }
+        match self.states.as_mut() {
+            Some(j) => {
+                if !j.commit(core, &objs, program, text.as_bytes(), &mut self.log, now) {
+                    self.unsaved = true;
+                }
+            }
+            None => self.log.write_formatted(text.as_bytes()),
+        }
+        for e in &events {
+            match e {
+                Event::HandlerFinished {
+                    run,
+                    end,
+                    start,
+                    duration,
+                    output,
+                } => {
+                    let entry = journal::Entry::of_run(run, end, *start, *duration, output, false);
+                    if self.echo {
+                        eprintln!("{}", echo::describe_run(&entry));
+                    }
+                    if let Err(e) = self.journal.record(&entry) {
+                        let text = format!("could not write the handler journal: {e}");
+                        program_event(
+                            &mut self.log,
+                            now,
+                            ProgramEvent::Problem { error: false, text },
+                        );
+                    }
+                }
+                Event::CheckDone { line, .. } if self.echo => {
+                    eprintln!("{}", echo::describe_check(line));
+                }
+                _ => {}
+            }
+        }
+        if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
+            self.save(core);
+        }
+    }
+
+    /// Saves retention.dat now.
+    fn save(&mut self, core: &Core) {
+        let now = now_secs() as i64;
+        self.unsaved =
+            !save_retention(core, &mut self.log, self.states.as_mut(), &self.extras, now);
+    }
+}
+
+async fn run<F>(mut model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
+where
+    F: Fn() -> Result<Model, String>,
+{
+    let _lock = match &model.main.lock_file {
+        Some(p) => Some(crate::lock::take(p)?),
+        None => None,
+    };
+    let mut log = LogFile::open(&model.main.log_file)
+        .map_err(|e| EngineError::Io(format!("log file {}", model.main.log_file.display()), e))?;
+    log.echo = opts.echo;
+    let journal_path = opts
+        .journal
+        .clone()
+        .unwrap_or_else(|| journal::default_path(&model.main));
+    let journal = Journal::open(&journal_path, journal::DEFAULT_MAX_BYTES)
+        .map_err(|e| EngineError::Io(format!("handler journal {}", journal_path.display()), e))?;
+    // Before anything is logged: the log may lack the lines of the last journalled
+    // batch (killed between the journal write and the log write).
+    let recovery = statelog::recover(&model, &mut log);
+    let mut initial = Some((recovery.retention, recovery.notes));
+    let mut out = Outputs {
+        log,
+        log_opts: log_options(&model),
+        journal,
+        states: recovery.journal,
+        extras: vigil_retention::RenderExtras::default(),
+        echo: opts.echo,
+        unsaved: false,
+    };
+
+    let pid = std::process::id();
+    let check_slots = crate::lock::raise_fd_limit();
+    let sig = |k| signal(k).map_err(|e| EngineError::Io("signals".into(), e));
+    let (mut sigterm, mut sigint, mut sighup) = (
+        sig(SignalKind::terminate())?,
+        sig(SignalKind::interrupt())?,
+        sig(SignalKind::hangup())?,
+    );
+
+    // Command file reader: lines arrive on a channel, so the loop never blocks on it.
+    let (cmd_tx, mut cmd_rx) = mpsc::channel::<String>(4096);
+    let command_file = model
+        .main
+        .command_file
+        .clone()
+        .filter(|_| model.main.check_external_commands);
+    if let Some(path) = &command_file {
+        crate::fifo::create(path)
+            .map_err(|e| EngineError::Io(format!("command file {}", path.display()), e))?;
+        let p = path.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::fifo::read_lines(p.clone(), cmd_tx).await {
+                eprintln!("vigil: command file {}: {e}", p.display());
+            }
+        });
+    }
+
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(JobId, Finished)>();
+    let mut carried: Option<Core> = None;
+    loop {
+        let now = now_secs();
+        let version = env!("CARGO_PKG_VERSION").to_string();
+        program_event(
+            &mut out.log,
+            now as i64,
+            ProgramEvent::Starting { version, pid },
+        );
+        program_event(&mut out.log, now as i64, ProgramEvent::LogVersion);
+        out.log_opts = log_options(&model);
+        let mut core = Core::new(Arc::new(model.clone()), now, pid);
+        core.set_default_check_slots(check_slots);
+        match carried.take() {
+            Some(old) => core.carry_over(old, now),
+            None => {
+                let (ret, notes) = initial.take().unwrap_or_default();
+                for n in notes {
+                    program_event(&mut out.log, now as i64, n);
+                }
+                if let Some(r) = &ret {
+                    core.restore(r, now);
+                    // Comments and downtimes vigil does not manage yet are written back
+                    // as they were read, so switching back to Nagios keeps them.
+                    out.extras = vigil_retention::RenderExtras::from_retention(r);
+                }
+            }
+        }
+        core.start(now);
+        out.flush(&mut core);
+
+        // The first status.dat comes one interval after start, not before the first
+        // checks: start-up to first check stays short on large configurations.
+        let every = |secs: u64| {
+            let every = Duration::from_secs(secs.max(1));
+            let mut t = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            t
+        };
+        let mut status_tick = every(model.main.status_update_interval);
+        let mut retention_tick = every(match model.main.retention_update_interval * 60 {
+            0 => 86400 * 365,
+            n => n,
+        });
+        let mut next_rotation = match model.main.log_archive_path {
+            Some(_) => rotation::next(model.main.log_rotation_method, now as i64),
+            None => None,
+        };
+        let mut gate = RunQueue::new(RunQueue::default_limit(), RunQueue::default_floor());
+        let exit = loop {
+            // State changes become durable before their log lines are written and
+            // before any check or handler is started.
+            out.flush(&mut core);
+            let mut exit = None;
+            while let Some(a) = core.poll_action() {
+                match a {
+                    Action::Run { id, job } => {
+                        let tx = done_tx.clone();
+                        let urgent = job.purpose == Purpose::EventHandler;
+                        let job = exec_job(job);
+                        tokio::spawn(async move {
+                            // Handlers get the CPU at once (remediation latency);
+                            // checks never make the loop wait.
+                            let fin = if urgent {
+                                vigil_exec::run_urgent(job).await
+                            } else {
+                                vigil_exec::run(job).await
+                            };
+                            let _ = tx.send((id, fin));
+                        });
+                    }
+                    Action::SaveState => out.save(&core),
+                    Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
+                    Action::Restart => exit = exit.or(Some(Exit::Restart("RESTART_PROGRAM"))),
+                }
+            }
+            if let Some(e) = exit {
+                break e;
+            }
+            let sleep = match core.poll_timeout() {
+                // Due now but not started: every slot is taken or the machine's run
+                // queue is full; look again soon (a finishing job also wakes the loop).
+                Some(t) => (t - now_secs()).clamp(RunQueue::REFRESH.as_secs_f64(), 3600.0),
+                None => 3600.0,
+            };
+            tokio::select! {
+                biased;
+                _ = sigterm.recv() => break Exit::Shutdown("SIGTERM"),
+                _ = sigint.recv() => break Exit::Shutdown("SIGINT"),
+                _ = sighup.recv() => break Exit::Restart("SIGHUP"),
+                Some((id, fin)) = done_rx.recv() => {
+                    let now = now_secs();
+                    core.handle_job_done(id, job_result(fin), now);
+                    // Take every other result that is ready without going round the loop.
+                    while let Ok((id, fin)) = done_rx.try_recv() {
+                        core.handle_job_done(id, job_result(fin), now);
+                    }
+                    tick(&mut core, &mut gate);
+                }
+                Some(line) = cmd_rx.recv() => {
+                    let now = now_secs();
+                    core.handle_command(&line, now);
+                    while let Ok(line) = cmd_rx.try_recv() {
+                        core.handle_command(&line, now);
+                    }
+                }
+                _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => tick(&mut core, &mut gate),
+                _ = status_tick.tick() => write_status(&core, &out.extras, now_secs() as i64),
+                _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
+                    out.flush(&mut core);
+                    rotation::rotate_log(&mut core, &mut out.log, next_rotation.unwrap_or_default());
+                    next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
+                }
+                _ = retention_tick.tick() => {
+                    out.save(&core);
+                    program_event(&mut out.log, now_secs() as i64, ProgramEvent::AutoSaved);
+                }
+            }
+        };
+        out.flush(&mut core);
+        let now = now_secs() as i64;
+        match exit {
+            Exit::Shutdown(why) => {
+                let e = if why.starts_with("SIG") {
+                    ProgramEvent::CaughtSignal {
+                        signal: why.into(),
+                        restart: false,
+                    }
+                } else {
+                    ProgramEvent::CommandedStop { restart: false }
+                };
+                program_event(&mut out.log, now, e);
+                out.save(&core);
+                if opts.echo {
+                    if let Some(j) = &out.states {
+                        print_commit_stats(j);
+                    }
+                }
+                if let Some(p) = &model.main.status_file {
+                    let _ = std::fs::remove_file(p);
+                }
+                if let Some(p) = &command_file {
+                    crate::fifo::remove(p);
+                }
+                program_event(
+                    &mut out.log,
+                    now_secs() as i64,
+                    ProgramEvent::Stopped { pid },
+                );
+                return Ok(if out.unsaved {
+                    RunEnd::StateNotSaved
+                } else {
+                    RunEnd::Clean
+                });
+            }
+            Exit::Restart(why) => {
+                let e = if why == "SIGHUP" {
+                    ProgramEvent::CaughtSignal {
+                        signal: why.into(),
+                        restart: true,
+                    }
+                } else {
+                    ProgramEvent::CommandedStop { restart: true }
+                };
+                program_event(&mut out.log, now, e);
+                out.save(&core);
+                match load() {
+                    Ok(m) => model = m,
+                    Err(e) => program_event(
+                        &mut out.log,
+                        now,
+                        ProgramEvent::Problem {
+                            error: true,
+                            text: format!("configuration reload failed, keeping the running configuration: {e}"),
+                        },
+                    ),
+                }
+                out.states = match StateLog::reopen(&model) {
+                    Ok(j) => j,
+                    Err(e) => {
+                        program_event(
+                            &mut out.log,
+                            now,
+                            ProgramEvent::Problem {
+                                error: true,
+                                text: format!("cannot open the state journal, state changes are not crash-safe: {e}"),
+                            },
+                        );
+                        None
+                    }
+                };
+                carried = Some(core);
+            }
+        }
+    }
+}
+
+/// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks
+/// always, more only as far as the machine's run queue allows, and any check held for
+/// [`RunQueue::MAX_HOLD`] whatever the load; and the core's periodic work.
+fn tick(core: &mut Core, gate: &mut RunQueue) {
+    let floor = gate.floor().saturating_sub(core.running_checks());
+    let allowance = gate.allowance(std::time::Instant::now()).max(floor);
+    let started = core.handle_timeout(now_secs(), allowance, RunQueue::MAX_HOLD.as_secs_f64());
+    gate.started(started);
+}
+
+fn log_options(model: &Model) -> LogOptions {
+    let m = &model.main;
+    LogOptions {
+        event_handlers: m.log_event_handlers,
+        external_commands: m.log_external_commands,
+        passive_checks: m.log_passive_checks,
+    }
+}
+
+fn print_commit_stats(j: &StateLog) {
+    let st = j.stats();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    eprintln!(
+        "state journal: {} commits (write + fdatasync): mean {:.3} ms, p50 < {:.3} ms, p99 < {:.3} ms, max {:.3} ms",
+        st.commits,
+        ms(st.mean()),
+        ms(st.quantile(0.5)),
+        ms(st.quantile(0.99)),
+        ms(st.max)
+    );
+}
+
+/// Sleeps until the Unix time `t` (forever for `None`).
+async fn sleep_until_epoch(t: Option<i64>) {
+    match t {
+        Some(t) => {
+            let wait = (t as f64 - now_secs()).max(0.0);
+            tokio::time::sleep(Duration::from_secs_f64(wait)).await
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Applies retention.dat and its state journal for tools (`vigil fire`) that want
+/// the current states; changes no file.
+pub fn restore_for_tools(core: &mut Core, now: f64) {
+    if let Some(ret) = statelog::read_for_tools(core.model()) {
+        core.restore(&ret, now);
+    }
+}
