@@ -1,9 +1,10 @@
 //! `vigil-commands` owns the external command interface of a Nagios-compatible core:
 //! the line format `[<epoch>] NAME;arg;...` of the command file (spec
-//! `external-commands.md` §1.1), the typed commands of §2 ([`Command`],
-//! [`parse_command`]), the exact log texts Nagios 4.4.6 writes for accepted,
-//! unknown, malformed and failed commands (§1.2), and reading the named pipe
-//! itself ([`fifo`]).
+//! `external-commands.md` §1.1), every command Nagios 4.4.6 accepts as a typed
+//! [`Command`] ([`parse_command`], with the table of all names in [`table`] and
+//! `COMMANDS.md`), the modified-attribute bits commands set ([`ModAttr`]), the exact
+//! log texts Nagios 4.4.6 writes for accepted, unknown, malformed and failed
+//! commands (§1.2), and reading the named pipe itself ([`fifo`]).
 //!
 //! Everything except [`fifo`] is pure: no I/O, no clock, no global state.
 //!
@@ -16,11 +17,28 @@
 //!    [`error_texts`].
 //! 3. Log [`log_text`] (gated by `log_external_commands`, or `log_passive_checks`
 //!    for `PROCESS_*_CHECK_RESULT`), execute, and on failure log [`failed_texts`].
+//!
+//! One code path for hosts, services and groups: a command is an *operation*
+//! ([`Command::Switch`], [`Command::ScheduleDowntime`], ...) applied to a
+//! [`Target`] (one [`Object`], all services of a host, a host and its children,
+//! the hosts or services of a host- or servicegroup) or to [`Contacts`].
 
+mod args;
 mod command;
 pub mod fifo;
+pub mod modattr;
+mod parse;
+pub mod table;
 
-pub use command::{parse_command, unescape_output, Command, CommandError};
+pub use args::unescape_output;
+pub use command::{
+    Command, CommandError, Contacts, DowntimeFilter, HandlerSlot, IntervalKind, ModAttrOwner, Note,
+    NotificationOptions, Object, ObjectKind, ObjectSwitch, PeriodSlot, ProgramSwitch, Target,
+    VarOwner,
+};
+pub use modattr::{AttrSet, ModAttr, ModAttrChange};
+pub use parse::parse_command;
+pub use table::{lookup, CommandSpec, COMMANDS};
 
 /// One command line split into its parts (spec §1.1). Nothing is validated beyond
 /// the line shape; [`parse_command`] interprets name and arguments.
