@@ -8,8 +8,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use vigil_commands::{
-    error_texts, failed_texts, fifo::LineSplitter, log_text, lookup, malformed_text,
-    parse_command, parse_line, CommandError, Line, COMMANDS,
+    error_texts, failed_texts, fifo::LineSplitter, log_text, lookup, malformed_text, parse_command,
+    parse_line, CommandError, Line, COMMANDS,
 };
 
 fn check(line: &Line) {
