@@ -1,11 +1,11 @@
-//! Typed external commands (spec `external-commands.md` §2) and their argument
-//! parsing. Names are matched case-insensitively as Nagios 4 does; arguments are
-//! `;`-separated and the last argument of every command takes the rest of the line,
-//! `;` included (free text such as plugin output and comments, Nagios `my_strtok(...,
-//! "\n")`). Numbers are checked strictly: where Nagios would silently use `atoi`'s 0,
-//! vigil reports [`CommandError::Malformed`] with the reason.
+//! The typed external commands: [`Command`] (one variant per *operation*, the same
+//! for hosts, services, groups and contacts where Nagios 4.4.6 applies the same
+//! rule) and the values it is built from ([`Object`], [`Target`], [`Contacts`],
+//! [`Note`], the switch enums). Names are kept as written, never resolved here.
+//! [`parse_command`](crate::parse_command) builds these values; the table in
+//! [`table`](crate::table) says which command name yields which operation.
 
-use crate::Line;
+use crate::modattr::{AttrSet, ModAttr, ModAttrChange};
 
 /// Why a syntactically valid line is not an executable command.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,860 +27,653 @@ impl CommandError {
     }
 }
 
-/// One external command with its typed arguments. Host and service names are as
-/// written (not resolved); `time` values are epoch seconds.
+/// Host or service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    /// A host.
+    Host,
+    /// A service.
+    Service,
+}
+
+/// One host or one service, by name as written in the command.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Object {
+    /// `<host_name>`
+    Host(String),
+    /// `<host_name>;<service_description>`
+    Service {
+        /// Host name.
+        host: String,
+        /// Service description.
+        service: String,
+    },
+}
+
+impl Object {
+    /// The host name (of the service, for a service).
+    pub fn host(&self) -> &str {
+        match self {
+            Object::Host(h) | Object::Service { host: h, .. } => h,
+        }
+    }
+
+    /// The service description, for a service.
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Object::Host(_) => None,
+            Object::Service { service, .. } => Some(service),
+        }
+    }
+
+    /// Host or service.
+    pub fn kind(&self) -> ObjectKind {
+        match self {
+            Object::Host(_) => ObjectKind::Host,
+            Object::Service { .. } => ObjectKind::Service,
+        }
+    }
+}
+
+/// The hosts and services a command acts on. Group and propagation variants are
+/// resolved by the engine against the configuration (Nagios: at the time the
+/// command runs; unknown group or host = the command fails).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// One host or one service.
+    Object(Object),
+    /// Every service of the host (`*_HOST_SVC_*`). A [`Note`] goes on the host.
+    HostServices(String),
+    /// The host and every host beyond it: its child hosts, recursively (`parents`
+    /// relation). Hosts only (`*_HOST_AND_CHILD_NOTIFICATIONS`,
+    /// `SCHEDULE_AND_PROPAGATE_*HOST_DOWNTIME`).
+    HostAndChildHosts(String),
+    /// Every host beyond the host (child hosts, recursively) and every service of
+    /// those hosts; not the host itself nor its own services
+    /// (`*_ALL_NOTIFICATIONS_BEYOND_HOST`). A [`Note`] goes on the named host.
+    HostsAndServicesBeyond(String),
+    /// The member hosts of a hostgroup.
+    HostgroupHosts(String),
+    /// Every service of every member host of a hostgroup.
+    HostgroupServices(String),
+    /// The hosts of the servicegroup's member services (each host once).
+    ServicegroupHosts(String),
+    /// The member services of a servicegroup.
+    ServicegroupServices(String),
+}
+
+/// One contact or the members of a contactgroup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Contacts {
+    /// `<contact_name>`
+    Contact(String),
+    /// `<contactgroup_name>`: each member contact.
+    Contactgroup(String),
+}
+
+/// The optional `;<author>;<comment>` that Nagios 4.4.6 accepts after the own
+/// arguments of the host, service, hostgroup and servicegroup commands, the
+/// `SCHEDULE_*_CHECK*` and the `DELAY_*_NOTIFICATION` commands: when both fields are
+/// present it adds a user comment (entry type 1, not persistent, source external,
+/// entry time = now) to the named host or service, or to every host or service a
+/// group command changes. Both fields end at the next `;`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Note {
+    /// Comment author (may be empty).
+    pub author: String,
+    /// Comment text (may be empty when followed by another `;`).
+    pub comment: String,
+}
+
+/// A per-object switch (enable/disable commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectSwitch {
+    /// `notifications_enabled`
+    Notifications,
+    /// `active_checks_enabled` (enabling schedules a check now, or at the next
+    /// valid time of the check period, when the check interval is not 0)
+    ActiveChecks,
+    /// `passive_checks_enabled`
+    PassiveChecks,
+    /// `event_handler_enabled`
+    EventHandler,
+    /// `flap_detection_enabled`
+    FlapDetection,
+    /// `obsess` (obsess_over_host / obsess_over_service)
+    Obsess,
+}
+
+impl ObjectSwitch {
+    /// The modified-attribute bit Nagios sets on each changed object.
+    pub fn modattr(self) -> ModAttr {
+        match self {
+            ObjectSwitch::Notifications => ModAttr::NOTIFICATIONS_ENABLED,
+            ObjectSwitch::ActiveChecks => ModAttr::ACTIVE_CHECKS_ENABLED,
+            ObjectSwitch::PassiveChecks => ModAttr::PASSIVE_CHECKS_ENABLED,
+            ObjectSwitch::EventHandler => ModAttr::EVENT_HANDLER_ENABLED,
+            ObjectSwitch::FlapDetection => ModAttr::FLAP_DETECTION_ENABLED,
+            ObjectSwitch::Obsess => ModAttr::OBSESSIVE_HANDLER_ENABLED,
+        }
+    }
+}
+
+/// A program-wide switch (main config directive of the same meaning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProgramSwitch {
+    /// `enable_notifications`
+    Notifications,
+    /// `execute_service_checks`
+    ServiceChecks,
+    /// `execute_host_checks`
+    HostChecks,
+    /// `accept_passive_service_checks`
+    PassiveServiceChecks,
+    /// `accept_passive_host_checks`
+    PassiveHostChecks,
+    /// `enable_event_handlers`
+    EventHandlers,
+    /// `enable_flap_detection`
+    FlapDetection,
+    /// `process_performance_data`
+    PerformanceData,
+    /// `obsess_over_services`
+    ObsessOverServices,
+    /// `obsess_over_hosts`
+    ObsessOverHosts,
+    /// `check_service_freshness`
+    ServiceFreshnessChecks,
+    /// `check_host_freshness`
+    HostFreshnessChecks,
+}
+
+impl ProgramSwitch {
+    /// The bit Nagios sets and in which program set(s), when the value changes.
+    pub fn modattr(self) -> (ModAttr, AttrSet) {
+        use ProgramSwitch as P;
+        match self {
+            P::Notifications => (ModAttr::NOTIFICATIONS_ENABLED, AttrSet::ProgramBoth),
+            P::ServiceChecks => (ModAttr::ACTIVE_CHECKS_ENABLED, AttrSet::ProgramService),
+            P::HostChecks => (ModAttr::ACTIVE_CHECKS_ENABLED, AttrSet::ProgramHost),
+            P::PassiveServiceChecks => (ModAttr::PASSIVE_CHECKS_ENABLED, AttrSet::ProgramService),
+            P::PassiveHostChecks => (ModAttr::PASSIVE_CHECKS_ENABLED, AttrSet::ProgramHost),
+            P::EventHandlers => (ModAttr::EVENT_HANDLER_ENABLED, AttrSet::ProgramBoth),
+            P::FlapDetection => (ModAttr::FLAP_DETECTION_ENABLED, AttrSet::ProgramBoth),
+            P::PerformanceData => (ModAttr::PERFORMANCE_DATA_ENABLED, AttrSet::ProgramBoth),
+            P::ObsessOverServices => (ModAttr::OBSESSIVE_HANDLER_ENABLED, AttrSet::ProgramService),
+            P::ObsessOverHosts => (ModAttr::OBSESSIVE_HANDLER_ENABLED, AttrSet::ProgramHost),
+            P::ServiceFreshnessChecks => {
+                (ModAttr::FRESHNESS_CHECKS_ENABLED, AttrSet::ProgramService)
+            }
+            P::HostFreshnessChecks => (ModAttr::FRESHNESS_CHECKS_ENABLED, AttrSet::ProgramHost),
+        }
+    }
+}
+
+/// Normal (`check_interval`) or retry (`retry_interval`) check interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntervalKind {
+    /// `CHANGE_NORMAL_*_CHECK_INTERVAL`
+    Normal,
+    /// `CHANGE_RETRY_*_CHECK_INTERVAL`
+    Retry,
+}
+
+/// Which timeperiod a `CHANGE_*_TIMEPERIOD` command replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PeriodSlot {
+    /// `check_period` of a host or service.
+    Check(Object),
+    /// `notification_period` of a host or service.
+    Notification(Object),
+    /// `host_notification_period` of a contact.
+    ContactHostNotification(String),
+    /// `service_notification_period` of a contact.
+    ContactServiceNotification(String),
+}
+
+/// Which event handler a `CHANGE_*_EVENT_HANDLER` command replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HandlerSlot {
+    /// `global_host_event_handler`
+    GlobalHost,
+    /// `global_service_event_handler`
+    GlobalService,
+    /// `event_handler` of a host or service.
+    Object(Object),
+}
+
+/// Whose custom variable a `CHANGE_CUSTOM_*_VAR` command changes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VarOwner {
+    /// A host or service.
+    Object(Object),
+    /// A contact.
+    Contact(String),
+}
+
+/// Whose modified attributes a `CHANGE_*_MODATTR` command replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ModAttrOwner {
+    /// `modified_attributes` of a host or service.
+    Object(Object),
+    /// `modified_attributes` of a contact (`CHANGE_CONTACT_MODATTR`).
+    Contact(String),
+    /// `modified_host_attributes` of a contact (`CHANGE_CONTACT_MODHATTR`).
+    ContactHost(String),
+    /// `modified_service_attributes` of a contact (`CHANGE_CONTACT_MODSATTR`).
+    ContactService(String),
+}
+
+/// Selection of the `DEL_DOWNTIME_BY_*` commands: every downtime that matches all
+/// given fields is deleted (Nagios: the command fails when none matched).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct DowntimeFilter {
+    /// Only downtimes of hosts of this hostgroup (and of their services).
+    pub hostgroup: Option<String>,
+    /// Only downtimes of this host (and of its services).
+    pub host: Option<String>,
+    /// Only downtimes of services with this description.
+    pub service: Option<String>,
+    /// Only downtimes with this start time (Nagios: 0 or empty = any).
+    pub start: Option<i64>,
+    /// Only downtimes with exactly this comment.
+    pub comment: Option<String>,
+}
+
+bitflags::bitflags! {
+    /// Options of a custom notification (`SEND_CUSTOM_*_NOTIFICATION`, Nagios
+    /// `NOTIFICATION_OPTION_*`). Unknown bits are kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct NotificationOptions: u32 {
+        /// Send to every normal and every escalated contact.
+        const BROADCAST = 1;
+        /// Send regardless of time periods, switches and downtime.
+        const FORCED = 2;
+        /// Increment the notification number.
+        const INCREMENT = 4;
+    }
+}
+
+/// One external command with its typed arguments. Names are as written (not
+/// resolved); times are epoch seconds. See `COMMANDS.md` for which command name
+/// gives which variant.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// `PROCESS_SERVICE_CHECK_RESULT;<host>;<svc>;<rc>;<output>`; `output` has `\n`
-    /// and `\\` unescaped (see [`unescape_output`]). `host` may be a name or address.
-    ProcessServiceCheckResult {
-        host: String,
-        service: String,
+    /// `PROCESS_SERVICE_CHECK_RESULT;<host>;<svc>;<rc>;<output>` and
+    /// `PROCESS_HOST_CHECK_RESULT;<host>;<rc>;<output>`. The host may be a name or
+    /// an address. `output` has `\n` and `\\` unescaped ([`unescape_output`]); it is
+    /// empty when absent. The code is as given: services map a code outside 0..3
+    /// to UNKNOWN, a host result with a code outside 0..2 fails (Nagios).
+    ///
+    /// [`unescape_output`]: crate::unescape_output
+    ProcessCheckResult {
+        /// The host or service.
+        object: Object,
+        /// Plugin return code as given.
         return_code: i32,
+        /// Plugin output, unescaped.
         output: String,
     },
-    /// `PROCESS_HOST_CHECK_RESULT;<host>;<rc>;<output>`.
-    ProcessHostCheckResult {
-        host: String,
-        return_code: i32,
-        output: String,
-    },
-    /// `SCHEDULE_SVC_CHECK` / `SCHEDULE_FORCED_SVC_CHECK` (`forced`).
-    ScheduleSvcCheck {
-        host: String,
-        service: String,
+    /// `SCHEDULE_[FORCED_]{HOST,SVC}_CHECK`, `SCHEDULE_[FORCED_]HOST_SVC_CHECKS`:
+    /// a check of the object (or of every service of the host) at `time`, unless
+    /// an earlier one is scheduled; `forced` also ignores check switches and the
+    /// check period and replaces a later scheduled check.
+    ScheduleCheck {
+        /// [`Target::Object`] or [`Target::HostServices`].
+        target: Target,
+        /// When.
         time: i64,
+        /// `SCHEDULE_FORCED_*`.
         forced: bool,
+        /// Optional comment to add.
+        note: Option<Note>,
     },
-    /// `SCHEDULE_HOST_CHECK` / `SCHEDULE_FORCED_HOST_CHECK`.
-    ScheduleHostCheck {
-        host: String,
-        time: i64,
-        forced: bool,
+    /// Every enable/disable command on hosts, services and groups:
+    /// `switch` := `enable` on each object of `target`.
+    Switch {
+        /// Which flag.
+        switch: ObjectSwitch,
+        /// On what.
+        target: Target,
+        /// Enable or disable.
+        enable: bool,
+        /// Optional comment to add.
+        note: Option<Note>,
     },
-    /// `SCHEDULE_HOST_SVC_CHECKS` / `SCHEDULE_FORCED_HOST_SVC_CHECKS`: all services of a host.
-    ScheduleHostSvcChecks {
-        host: String,
-        time: i64,
-        forced: bool,
+    /// Program-wide enable/disable/start/stop commands (also `ENTER_STANDBY_MODE`
+    /// = disable notifications and `ENTER_ACTIVE_MODE` = enable them).
+    ProgramSwitch {
+        /// Which switch.
+        switch: ProgramSwitch,
+        /// Enable or disable.
+        enable: bool,
     },
-    /// `ENABLE_SVC_CHECK`
-    EnableSvcCheck { host: String, service: String },
-    /// `DISABLE_SVC_CHECK`
-    DisableSvcCheck { host: String, service: String },
-    /// `ENABLE_HOST_CHECK`
-    EnableHostCheck { host: String },
-    /// `DISABLE_HOST_CHECK`
-    DisableHostCheck { host: String },
-    /// `ENABLE_HOST_SVC_CHECKS`: active checks of all services of the host.
-    EnableHostSvcChecks { host: String },
-    /// `DISABLE_HOST_SVC_CHECKS`
-    DisableHostSvcChecks { host: String },
-    /// `ENABLE_PASSIVE_SVC_CHECKS`
-    EnablePassiveSvcChecks { host: String, service: String },
-    /// `DISABLE_PASSIVE_SVC_CHECKS`
-    DisablePassiveSvcChecks { host: String, service: String },
-    /// `ENABLE_PASSIVE_HOST_CHECKS`
-    EnablePassiveHostChecks { host: String },
-    /// `DISABLE_PASSIVE_HOST_CHECKS`
-    DisablePassiveHostChecks { host: String },
-    /// `START_EXECUTING_SVC_CHECKS` (global `execute_service_checks`)
-    StartExecutingSvcChecks,
-    /// `STOP_EXECUTING_SVC_CHECKS`
-    StopExecutingSvcChecks,
-    /// `START_EXECUTING_HOST_CHECKS`
-    StartExecutingHostChecks,
-    /// `STOP_EXECUTING_HOST_CHECKS`
-    StopExecutingHostChecks,
-    /// `START_ACCEPTING_PASSIVE_SVC_CHECKS`
-    StartAcceptingPassiveSvcChecks,
-    /// `STOP_ACCEPTING_PASSIVE_SVC_CHECKS`
-    StopAcceptingPassiveSvcChecks,
-    /// `START_ACCEPTING_PASSIVE_HOST_CHECKS`
-    StartAcceptingPassiveHostChecks,
-    /// `STOP_ACCEPTING_PASSIVE_HOST_CHECKS`
-    StopAcceptingPassiveHostChecks,
-    /// `ENABLE_SVC_EVENT_HANDLER`
-    EnableSvcEventHandler { host: String, service: String },
-    /// `DISABLE_SVC_EVENT_HANDLER`
-    DisableSvcEventHandler { host: String, service: String },
-    /// `ENABLE_HOST_EVENT_HANDLER`
-    EnableHostEventHandler { host: String },
-    /// `DISABLE_HOST_EVENT_HANDLER`
-    DisableHostEventHandler { host: String },
-    /// `ENABLE_EVENT_HANDLERS` (global)
-    EnableEventHandlers,
-    /// `DISABLE_EVENT_HANDLERS` (global)
-    DisableEventHandlers,
-    /// `CHANGE_SVC_EVENT_HANDLER;<h>;<s>;<command[!args]>` (may be empty).
-    ChangeSvcEventHandler {
-        host: String,
-        service: String,
-        command: String,
+    /// `{ENABLE,DISABLE}_CONTACT[GROUP]_{HOST,SVC}_NOTIFICATIONS`: the contacts'
+    /// `host_notifications_enabled` (`kind` Host) or
+    /// `service_notifications_enabled` (`kind` Service).
+    ContactNotifications {
+        /// Which contacts.
+        contacts: Contacts,
+        /// Host or service notifications.
+        kind: ObjectKind,
+        /// Enable or disable.
+        enable: bool,
     },
-    /// `CHANGE_HOST_EVENT_HANDLER;<h>;<command[!args]>`
-    ChangeHostEventHandler { host: String, command: String },
-    /// `CHANGE_GLOBAL_SVC_EVENT_HANDLER;<command[!args]>`
-    ChangeGlobalSvcEventHandler { command: String },
-    /// `CHANGE_GLOBAL_HOST_EVENT_HANDLER;<command[!args]>`
-    ChangeGlobalHostEventHandler { command: String },
-    /// `CHANGE_SVC_CHECK_COMMAND;<h>;<s>;<command[!args]>`
-    ChangeSvcCheckCommand {
-        host: String,
-        service: String,
-        command: String,
+    /// `ACKNOWLEDGE_{HOST,SVC}_PROBLEM;<obj>;<sticky>;<notify>;<persistent>;<author>;<comment>`.
+    /// Ignored by Nagios when the object is UP/OK.
+    Acknowledge {
+        /// The host or service.
+        object: Object,
+        /// The sticky field was `2`.
+        sticky: bool,
+        /// Send ACKNOWLEDGEMENT notifications (field > 0).
+        notify: bool,
+        /// The ack comment is persistent (field > 0).
+        persistent: bool,
+        /// Author.
+        author: String,
+        /// Comment (rest of the line).
+        comment: String,
     },
-    /// `CHANGE_HOST_CHECK_COMMAND;<h>;<command[!args]>`
-    ChangeHostCheckCommand { host: String, command: String },
-    /// `CHANGE_MAX_SVC_CHECK_ATTEMPTS;<h>;<s>;<n>` (n >= 1)
-    ChangeMaxSvcCheckAttempts {
-        host: String,
-        service: String,
+    /// `REMOVE_{HOST,SVC}_ACKNOWLEDGEMENT`
+    RemoveAcknowledgement {
+        /// The host or service.
+        object: Object,
+    },
+    /// `ADD_{HOST,SVC}_COMMENT;<obj>;<persistent>;<author>;<comment>`
+    AddComment {
+        /// The host or service.
+        object: Object,
+        /// Persistent (field > 0).
+        persistent: bool,
+        /// Author.
+        author: String,
+        /// Comment (rest of the line).
+        comment: String,
+    },
+    /// `DEL_{HOST,SVC}_COMMENT;<comment_id>` (id > 0)
+    DeleteComment {
+        /// Host or service comment.
+        kind: ObjectKind,
+        /// Comment id.
+        id: u64,
+    },
+    /// `DEL_ALL_{HOST,SVC}_COMMENTS`
+    DeleteAllComments {
+        /// The host or service.
+        object: Object,
+    },
+    /// Every `SCHEDULE_*_DOWNTIME` command: one downtime per object of `target`
+    /// (hosts get host downtimes, services service downtimes).
+    ScheduleDowntime {
+        /// On what.
+        target: Target,
+        /// Window start.
+        start: i64,
+        /// Window end.
+        end: i64,
+        /// Fixed (field > 0) or flexible.
+        fixed: bool,
+        /// Id of the triggering downtime, 0 = none. With
+        /// [`Target::HostAndChildHosts`] only the named host's downtime uses it.
+        trigger_id: u64,
+        /// Effective duration in seconds: for a fixed downtime `end - start` (as
+        /// Nagios computes it; 0 when `end <= start`), else the given value (> 0).
+        duration: u64,
+        /// Author.
+        author: String,
+        /// Comment (ends at the next `;`).
+        comment: String,
+        /// Only with [`Target::HostAndChildHosts`]: the child hosts' downtimes are
+        /// triggered by the named host's new downtime
+        /// (`SCHEDULE_AND_PROPAGATE_TRIGGERED_HOST_DOWNTIME`); when false they have
+        /// no trigger.
+        trigger_children: bool,
+    },
+    /// `DEL_{HOST,SVC}_DOWNTIME;<downtime_id>`
+    DeleteDowntime {
+        /// Host or service downtime.
+        kind: ObjectKind,
+        /// Downtime id.
+        id: u64,
+    },
+    /// `DEL_DOWNTIME_BY_HOST_NAME`, `DEL_DOWNTIME_BY_HOSTGROUP_NAME`,
+    /// `DEL_DOWNTIME_BY_START_TIME_COMMENT`
+    DeleteDowntimes {
+        /// What to delete.
+        filter: DowntimeFilter,
+    },
+    /// `SEND_CUSTOM_{HOST,SVC}_NOTIFICATION;<obj>;<options>;<author>;<comment>`
+    SendCustomNotification {
+        /// The host or service.
+        object: Object,
+        /// Options.
+        options: NotificationOptions,
+        /// Author.
+        author: String,
+        /// Comment (ends at the next `;`).
+        comment: String,
+        /// Optional comment to add (the two fields after `comment`).
+        note: Option<Note>,
+    },
+    /// `DELAY_{HOST,SVC}_NOTIFICATION;<obj>;<time>`: `next_notification` := time.
+    DelayNotification {
+        /// The host or service.
+        object: Object,
+        /// New next notification time.
+        until: i64,
+        /// Optional comment to add.
+        note: Option<Note>,
+    },
+    /// `SET_{HOST,SVC}_NOTIFICATION_NUMBER;<obj>;<n>`
+    SetNotificationNumber {
+        /// The host or service.
+        object: Object,
+        /// New current notification number.
+        number: u32,
+        /// Optional comment to add.
+        note: Option<Note>,
+    },
+    /// `CLEAR_{HOST,SVC}_FLAPPING_STATE`
+    ClearFlappingState {
+        /// The host or service.
+        object: Object,
+        /// Optional comment to add.
+        note: Option<Note>,
+    },
+    /// `CHANGE_{NORMAL,RETRY}_{HOST,SVC}_CHECK_INTERVAL;<obj>;<n>`: in interval
+    /// units, a whole number (Nagios truncates `2.5` to 2).
+    ChangeCheckInterval {
+        /// The host or service.
+        object: Object,
+        /// Normal or retry interval.
+        kind: IntervalKind,
+        /// New interval, whole interval units.
+        interval: u32,
+    },
+    /// `CHANGE_MAX_{HOST,SVC}_CHECK_ATTEMPTS;<obj>;<n>` (n >= 1)
+    ChangeMaxCheckAttempts {
+        /// The host or service.
+        object: Object,
+        /// New max_check_attempts.
         attempts: u32,
     },
-    /// `CHANGE_NORMAL_SVC_CHECK_INTERVAL;<h>;<s>;<interval units>` (>= 0)
-    ChangeNormalSvcCheckInterval {
-        host: String,
-        service: String,
-        interval: f64,
+    /// `CHANGE_{HOST,SVC,CONTACT}_MODATTR`, `CHANGE_CONTACT_MOD{H,S}ATTR`: the
+    /// attribute set := `value`.
+    ChangeModAttr {
+        /// Whose set.
+        owner: ModAttrOwner,
+        /// The new value.
+        value: ModAttr,
     },
-    /// `CHANGE_RETRY_SVC_CHECK_INTERVAL;<h>;<s>;<interval units>` (>= 0)
-    ChangeRetrySvcCheckInterval {
-        host: String,
-        service: String,
-        interval: f64,
+    /// `CHANGE_{HOST,SVC}_{CHECK,NOTIFICATION}_TIMEPERIOD`,
+    /// `CHANGE_CONTACT_{HOST,SVC}_NOTIFICATION_TIMEPERIOD` (the name is the rest of
+    /// the line; it must name a timeperiod).
+    ChangeTimeperiod {
+        /// Which period.
+        slot: PeriodSlot,
+        /// Timeperiod name.
+        timeperiod: String,
     },
-    /// `CHANGE_MAX_HOST_CHECK_ATTEMPTS;<h>;<n>`
-    ChangeMaxHostCheckAttempts { host: String, attempts: u32 },
-    /// `CHANGE_NORMAL_HOST_CHECK_INTERVAL;<h>;<interval>`
-    ChangeNormalHostCheckInterval { host: String, interval: f64 },
-    /// `CHANGE_RETRY_HOST_CHECK_INTERVAL;<h>;<interval>`
-    ChangeRetryHostCheckInterval { host: String, interval: f64 },
-    /// `CHANGE_CUSTOM_SVC_VAR;<h>;<s>;<name>;<value>` (`name` without `_`, as written)
-    ChangeCustomSvcVar {
-        host: String,
-        service: String,
+    /// `CHANGE_GLOBAL_{HOST,SVC}_EVENT_HANDLER;<command>`,
+    /// `CHANGE_{HOST,SVC}_EVENT_HANDLER;<obj>;<command>`: `<command>` is the rest of
+    /// the line, `name!arg!...`; empty = no handler. Nagios 4.4.6 refuses all four
+    /// (disabled for security); vigil accepts the object ones (README).
+    ChangeEventHandler {
+        /// Which handler.
+        slot: HandlerSlot,
+        /// `command_name[!args]`, or empty.
+        command: String,
+    },
+    /// `CHANGE_{HOST,SVC}_CHECK_COMMAND;<obj>;<command>` (rest of the line, not
+    /// empty). Nagios 4.4.6 refuses both (disabled for security).
+    ChangeCheckCommand {
+        /// The host or service.
+        object: Object,
+        /// `command_name[!args]`
+        command: String,
+    },
+    /// `CHANGE_CUSTOM_{HOST,SVC,CONTACT}_VAR;<owner>;<name>;<value>`: `name` is
+    /// upper-cased (as Nagios does) and has no leading `_`; only an existing
+    /// variable is changed. `value` ends at the next `;`.
+    ChangeCustomVar {
+        /// Whose variable.
+        owner: VarOwner,
+        /// Variable name, upper case.
         name: String,
+        /// New value.
         value: String,
     },
-    /// `CHANGE_CUSTOM_HOST_VAR;<h>;<name>;<value>`
-    ChangeCustomHostVar {
-        host: String,
-        name: String,
-        value: String,
+    /// `SHUTDOWN_PROGRAM` / `SHUTDOWN_PROCESS[;<time>]`: at `time` (None or past =
+    /// now).
+    Shutdown {
+        /// When.
+        at: Option<i64>,
     },
-    /// `ENABLE_FLAP_DETECTION` (global)
-    EnableFlapDetection,
-    /// `DISABLE_FLAP_DETECTION` (global)
-    DisableFlapDetection,
-    /// `ENABLE_SVC_FLAP_DETECTION`
-    EnableSvcFlapDetection { host: String, service: String },
-    /// `DISABLE_SVC_FLAP_DETECTION`
-    DisableSvcFlapDetection { host: String, service: String },
-    /// `ENABLE_HOST_FLAP_DETECTION`
-    EnableHostFlapDetection { host: String },
-    /// `DISABLE_HOST_FLAP_DETECTION`
-    DisableHostFlapDetection { host: String },
-    /// `ENABLE_NOTIFICATIONS` (global)
-    EnableNotifications,
-    /// `DISABLE_NOTIFICATIONS` (global)
-    DisableNotifications,
-    /// `ENABLE_SVC_NOTIFICATIONS`
-    EnableSvcNotifications { host: String, service: String },
-    /// `DISABLE_SVC_NOTIFICATIONS`
-    DisableSvcNotifications { host: String, service: String },
-    /// `ENABLE_HOST_NOTIFICATIONS`
-    EnableHostNotifications { host: String },
-    /// `DISABLE_HOST_NOTIFICATIONS`
-    DisableHostNotifications { host: String },
-    /// `ENABLE_PERFORMANCE_DATA` (global)
-    EnablePerformanceData,
-    /// `DISABLE_PERFORMANCE_DATA` (global)
-    DisablePerformanceData,
-    /// `START_OBSESSING_OVER_SVC_CHECKS` (global)
-    StartObsessingOverSvcChecks,
-    /// `STOP_OBSESSING_OVER_SVC_CHECKS`
-    StopObsessingOverSvcChecks,
-    /// `START_OBSESSING_OVER_HOST_CHECKS`
-    StartObsessingOverHostChecks,
-    /// `STOP_OBSESSING_OVER_HOST_CHECKS`
-    StopObsessingOverHostChecks,
-    /// `ACKNOWLEDGE_SVC_PROBLEM;<h>;<s>;<sticky>;<notify>;<persistent>;<author>;<comment>`;
-    /// `sticky` is true only for the value 2 (Nagios).
-    AcknowledgeSvcProblem {
-        host: String,
-        service: String,
-        sticky: bool,
-        notify: bool,
-        persistent: bool,
-        author: String,
-        comment: String,
-    },
-    /// `ACKNOWLEDGE_HOST_PROBLEM;<h>;<sticky>;<notify>;<persistent>;<author>;<comment>`
-    AcknowledgeHostProblem {
-        host: String,
-        sticky: bool,
-        notify: bool,
-        persistent: bool,
-        author: String,
-        comment: String,
-    },
-    /// `REMOVE_SVC_ACKNOWLEDGEMENT`
-    RemoveSvcAcknowledgement { host: String, service: String },
-    /// `REMOVE_HOST_ACKNOWLEDGEMENT`
-    RemoveHostAcknowledgement { host: String },
-    /// `ADD_SVC_COMMENT;<h>;<s>;<persistent>;<author>;<comment>`
-    AddSvcComment {
-        host: String,
-        service: String,
-        persistent: bool,
-        author: String,
-        comment: String,
-    },
-    /// `ADD_HOST_COMMENT;<h>;<persistent>;<author>;<comment>`
-    AddHostComment {
-        host: String,
-        persistent: bool,
-        author: String,
-        comment: String,
-    },
-    /// `DEL_SVC_COMMENT;<comment_id>`
-    DelSvcComment { id: u64 },
-    /// `DEL_HOST_COMMENT;<comment_id>`
-    DelHostComment { id: u64 },
-    /// `DEL_ALL_SVC_COMMENTS;<h>;<s>`
-    DelAllSvcComments { host: String, service: String },
-    /// `DEL_ALL_HOST_COMMENTS;<h>`
-    DelAllHostComments { host: String },
-    /// `SCHEDULE_SVC_DOWNTIME;<h>;<s>;<start>;<end>;<fixed>;<trigger_id>;<duration>;<author>;<comment>`
-    ScheduleSvcDowntime {
-        host: String,
-        service: String,
-        start: i64,
-        end: i64,
-        fixed: bool,
-        trigger_id: u64,
-        duration: i64,
-        author: String,
-        comment: String,
-    },
-    /// `SCHEDULE_HOST_DOWNTIME;<h>;<start>;<end>;<fixed>;<trigger_id>;<duration>;<author>;<comment>`
-    ScheduleHostDowntime {
-        host: String,
-        start: i64,
-        end: i64,
-        fixed: bool,
-        trigger_id: u64,
-        duration: i64,
-        author: String,
-        comment: String,
-    },
-    /// `DEL_SVC_DOWNTIME;<downtime_id>`
-    DelSvcDowntime { id: u64 },
-    /// `DEL_HOST_DOWNTIME;<downtime_id>`
-    DelHostDowntime { id: u64 },
-    /// `SEND_CUSTOM_SVC_NOTIFICATION;<h>;<s>;<options>;<author>;<comment>`
-    SendCustomSvcNotification {
-        host: String,
-        service: String,
-        options: u32,
-        author: String,
-        comment: String,
-    },
-    /// `SEND_CUSTOM_HOST_NOTIFICATION;<h>;<options>;<author>;<comment>`
-    SendCustomHostNotification {
-        host: String,
-        options: u32,
-        author: String,
-        comment: String,
+    /// `RESTART_PROGRAM` / `RESTART_PROCESS[;<time>]`
+    Restart {
+        /// When.
+        at: Option<i64>,
     },
     /// `SAVE_STATE_INFORMATION`
     SaveStateInformation,
     /// `READ_STATE_INFORMATION`
     ReadStateInformation,
-    /// `SHUTDOWN_PROGRAM` (alias `SHUTDOWN_PROCESS`)
-    ShutdownProgram,
-    /// `RESTART_PROGRAM` (alias `RESTART_PROCESS`)
-    RestartProgram,
-    /// `PROCESS_FILE;<file>;<delete>`
-    ProcessFile { path: String, delete: bool },
-    /// `LOG;<text>` (Naemon >= 1.4.3)
-    Log { text: String },
+    /// `PROCESS_FILE;<file>;<delete>`: run every line of the file as a command,
+    /// then delete it when `delete` (field != 0).
+    ProcessFile {
+        /// File path as given.
+        path: String,
+        /// Delete afterwards.
+        delete: bool,
+    },
+    /// `LOG;<text>` (Naemon >= 1.4.3; not a Nagios 4.4.6 command, a vigil addition).
+    Log {
+        /// Rest of the line.
+        text: String,
+    },
     /// A name starting with `_`: logged, no core action. Holds the name as written.
     Custom(String),
 }
 
-/// Undoes the escaping of passive check output (Nagios 4
-/// `unescape_check_result_output`): `\n` becomes a newline, `\\` a backslash; any
-/// other backslash sequence is kept as it is.
-pub fn unescape_output(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.peek() {
-                Some('n') => {
-                    chars.next();
-                    out.push('\n');
+impl Command {
+    /// What the command does to modified attributes when it succeeds (see
+    /// [`ModAttrChange`]); `None` for commands that set no bit.
+    pub fn modattr(&self) -> Option<ModAttrChange> {
+        let set = |bits, on| Some(ModAttrChange::Set { bits, on });
+        match self {
+            Command::Switch { switch, .. } => set(switch.modattr(), AttrSet::Objects),
+            Command::ProgramSwitch { switch, .. } => {
+                let (bits, on) = switch.modattr();
+                set(bits, on)
+            }
+            Command::ContactNotifications { kind, .. } => set(
+                ModAttr::NOTIFICATIONS_ENABLED,
+                match kind {
+                    ObjectKind::Host => AttrSet::ContactHost,
+                    ObjectKind::Service => AttrSet::ContactService,
+                },
+            ),
+            Command::ChangeCheckInterval { kind, .. } => set(
+                match kind {
+                    IntervalKind::Normal => ModAttr::NORMAL_CHECK_INTERVAL,
+                    IntervalKind::Retry => ModAttr::RETRY_CHECK_INTERVAL,
+                },
+                AttrSet::Objects,
+            ),
+            Command::ChangeMaxCheckAttempts { .. } => {
+                set(ModAttr::MAX_CHECK_ATTEMPTS, AttrSet::Objects)
+            }
+            Command::ChangeModAttr { owner, .. } => Some(ModAttrChange::Replace {
+                on: match owner {
+                    ModAttrOwner::Object(_) => AttrSet::Objects,
+                    ModAttrOwner::Contact(_) => AttrSet::Contact,
+                    ModAttrOwner::ContactHost(_) => AttrSet::ContactHost,
+                    ModAttrOwner::ContactService(_) => AttrSet::ContactService,
+                },
+            }),
+            Command::ChangeTimeperiod { slot, .. } => match slot {
+                PeriodSlot::Check(_) => set(ModAttr::CHECK_TIMEPERIOD, AttrSet::Objects),
+                PeriodSlot::Notification(_) => {
+                    set(ModAttr::NOTIFICATION_TIMEPERIOD, AttrSet::Objects)
                 }
-                Some('\\') => {
-                    chars.next();
-                    out.push('\\');
+                PeriodSlot::ContactHostNotification(_) => {
+                    set(ModAttr::NOTIFICATION_TIMEPERIOD, AttrSet::ContactHost)
                 }
-                _ => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Sequential access to the `;`-separated arguments of one command.
-struct Args<'a> {
-    rest: Option<&'a str>,
-}
-
-fn malformed(reason: String) -> CommandError {
-    CommandError::Malformed(reason)
-}
-
-impl<'a> Args<'a> {
-    /// No text at all after the name means no arguments (not one empty argument).
-    fn new(args: &'a str) -> Self {
-        Args {
-            rest: (!args.is_empty()).then_some(args),
-        }
-    }
-
-    /// The last argument where an absent one means empty (commands whose only
-    /// argument is a command line to set, or free text).
-    fn last_or_empty(&mut self) -> String {
-        self.rest.take().unwrap_or("").to_string()
-    }
-
-    /// The next argument, up to the next `;`. `what` names it in the error.
-    fn field(&mut self, what: &str) -> Result<&'a str, CommandError> {
-        let rest = self
-            .rest
-            .ok_or_else(|| malformed(format!("missing {what}")))?;
-        match rest.find(';') {
-            Some(i) => {
-                self.rest = Some(&rest[i + 1..]);
-                Ok(&rest[..i])
-            }
-            None => {
-                self.rest = None;
-                Ok(rest)
-            }
+                PeriodSlot::ContactServiceNotification(_) => {
+                    set(ModAttr::NOTIFICATION_TIMEPERIOD, AttrSet::ContactService)
+                }
+            },
+            Command::ChangeEventHandler { slot, .. } => set(
+                ModAttr::EVENT_HANDLER_COMMAND,
+                match slot {
+                    HandlerSlot::GlobalHost => AttrSet::ProgramHost,
+                    HandlerSlot::GlobalService => AttrSet::ProgramService,
+                    HandlerSlot::Object(_) => AttrSet::Objects,
+                },
+            ),
+            Command::ChangeCheckCommand { .. } => set(ModAttr::CHECK_COMMAND, AttrSet::Objects),
+            Command::ChangeCustomVar { owner, .. } => set(
+                ModAttr::CUSTOM_VARIABLE,
+                match owner {
+                    VarOwner::Object(_) => AttrSet::Objects,
+                    VarOwner::Contact(_) => AttrSet::Contact,
+                },
+            ),
+            Command::ProcessCheckResult { .. }
+            | Command::ScheduleCheck { .. }
+            | Command::Acknowledge { .. }
+            | Command::RemoveAcknowledgement { .. }
+            | Command::AddComment { .. }
+            | Command::DeleteComment { .. }
+            | Command::DeleteAllComments { .. }
+            | Command::ScheduleDowntime { .. }
+            | Command::DeleteDowntime { .. }
+            | Command::DeleteDowntimes { .. }
+            | Command::SendCustomNotification { .. }
+            | Command::DelayNotification { .. }
+            | Command::SetNotificationNumber { .. }
+            | Command::ClearFlappingState { .. }
+            | Command::Shutdown { .. }
+            | Command::Restart { .. }
+            | Command::SaveStateInformation
+            | Command::ReadStateInformation
+            | Command::ProcessFile { .. }
+            | Command::Log { .. }
+            | Command::Custom(_) => None,
         }
     }
 
-    /// The last argument: everything that is left, `;` included.
-    fn last(&mut self, what: &str) -> Result<&'a str, CommandError> {
-        self.rest
-            .take()
-            .ok_or_else(|| malformed(format!("missing {what}")))
+    /// The optional comment this command adds, if it carries one.
+    pub fn note(&self) -> Option<&Note> {
+        match self {
+            Command::ScheduleCheck { note, .. }
+            | Command::Switch { note, .. }
+            | Command::SendCustomNotification { note, .. }
+            | Command::DelayNotification { note, .. }
+            | Command::SetNotificationNumber { note, .. }
+            | Command::ClearFlappingState { note, .. } => note.as_ref(),
+            _ => None,
+        }
     }
-
-    /// A host name or service description: present and not empty.
-    fn name(&mut self, what: &str, last: bool) -> Result<String, CommandError> {
-        let v = if last {
-            self.last(what)?
-        } else {
-            self.field(what)?
-        };
-        if v.is_empty() {
-            return Err(malformed(format!("empty {what}")));
-        }
-        Ok(v.to_string())
-    }
-
-    fn host(&mut self, last: bool) -> Result<String, CommandError> {
-        self.name("host name", last)
-    }
-
-    fn service(&mut self, last: bool) -> Result<String, CommandError> {
-        self.name("service description", last)
-    }
-
-    fn text(&mut self, what: &str, last: bool) -> Result<String, CommandError> {
-        Ok(if last {
-            self.last(what)?
-        } else {
-            self.field(what)?
-        }
-        .to_string())
-    }
-
-    fn number<T: std::str::FromStr>(&mut self, what: &str, last: bool) -> Result<T, CommandError> {
-        let raw = if last {
-            self.last(what)?
-        } else {
-            self.field(what)?
-        };
-        let t = raw.trim_matches([' ', '\t']);
-        t.parse::<T>()
-            .map_err(|_| malformed(format!("{what} '{raw}' is not a valid number")))
-    }
-
-    /// An integer flag: non-zero is true (Nagios `atoi(...) > 0` without the garbage).
-    fn flag(&mut self, what: &str, last: bool) -> Result<bool, CommandError> {
-        Ok(self.number::<i64>(what, last)? > 0)
-    }
-
-    fn interval(&mut self, last: bool) -> Result<f64, CommandError> {
-        let v: f64 = self.number("check interval", last)?;
-        if !v.is_finite() || v < 0.0 {
-            return Err(malformed(format!(
-                "check interval '{v}' must be a non-negative number"
-            )));
-        }
-        Ok(v)
-    }
-
-    fn attempts(&mut self, last: bool) -> Result<u32, CommandError> {
-        let v: u32 = self.number("max check attempts", last)?;
-        if v == 0 {
-            return Err(malformed("max check attempts must be at least 1".into()));
-        }
-        Ok(v)
-    }
-}
-
-/// Parses host + service as the last two arguments (`<h>;<s>`).
-fn svc(a: &mut Args) -> Result<(String, String), CommandError> {
-    Ok((a.host(false)?, a.service(true)?))
-}
-
-/// Interprets a [`Line`]: the name is matched case-insensitively; names starting with
-/// `_` are [`Command::Custom`]; unknown names are [`CommandError::Unknown`]; missing
-/// or ill-typed arguments are [`CommandError::Malformed`] with the reason. Extra
-/// arguments of argument-less commands are ignored (as Nagios does).
-pub fn parse_command(line: &Line) -> Result<Command, CommandError> {
-    use Command as C;
-    if line.name.starts_with('_') {
-        return Ok(C::Custom(line.name.clone()));
-    }
-    let upper = line.name.to_ascii_uppercase();
-    let mut a = Args::new(&line.args);
-    let a = &mut a;
-    let cmd = match upper.as_str() {
-        "PROCESS_SERVICE_CHECK_RESULT" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let return_code = a.number("return code", false)?;
-            let output = unescape_output(a.last("plugin output")?);
-            C::ProcessServiceCheckResult {
-                host,
-                service,
-                return_code,
-                output,
-            }
-        }
-        "PROCESS_HOST_CHECK_RESULT" => {
-            let host = a.host(false)?;
-            let return_code = a.number("return code", false)?;
-            let output = unescape_output(a.last("plugin output")?);
-            C::ProcessHostCheckResult {
-                host,
-                return_code,
-                output,
-            }
-        }
-        "SCHEDULE_SVC_CHECK" | "SCHEDULE_FORCED_SVC_CHECK" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let time = a.number("check time", true)?;
-            C::ScheduleSvcCheck {
-                host,
-                service,
-                time,
-                forced: upper.contains("FORCED"),
-            }
-        }
-        "SCHEDULE_HOST_CHECK" | "SCHEDULE_FORCED_HOST_CHECK" => {
-            let host = a.host(false)?;
-            let time = a.number("check time", true)?;
-            C::ScheduleHostCheck {
-                host,
-                time,
-                forced: upper.contains("FORCED"),
-            }
-        }
-        "SCHEDULE_HOST_SVC_CHECKS" | "SCHEDULE_FORCED_HOST_SVC_CHECKS" => {
-            let host = a.host(false)?;
-            let time = a.number("check time", true)?;
-            C::ScheduleHostSvcChecks {
-                host,
-                time,
-                forced: upper.contains("FORCED"),
-            }
-        }
-        "ENABLE_SVC_CHECK" => {
-            let (host, service) = svc(a)?;
-            C::EnableSvcCheck { host, service }
-        }
-        "DISABLE_SVC_CHECK" => {
-            let (host, service) = svc(a)?;
-            C::DisableSvcCheck { host, service }
-        }
-        "ENABLE_HOST_CHECK" => C::EnableHostCheck {
-            host: a.host(true)?,
-        },
-        "DISABLE_HOST_CHECK" => C::DisableHostCheck {
-            host: a.host(true)?,
-        },
-        "ENABLE_HOST_SVC_CHECKS" => C::EnableHostSvcChecks {
-            host: a.host(true)?,
-        },
-        "DISABLE_HOST_SVC_CHECKS" => C::DisableHostSvcChecks {
-            host: a.host(true)?,
-        },
-        "ENABLE_PASSIVE_SVC_CHECKS" => {
-            let (host, service) = svc(a)?;
-            C::EnablePassiveSvcChecks { host, service }
-        }
-        "DISABLE_PASSIVE_SVC_CHECKS" => {
-            let (host, service) = svc(a)?;
-            C::DisablePassiveSvcChecks { host, service }
-        }
-        "ENABLE_PASSIVE_HOST_CHECKS" => C::EnablePassiveHostChecks {
-            host: a.host(true)?,
-        },
-        "DISABLE_PASSIVE_HOST_CHECKS" => C::DisablePassiveHostChecks {
-            host: a.host(true)?,
-        },
-        "START_EXECUTING_SVC_CHECKS" => C::StartExecutingSvcChecks,
-        "STOP_EXECUTING_SVC_CHECKS" => C::StopExecutingSvcChecks,
-        "START_EXECUTING_HOST_CHECKS" => C::StartExecutingHostChecks,
-        "STOP_EXECUTING_HOST_CHECKS" => C::StopExecutingHostChecks,
-        "START_ACCEPTING_PASSIVE_SVC_CHECKS" => C::StartAcceptingPassiveSvcChecks,
-        "STOP_ACCEPTING_PASSIVE_SVC_CHECKS" => C::StopAcceptingPassiveSvcChecks,
-        "START_ACCEPTING_PASSIVE_HOST_CHECKS" => C::StartAcceptingPassiveHostChecks,
-        "STOP_ACCEPTING_PASSIVE_HOST_CHECKS" => C::StopAcceptingPassiveHostChecks,
-        "ENABLE_SVC_EVENT_HANDLER" => {
-            let (host, service) = svc(a)?;
-            C::EnableSvcEventHandler { host, service }
-        }
-        "DISABLE_SVC_EVENT_HANDLER" => {
-            let (host, service) = svc(a)?;
-            C::DisableSvcEventHandler { host, service }
-        }
-        "ENABLE_HOST_EVENT_HANDLER" => C::EnableHostEventHandler {
-            host: a.host(true)?,
-        },
-        "DISABLE_HOST_EVENT_HANDLER" => C::DisableHostEventHandler {
-            host: a.host(true)?,
-        },
-        "ENABLE_EVENT_HANDLERS" => C::EnableEventHandlers,
-        "DISABLE_EVENT_HANDLERS" => C::DisableEventHandlers,
-        "CHANGE_SVC_EVENT_HANDLER" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let command = a.text("event handler command", true)?;
-            C::ChangeSvcEventHandler {
-                host,
-                service,
-                command,
-            }
-        }
-        "CHANGE_HOST_EVENT_HANDLER" => {
-            let host = a.host(false)?;
-            let command = a.text("event handler command", true)?;
-            C::ChangeHostEventHandler { host, command }
-        }
-        "CHANGE_GLOBAL_SVC_EVENT_HANDLER" => C::ChangeGlobalSvcEventHandler {
-            command: a.last_or_empty(),
-        },
-        "CHANGE_GLOBAL_HOST_EVENT_HANDLER" => C::ChangeGlobalHostEventHandler {
-            command: a.last_or_empty(),
-        },
-        "CHANGE_SVC_CHECK_COMMAND" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let command = a.text("check command", true)?;
-            C::ChangeSvcCheckCommand {
-                host,
-                service,
-                command,
-            }
-        }
-        "CHANGE_HOST_CHECK_COMMAND" => {
-            let host = a.host(false)?;
-            let command = a.text("check command", true)?;
-            C::ChangeHostCheckCommand { host, command }
-        }
-        "CHANGE_MAX_SVC_CHECK_ATTEMPTS" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let attempts = a.attempts(true)?;
-            C::ChangeMaxSvcCheckAttempts {
-                host,
-                service,
-                attempts,
-            }
-        }
-        "CHANGE_NORMAL_SVC_CHECK_INTERVAL" | "CHANGE_SVC_CHECK_INTERVAL" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let interval = a.interval(true)?;
-            C::ChangeNormalSvcCheckInterval {
-                host,
-                service,
-                interval,
-            }
-        }
-        "CHANGE_RETRY_SVC_CHECK_INTERVAL" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let interval = a.interval(true)?;
-            C::ChangeRetrySvcCheckInterval {
-                host,
-                service,
-                interval,
-            }
-        }
-        "CHANGE_MAX_HOST_CHECK_ATTEMPTS" => {
-            let host = a.host(false)?;
-            let attempts = a.attempts(true)?;
-            C::ChangeMaxHostCheckAttempts { host, attempts }
-        }
-        "CHANGE_NORMAL_HOST_CHECK_INTERVAL" | "CHANGE_HOST_CHECK_INTERVAL" => {
-            let host = a.host(false)?;
-            let interval = a.interval(true)?;
-            C::ChangeNormalHostCheckInterval { host, interval }
-        }
-        "CHANGE_RETRY_HOST_CHECK_INTERVAL" => {
-            let host = a.host(false)?;
-            let interval = a.interval(true)?;
-            C::ChangeRetryHostCheckInterval { host, interval }
-        }
-        "CHANGE_CUSTOM_SVC_VAR" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let name = a.name("variable name", false)?;
-            let value = a.text("variable value", true)?;
-            C::ChangeCustomSvcVar {
-                host,
-                service,
-                name,
-                value,
-            }
-        }
-        "CHANGE_CUSTOM_HOST_VAR" => {
-            let host = a.host(false)?;
-            let name = a.name("variable name", false)?;
-            let value = a.text("variable value", true)?;
-            C::ChangeCustomHostVar { host, name, value }
-        }
-        "ENABLE_FLAP_DETECTION" => C::EnableFlapDetection,
-        "DISABLE_FLAP_DETECTION" => C::DisableFlapDetection,
-        "ENABLE_SVC_FLAP_DETECTION" => {
-            let (host, service) = svc(a)?;
-            C::EnableSvcFlapDetection { host, service }
-        }
-        "DISABLE_SVC_FLAP_DETECTION" => {
-            let (host, service) = svc(a)?;
-            C::DisableSvcFlapDetection { host, service }
-        }
-        "ENABLE_HOST_FLAP_DETECTION" => C::EnableHostFlapDetection {
-            host: a.host(true)?,
-        },
-        "DISABLE_HOST_FLAP_DETECTION" => C::DisableHostFlapDetection {
-            host: a.host(true)?,
-        },
-        "ENABLE_NOTIFICATIONS" => C::EnableNotifications,
-        "DISABLE_NOTIFICATIONS" => C::DisableNotifications,
-        "ENABLE_SVC_NOTIFICATIONS" => {
-            let (host, service) = svc(a)?;
-            C::EnableSvcNotifications { host, service }
-        }
-        "DISABLE_SVC_NOTIFICATIONS" => {
-            let (host, service) = svc(a)?;
-            C::DisableSvcNotifications { host, service }
-        }
-        "ENABLE_HOST_NOTIFICATIONS" => C::EnableHostNotifications {
-            host: a.host(true)?,
-        },
-        "DISABLE_HOST_NOTIFICATIONS" => C::DisableHostNotifications {
-            host: a.host(true)?,
-        },
-        "ENABLE_PERFORMANCE_DATA" => C::EnablePerformanceData,
-        "DISABLE_PERFORMANCE_DATA" => C::DisablePerformanceData,
-        "START_OBSESSING_OVER_SVC_CHECKS" => C::StartObsessingOverSvcChecks,
-        "STOP_OBSESSING_OVER_SVC_CHECKS" => C::StopObsessingOverSvcChecks,
-        "START_OBSESSING_OVER_HOST_CHECKS" => C::StartObsessingOverHostChecks,
-        "STOP_OBSESSING_OVER_HOST_CHECKS" => C::StopObsessingOverHostChecks,
-        "ACKNOWLEDGE_SVC_PROBLEM" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let sticky = a.number::<i64>("sticky flag", false)? == 2;
-            let notify = a.flag("notify flag", false)?;
-            let persistent = a.flag("persistent flag", false)?;
-            let author = a.text("author", false)?;
-            let comment = a.text("comment", true)?;
-            C::AcknowledgeSvcProblem {
-                host,
-                service,
-                sticky,
-                notify,
-                persistent,
-                author,
-                comment,
-            }
-        }
-        "ACKNOWLEDGE_HOST_PROBLEM" => {
-            let host = a.host(false)?;
-            let sticky = a.number::<i64>("sticky flag", false)? == 2;
-            let notify = a.flag("notify flag", false)?;
-            let persistent = a.flag("persistent flag", false)?;
-            let author = a.text("author", false)?;
-            let comment = a.text("comment", true)?;
-            C::AcknowledgeHostProblem {
-                host,
-                sticky,
-                notify,
-                persistent,
-                author,
-                comment,
-            }
-        }
-        "REMOVE_SVC_ACKNOWLEDGEMENT" => {
-            let (host, service) = svc(a)?;
-            C::RemoveSvcAcknowledgement { host, service }
-        }
-        "REMOVE_HOST_ACKNOWLEDGEMENT" => C::RemoveHostAcknowledgement {
-            host: a.host(true)?,
-        },
-        "ADD_SVC_COMMENT" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let persistent = a.flag("persistent flag", false)?;
-            let author = a.text("author", false)?;
-            let comment = a.text("comment", true)?;
-            C::AddSvcComment {
-                host,
-                service,
-                persistent,
-                author,
-                comment,
-            }
-        }
-        "ADD_HOST_COMMENT" => {
-            let host = a.host(false)?;
-            let persistent = a.flag("persistent flag", false)?;
-            let author = a.text("author", false)?;
-            let comment = a.text("comment", true)?;
-            C::AddHostComment {
-                host,
-                persistent,
-                author,
-                comment,
-            }
-        }
-        "DEL_SVC_COMMENT" => C::DelSvcComment {
-            id: a.number("comment id", true)?,
-        },
-        "DEL_HOST_COMMENT" => C::DelHostComment {
-            id: a.number("comment id", true)?,
-        },
-        "DEL_ALL_SVC_COMMENTS" => {
-            let (host, service) = svc(a)?;
-            C::DelAllSvcComments { host, service }
-        }
-        "DEL_ALL_HOST_COMMENTS" => C::DelAllHostComments {
-            host: a.host(true)?,
-        },
-        "SCHEDULE_SVC_DOWNTIME" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let (start, end, fixed, trigger_id, duration, author, comment) = downtime(a)?;
-            C::ScheduleSvcDowntime {
-                host,
-                service,
-                start,
-                end,
-                fixed,
-                trigger_id,
-                duration,
-                author,
-                comment,
-            }
-        }
-        "SCHEDULE_HOST_DOWNTIME" => {
-            let host = a.host(false)?;
-            let (start, end, fixed, trigger_id, duration, author, comment) = downtime(a)?;
-            C::ScheduleHostDowntime {
-                host,
-                start,
-                end,
-                fixed,
-                trigger_id,
-                duration,
-                author,
-                comment,
-            }
-        }
-        "DEL_SVC_DOWNTIME" => C::DelSvcDowntime {
-            id: a.number("downtime id", true)?,
-        },
-        "DEL_HOST_DOWNTIME" => C::DelHostDowntime {
-            id: a.number("downtime id", true)?,
-        },
-        "SEND_CUSTOM_SVC_NOTIFICATION" => {
-            let host = a.host(false)?;
-            let service = a.service(false)?;
-            let options = a.number("notification options", false)?;
-            let author = a.text("author", false)?;
-            let comment = a.text("comment", true)?;
-            C::SendCustomSvcNotification {
-                host,
-                service,
-                options,
-                author,
-                comment,
-            }
-        }
-        "SEND_CUSTOM_HOST_NOTIFICATION" => {
-            let host = a.host(false)?;
-            let options = a.number("notification options", false)?;
-            let author = a.text("author", false)?;
-            let comment = a.text("comment", true)?;
-            C::SendCustomHostNotification {
-                host,
-                options,
-                author,
-                comment,
-            }
-        }
-        "SAVE_STATE_INFORMATION" => C::SaveStateInformation,
-        "READ_STATE_INFORMATION" => C::ReadStateInformation,
-        "SHUTDOWN_PROGRAM" | "SHUTDOWN_PROCESS" => C::ShutdownProgram,
-        "RESTART_PROGRAM" | "RESTART_PROCESS" => C::RestartProgram,
-        "PROCESS_FILE" => {
-            let path = a.name("file name", false)?;
-            let delete = a.flag("delete flag", true)?;
-            C::ProcessFile { path, delete }
-        }
-        "LOG" => C::Log {
-            text: a.last_or_empty(),
-        },
-        _ => return Err(CommandError::Unknown),
-    };
-    Ok(cmd)
-}
-
-type Downtime = (i64, i64, bool, u64, i64, String, String);
-
-/// `<start>;<end>;<fixed>;<trigger_id>;<duration>;<author>;<comment>`
-fn downtime(a: &mut Args) -> Result<Downtime, CommandError> {
-    let start = a.number("start time", false)?;
-    let end = a.number("end time", false)?;
-    let fixed = a.flag("fixed flag", false)?;
-    let trigger_id = a.number("trigger id", false)?;
-    let duration = a.number("duration", false)?;
-    let author = a.text("author", false)?;
-    let comment = a.text("comment", true)?;
-    Ok((start, end, fixed, trigger_id, duration, author, comment))
 }

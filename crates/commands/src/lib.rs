@@ -1,25 +1,44 @@
 //! `vigil-commands` owns the external command interface of a Nagios-compatible core:
 //! the line format `[<epoch>] NAME;arg;...` of the command file (spec
-//! `external-commands.md` §1.1), the typed commands of §2 ([`Command`],
-//! [`parse_command`]), the exact log texts Nagios 4.4.6 writes for accepted,
-//! unknown, malformed and failed commands (§1.2). Reading the named pipe is the
-//! engine's job (`vigil_engine::fifo`).
+//! `external-commands.md` §1.1), every command Nagios 4.4.6 accepts as a typed
+//! [`Command`] ([`parse_command`], with the table of all names in [`table`] and
+//! `COMMANDS.md`) and the modified-attribute bits commands set ([`ModAttr`]). The
+//! log texts Nagios 4.4.6 writes for accepted, unknown, malformed and failed
+//! commands (§1.2) are rendered by `vigil-events` (`CommandEvent`). Reading the
+//! named pipe is the engine's job.
 //!
 //! Pure: no I/O, no clock, no global state.
 //!
 //! Typical use by the engine, for one line read from the FIFO:
 //!
-//! 1. [`parse_line`]; on error log [`malformed_text`] and skip the line.
-//! 2. [`parse_command`]; on [`CommandError::Unknown`] log [`error_texts`] and skip;
-//!    on [`CommandError::Malformed`] Nagios first logs the accepted line
-//!    ([`log_text`], see [`CommandError::logs_accepted_line`]) and then
-//!    [`error_texts`].
-//! 3. Log [`log_text`] (gated by `log_external_commands`, or `log_passive_checks`
-//!    for `PROCESS_*_CHECK_RESULT`), execute, and on failure log [`failed_texts`].
+//! 1. [`parse_line`]; on error report the line as malformed and skip it.
+//! 2. [`parse_command`]; on [`CommandError::Unknown`] report it and skip; on
+//!    [`CommandError::Malformed`] Nagios first logs the accepted line (see
+//!    [`CommandError::logs_accepted_line`]) and then the failure.
+//! 3. Report the accepted line (logged with `log_external_commands`, or
+//!    `log_passive_checks` for `PROCESS_*_CHECK_RESULT`), execute, and on failure
+//!    report that.
+//!
+//! One code path for hosts, services and groups: a command is an *operation*
+//! ([`Command::Switch`], [`Command::ScheduleDowntime`], ...) applied to a
+//! [`Target`] (one [`Object`], all services of a host, a host and its children,
+//! the hosts or services of a host- or servicegroup) or to [`Contacts`].
 
+mod args;
 mod command;
+pub mod modattr;
+mod parse;
+pub mod table;
 
-pub use command::{parse_command, unescape_output, Command, CommandError};
+pub use args::unescape_output;
+pub use command::{
+    Command, CommandError, Contacts, DowntimeFilter, HandlerSlot, IntervalKind, ModAttrOwner, Note,
+    NotificationOptions, Object, ObjectKind, ObjectSwitch, PeriodSlot, ProgramSwitch, Target,
+    VarOwner,
+};
+pub use modattr::{AttrSet, ModAttr, ModAttrChange};
+pub use parse::parse_command;
+pub use table::{lookup, CommandSpec, COMMANDS};
 
 /// One command line split into its parts (spec §1.1). Nothing is validated beyond
 /// the line shape; [`parse_command`] interprets name and arguments.
@@ -98,100 +117,6 @@ pub fn parse_line(line: &str) -> Result<Line, ParseError> {
         name: name.to_string(),
         args: args.to_string(),
     })
-}
-
-/// `NAME;args` as Nagios prints it in `EXTERNAL COMMAND:` and error lines
-/// (always with the `;`, also when there are no arguments).
-pub fn command_text(line: &Line) -> String {
-    format!("{};{}", line.name, line.args)
-}
-
-/// The command as received, `[ts] NAME;args` (without `;` when there were no
-/// arguments), used in the `External command ... returned error ...` lines.
-fn received_text(line: &Line) -> String {
-    if line.args.is_empty() {
-        format!("[{}] {}", line.entry_time, line.name)
-    } else {
-        format!("[{}] {};{}", line.entry_time, line.name, line.args)
-    }
-}
-
-/// The accepted-command log line: `EXTERNAL COMMAND: NAME;args` (name as written,
-/// args verbatim, trailing `;` when there are none).
-pub fn log_text(line: &Line) -> String {
-    format!("EXTERNAL COMMAND: {}", command_text(line))
-}
-
-/// The log line for a line that is not a command at all:
-/// `External command <line> returned error Malformed command` (`raw` is the line as
-/// read; it is stripped of surrounding blanks and CR/LF here).
-pub fn malformed_text(raw: &str, err: &ParseError) -> String {
-    let _ = err; // Nagios 4 gives no detail; the reason is available via Display.
-    format!(
-        "External command {} returned error Malformed command",
-        strip_line(raw)
-    )
-}
-
-/// The log lines for a command whose execution failed (unknown object, refused
-/// value, ...), as Nagios 4.4.6 writes them:
-/// `Error: External command failed -> NAME;args` and
-/// `External command [ts] NAME;args returned error Command failed`.
-/// A non-empty `reason` adds a third line `External command NAME failed: <reason>`
-/// (vigil's addition, so the log says why; no Nagios tool parses it).
-pub fn failed_texts(line: &Line, reason: &str) -> Vec<String> {
-    let mut v = vec![
-        format!("Error: External command failed -> {}", command_text(line)),
-        format!(
-            "External command {} returned error Command failed",
-            received_text(line)
-        ),
-    ];
-    if !reason.is_empty() {
-        v.push(format!("External command {} failed: {}", line.name, reason));
-    }
-    v
-}
-
-/// The log lines for a [`CommandError`]:
-/// * unknown name: `Warning: Unrecognized external command -> NAME;args` and
-///   `External command [ts] NAME;args returned error Unknown or unsupported command`;
-/// * malformed arguments: the [`failed_texts`] lines with the reason (Nagios 4 logs
-///   `EXTERNAL COMMAND: ...` before them, see [`CommandError::logs_accepted_line`]).
-pub fn error_texts(line: &Line, err: &CommandError) -> Vec<String> {
-    match err {
-        CommandError::Unknown => vec![
-            format!(
-                "Warning: Unrecognized external command -> {}",
-                command_text(line)
-            ),
-            format!(
-                "External command {} returned error Unknown or unsupported command",
-                received_text(line)
-            ),
-        ],
-        CommandError::Malformed(reason) => failed_texts(line, reason),
-    }
-}
-
-/// `Warning:  Passive check result was received for service '<s>' on host '<h>', but
-/// the host could not be found!` (two spaces after `Warning:`, as Nagios writes it).
-pub fn passive_service_unknown_host_text(host: &str, service: &str) -> String {
-    format!("Warning:  Passive check result was received for service '{service}' on host '{host}', but the host could not be found!")
-}
-
-/// `Warning:  Passive check result was received for service '<s>' on host '<h>', but
-/// the service could not be found!`
-pub fn passive_service_unknown_service_text(host: &str, service: &str) -> String {
-    format!("Warning:  Passive check result was received for service '{service}' on host '{host}', but the service could not be found!")
-}
-
-/// `Warning:  Passive check result was received for host '<h>', but the host could
-/// not be found!`
-pub fn passive_host_unknown_host_text(host: &str) -> String {
-    format!(
-        "Warning:  Passive check result was received for host '{host}', but the host could not be found!"
-    )
 }
 
 #[cfg(test)]
@@ -279,79 +204,5 @@ mod tests {
         assert_eq!(l.args, "h;s;1;me;a; b ;c");
         let l = parse_line("[1] FOO;").unwrap();
         assert_eq!((l.name.as_str(), l.args.as_str()), ("FOO", ""));
-    }
-
-    #[test]
-    fn log_texts_match_nagios() {
-        assert_eq!(
-            log_text(&line(1, "SAVE_STATE_INFORMATION", "")),
-            "EXTERNAL COMMAND: SAVE_STATE_INFORMATION;"
-        );
-        assert_eq!(
-            log_text(&line(1, "save_state_information", "")),
-            "EXTERNAL COMMAND: save_state_information;"
-        );
-        assert_eq!(
-            log_text(&line(1, "DISABLE_SVC_EVENT_HANDLER", "h1;s1")),
-            "EXTERNAL COMMAND: DISABLE_SVC_EVENT_HANDLER;h1;s1"
-        );
-        assert_eq!(
-            malformed_text("no timestamp\n", &ParseError::NoTimestamp),
-            "External command no timestamp returned error Malformed command"
-        );
-        assert_eq!(
-            malformed_text("[1795657487", &ParseError::UnterminatedTimestamp),
-            "External command [1795657487 returned error Malformed command"
-        );
-    }
-
-    #[test]
-    fn unknown_and_failed_texts() {
-        let l = line(1795657487, "FOO_BAR", "a;b");
-        assert_eq!(
-            error_texts(&l, &CommandError::Unknown),
-            vec![
-                "Warning: Unrecognized external command -> FOO_BAR;a;b".to_string(),
-                "External command [1795657487] FOO_BAR;a;b returned error Unknown or unsupported command".to_string(),
-            ]
-        );
-        let l = line(1795657487, "ENABLE_SVC_CHECK", "");
-        assert_eq!(
-            failed_texts(&l, ""),
-            vec![
-                "Error: External command failed -> ENABLE_SVC_CHECK;".to_string(),
-                "External command [1795657487] ENABLE_SVC_CHECK returned error Command failed"
-                    .to_string(),
-            ]
-        );
-        let l = line(7, "ENABLE_SVC_CHECK", "db1");
-        assert_eq!(
-            error_texts(
-                &l,
-                &CommandError::Malformed("missing service description".into())
-            ),
-            vec![
-                "Error: External command failed -> ENABLE_SVC_CHECK;db1".to_string(),
-                "External command [7] ENABLE_SVC_CHECK;db1 returned error Command failed"
-                    .to_string(),
-                "External command ENABLE_SVC_CHECK failed: missing service description".to_string(),
-            ]
-        );
-    }
-
-    #[test]
-    fn passive_warning_texts() {
-        assert_eq!(
-            passive_service_unknown_host_text("nohost", "x"),
-            "Warning:  Passive check result was received for service 'x' on host 'nohost', but the host could not be found!"
-        );
-        assert_eq!(
-            passive_service_unknown_service_text("db1", "nosvc"),
-            "Warning:  Passive check result was received for service 'nosvc' on host 'db1', but the service could not be found!"
-        );
-        assert_eq!(
-            passive_host_unknown_host_text("nohost"),
-            "Warning:  Passive check result was received for host 'nohost', but the host could not be found!"
-        );
     }
 }

@@ -583,3 +583,24 @@ fn interleaved_services(model: &Model) -> Vec<ServiceId> {
     }
     out
 }
+
+impl Core {
+    /// Recomputes an object's flapping without recording a state (flap detection
+    /// was switched on): its `FLAPPING ALERT` if that starts or stops flapping.
+    pub(crate) fn recheck_flapping(&mut self, obj: ObjRef) {
+        let p = self.flap_params(obj);
+        let change = match obj {
+            ObjRef::Host(h) => {
+                vigil_state::flap::check_host_flapping(&mut self.hosts[h.idx()], &p, false, 0.0)
+            }
+            ObjRef::Service(s) => {
+                vigil_state::flap::check_service_flapping(&mut self.services[s.idx()], &p, false)
+            }
+        };
+        if let Some(change) = change {
+            self.dirty.mark(obj);
+            let name = self.obj_name(obj);
+            self.emit(Event::Flapping { obj: name, change });
+        }
+    }
+}

@@ -110,6 +110,10 @@ fn initial_status<S: ObjectState>(set: &vigil_config::CheckSettings) -> Status<S
     st.attrs.passive_checks_enabled = set.passive_checks_enabled;
     st.attrs.event_handler_enabled = set.event_handler_enabled;
     st.attrs.flap_detection_enabled = set.flap_detection_enabled;
+    st.attrs.notifications_enabled = set.notifications_enabled;
+    st.attrs.obsess = set.obsess;
+    st.attrs.process_perf_data = set.process_perf_data;
+    st.attrs.check_freshness = set.check_freshness;
     st
 }
 
@@ -146,8 +150,8 @@ impl Core {
                 .global_service_event_handler
                 .as_ref()
                 .map(|c| c.raw.clone()),
-            modified_host_attributes: 0,
-            modified_service_attributes: 0,
+            modified_host_attributes: vigil_state::ModAttr::empty(),
+            modified_service_attributes: vigil_state::ModAttr::empty(),
             counters: Default::default(),
             program_start: now,
             pid,

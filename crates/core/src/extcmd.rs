@@ -1,11 +1,17 @@
 //! External commands from the command file (or Livestatus `COMMAND`), applied to
-//! the core: passive results, scheduling, switches, run-time changes. Reported as
-//! Nagios logs them ([`CommandEvent`]); a malformed or unknown line is reported with
-//! the reason and skipped, never fatal.
+//! the core: passive results, scheduling, switches on objects, groups and the
+//! program, run-time changes. Reported as Nagios logs them ([`CommandEvent`]); a
+//! malformed or unknown line is reported with the reason and skipped, never fatal.
+//! `vigil_commands` parses every command Nagios 4.4.6 accepts; what a command does
+//! with the objects it names is decided here, one code path for hosts, services
+//! and groups (the [`Target`] is resolved to objects first).
 
-use vigil_commands::Command;
+use vigil_commands::{
+    Command, HandlerSlot, IntervalKind, ModAttrOwner, Object, ObjectSwitch, ProgramSwitch, Target,
+};
+use vigil_config::{HostId, ServiceId};
 use vigil_events::{CommandEvent, Event, Obj, ObjectState};
-use vigil_state::modattr;
+use vigil_state::{Attributes, ModAttr, ProgramState};
 
 use crate::core::{with_status, Core};
 use crate::{Action, ObjRef};
@@ -63,47 +69,383 @@ pub(crate) fn handle(core: &mut Core, text: &str, now: f64) {
     }
 }
 
-fn find_svc(core: &Core, host: &str, svc: &str) -> Result<vigil_config::ServiceId, String> {
-    let h = core
-        .model
-        .find_host_by_name_or_address(host)
-        .ok_or_else(|| format!("unknown host '{host}'"))?;
-    core.model
-        .index
-        .services
-        .get(&(h, svc.to_string()))
-        .copied()
-        .ok_or_else(|| format!("unknown service '{svc}' on host '{host}'"))
-}
+/// Why a command could not be carried out (logged as vigil's third error line).
+type Failure = String;
 
-fn find_host(core: &Core, host: &str) -> Result<vigil_config::HostId, String> {
+fn find_host(core: &Core, host: &str) -> Result<HostId, Failure> {
     core.model
         .find_host(host)
         .ok_or_else(|| format!("unknown host '{host}'"))
 }
 
-fn set_flag(core: &mut Core, obj: ObjRef, bit: u64, f: impl FnOnce(&mut vigil_state::Attributes)) {
+fn find_object(core: &Core, o: &Object) -> Result<ObjRef, Failure> {
+    match o {
+        Object::Host(h) => Ok(ObjRef::Host(find_host(core, h)?)),
+        Object::Service { host, service } => core
+            .model
+            .find_service(host, service)
+            .map(ObjRef::Service)
+            .ok_or_else(|| format!("unknown service '{service}' on host '{host}'")),
+    }
+}
+
+/// Every object a target names, hosts before services where both are named.
+fn resolve(core: &Core, target: &Target) -> Result<Vec<ObjRef>, Failure> {
+    let model = &core.model;
+    let host_services = |h: HostId| model.host(h).services.iter().map(|s| ObjRef::Service(*s));
+    let hostgroup = |name: &str| {
+        model
+            .hostgroups
+            .iter()
+            .find(|g| g.name == name)
+            .ok_or_else(|| format!("unknown hostgroup '{name}'"))
+    };
+    let servicegroup = |name: &str| {
+        model
+            .servicegroups
+            .iter()
+            .find(|g| g.name == name)
+            .ok_or_else(|| format!("unknown servicegroup '{name}'"))
+    };
+    Ok(match target {
+        Target::Object(o) => vec![find_object(core, o)?],
+        Target::HostServices(h) => host_services(find_host(core, h)?).collect(),
+        Target::HostAndChildHosts(h) => {
+            let h = find_host(core, h)?;
+            let mut v = vec![ObjRef::Host(h)];
+            v.extend(descendants(core, h).into_iter().map(ObjRef::Host));
+            v
+        }
+        Target::HostsAndServicesBeyond(h) => {
+            let below = descendants(core, find_host(core, h)?);
+            let mut v: Vec<ObjRef> = below.iter().map(|c| ObjRef::Host(*c)).collect();
+            for c in below {
+                v.extend(host_services(c));
+            }
+            v
+        }
+        Target::HostgroupHosts(g) => hostgroup(g)?
+            .members
+            .iter()
+            .map(|h| ObjRef::Host(*h))
+            .collect(),
+        Target::HostgroupServices(g) => hostgroup(g)?
+            .members
+            .iter()
+            .flat_map(|h| host_services(*h))
+            .collect(),
+        Target::ServicegroupHosts(g) => {
+            let mut hosts: Vec<HostId> = servicegroup(g)?
+                .members
+                .iter()
+                .map(|s| model.service(*s).host)
+                .collect();
+            hosts.sort_unstable();
+            hosts.dedup();
+            hosts.into_iter().map(ObjRef::Host).collect()
+        }
+        Target::ServicegroupServices(g) => servicegroup(g)?
+            .members
+            .iter()
+            .map(|s| ObjRef::Service(*s))
+            .collect(),
+    })
+}
+
+/// Every host below `h` in the parent/child tree (each once).
+fn descendants(core: &Core, h: HostId) -> Vec<HostId> {
+    let mut seen = vec![false; core.model.hosts.len()];
+    let mut out = Vec::new();
+    let mut stack = vec![h];
+    while let Some(x) = stack.pop() {
+        for c in &core.model.host(x).children {
+            if !std::mem::replace(&mut seen[c.idx()], true) && *c != h {
+                out.push(*c);
+                stack.push(*c);
+            }
+        }
+    }
+    out
+}
+
+/// Sets an object switch; like Nagios, the modified-attribute bit is set only when
+/// the value changes. Returns whether it changed.
+fn switch(core: &mut Core, obj: ObjRef, which: ObjectSwitch, on: bool) -> bool {
+    let attrs = core.attrs_mut(obj);
+    let slot: &mut bool = match which {
+        ObjectSwitch::Notifications => &mut attrs.notifications_enabled,
+        ObjectSwitch::ActiveChecks => &mut attrs.active_checks_enabled,
+        ObjectSwitch::PassiveChecks => &mut attrs.passive_checks_enabled,
+        ObjectSwitch::EventHandler => &mut attrs.event_handler_enabled,
+        ObjectSwitch::FlapDetection => &mut attrs.flap_detection_enabled,
+        ObjectSwitch::Obsess => &mut attrs.obsess,
+    };
+    if *slot == on {
+        return false;
+    }
+    *slot = on;
+    attrs.modified |= which.modattr();
+    core.dirty.mark(obj);
+    true
+}
+
+/// A run-time change of an object's settings, with its modified-attribute bit.
+fn change(core: &mut Core, obj: ObjRef, bit: ModAttr, f: impl FnOnce(&mut Attributes)) {
     let attrs = core.attrs_mut(obj);
     f(attrs);
     attrs.modified |= bit;
     core.dirty.mark(obj);
 }
 
-fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), String> {
+/// What a switch does besides flipping the value.
+fn after_switch(core: &mut Core, obj: ObjRef, which: ObjectSwitch, on: bool, now: f64) {
+    match (which, on) {
+        (ObjectSwitch::ActiveChecks, true) => core.ensure_scheduled(obj, now),
+        (ObjectSwitch::FlapDetection, false) => flap_disabled(core, obj),
+        (ObjectSwitch::FlapDetection, true) => core.recheck_flapping(obj),
+        _ => {}
+    }
+}
+
+/// Flap detection went off for an object: if it was flapping, it stops with
+/// `FLAPPING ALERT: ...;DISABLED`.
+fn flap_disabled(core: &mut Core, obj: ObjRef) {
+    let change = with_status!(core, obj, |mut st| {
+        vigil_state::flap::flap_detection_disabled(st)
+    });
+    if let Some(change) = change {
+        core.dirty.mark(obj);
+        let name = core.obj_name(obj);
+        core.emit(Event::Flapping { obj: name, change });
+    }
+}
+
+/// The program switch's value slot.
+fn program_slot(p: &mut ProgramState, which: ProgramSwitch) -> &mut bool {
+    match which {
+        ProgramSwitch::Notifications => &mut p.enable_notifications,
+        ProgramSwitch::ServiceChecks => &mut p.execute_service_checks,
+        ProgramSwitch::HostChecks => &mut p.execute_host_checks,
+        ProgramSwitch::PassiveServiceChecks => &mut p.accept_passive_service_checks,
+        ProgramSwitch::PassiveHostChecks => &mut p.accept_passive_host_checks,
+        ProgramSwitch::EventHandlers => &mut p.enable_event_handlers,
+        ProgramSwitch::FlapDetection => &mut p.enable_flap_detection,
+        ProgramSwitch::PerformanceData => &mut p.process_performance_data,
+        ProgramSwitch::ObsessOverServices => &mut p.obsess_over_services,
+        ProgramSwitch::ObsessOverHosts => &mut p.obsess_over_hosts,
+        ProgramSwitch::ServiceFreshnessChecks => &mut p.check_service_freshness,
+        ProgramSwitch::HostFreshnessChecks => &mut p.check_host_freshness,
+    }
+}
+
+fn every_object(core: &Core) -> Vec<ObjRef> {
+    (0..core.hosts.len() as u32)
+        .map(|i| ObjRef::Host(HostId(i)))
+        .chain((0..core.services.len() as u32).map(|i| ObjRef::Service(ServiceId(i))))
+        .collect()
+}
+
+fn check_command_exists(core: &Core, raw: &str) -> Result<(), Failure> {
+    if raw.is_empty() {
+        return Ok(());
+    }
+    let name = raw.split('!').next().unwrap_or("");
+    if core.model.find_command(name).is_some() {
+        Ok(())
+    } else {
+        Err(format!("command '{name}' is not defined"))
+    }
+}
+
+/// Not carried out by this version of vigil (the command parses; Nagios logs it as
+/// accepted too, then vigil says why nothing happened).
+fn not_yet(what: &str) -> Result<(), Failure> {
+    Err(format!("{what} are not supported by vigil yet"))
+}
+
+fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Failure> {
     match cmd {
-        Command::ProcessServiceCheckResult {
-            host,
-            service,
+        Command::ProcessCheckResult {
+            object,
             return_code,
             output,
+        } => passive_result(core, object, return_code, &output, entry, now),
+        Command::ScheduleCheck {
+            target,
+            time,
+            forced,
+            note: _,
         } => {
-            let Some(h) = core.model.find_host_by_name_or_address(&host) else {
-                core.emit(Event::Command(CommandEvent::PassiveUnknown {
-                    obj: Obj::Service { host, service },
-                    host_found: false,
-                }));
-                return Err("host not found".into());
-            };
+            for obj in resolve(core, &target)? {
+                core.schedule_check(obj, time as f64, forced, now);
+            }
+            Ok(())
+        }
+        Command::Switch {
+            switch: which,
+            target,
+            enable,
+            note: _,
+        } => {
+            for obj in resolve(core, &target)? {
+                if switch(core, obj, which, enable) {
+                    after_switch(core, obj, which, enable, now);
+                }
+            }
+            Ok(())
+        }
+        Command::ProgramSwitch {
+            switch: which,
+            enable,
+        } => {
+            let slot = program_slot(&mut core.program, which);
+            if *slot != enable {
+                *slot = enable;
+                let (bits, on) = which.modattr();
+                use vigil_commands::AttrSet;
+                if matches!(on, AttrSet::ProgramHost | AttrSet::ProgramBoth) {
+                    core.program.modified_host_attributes |= bits;
+                }
+                if matches!(on, AttrSet::ProgramService | AttrSet::ProgramBoth) {
+                    core.program.modified_service_attributes |= bits;
+                }
+                core.dirty.mark_program();
+                if which == ProgramSwitch::FlapDetection {
+                    for obj in every_object(core) {
+                        if enable {
+                            core.recheck_flapping(obj);
+                        } else {
+                            flap_disabled(core, obj);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::ChangeCheckInterval {
+            object,
+            kind,
+            interval,
+        } => {
+            let obj = find_object(core, &object)?;
+            let v = Some(f64::from(interval));
+            match kind {
+                IntervalKind::Normal => {
+                    // Like Nagios, the check already scheduled keeps its time; the new
+                    // interval applies from the next reschedule on.
+                    change(core, obj, ModAttr::NORMAL_CHECK_INTERVAL, |a| {
+                        a.check_interval = v
+                    })
+                }
+                IntervalKind::Retry => change(core, obj, ModAttr::RETRY_CHECK_INTERVAL, |a| {
+                    a.retry_interval = v
+                }),
+            }
+            Ok(())
+        }
+        Command::ChangeMaxCheckAttempts { object, attempts } => {
+            let obj = find_object(core, &object)?;
+            change(core, obj, ModAttr::MAX_CHECK_ATTEMPTS, |a| {
+                a.max_attempts = Some(attempts)
+            });
+            with_status!(core, obj, |mut st| st.current_attempt =
+                st.current_attempt.min(attempts));
+            Ok(())
+        }
+        Command::ChangeEventHandler { slot, command } => {
+            check_command_exists(core, &command)?;
+            match slot {
+                HandlerSlot::Object(o) => {
+                    let obj = find_object(core, &o)?;
+                    change(core, obj, ModAttr::EVENT_HANDLER_COMMAND, |a| {
+                        a.event_handler = Some(command)
+                    });
+                }
+                HandlerSlot::GlobalHost => {
+                    core.program.global_host_event_handler =
+                        (!command.is_empty()).then_some(command);
+                    core.program.modified_host_attributes |= ModAttr::EVENT_HANDLER_COMMAND;
+                    core.dirty.mark_program();
+                }
+                HandlerSlot::GlobalService => {
+                    core.program.global_service_event_handler =
+                        (!command.is_empty()).then_some(command);
+                    core.program.modified_service_attributes |= ModAttr::EVENT_HANDLER_COMMAND;
+                    core.dirty.mark_program();
+                }
+            }
+            Ok(())
+        }
+        Command::ChangeModAttr { owner, value } => match owner {
+            ModAttrOwner::Object(o) => {
+                let obj = find_object(core, &o)?;
+                core.attrs_mut(obj).modified = value;
+                core.dirty.mark(obj);
+                Ok(())
+            }
+            _ => not_yet("contact attribute changes"),
+        },
+        Command::SaveStateInformation => {
+            core.push_action(Action::SaveState);
+            Ok(())
+        }
+        Command::Shutdown { .. } => {
+            core.push_action(Action::Shutdown);
+            Ok(())
+        }
+        Command::Restart { .. } => {
+            core.push_action(Action::Restart);
+            Ok(())
+        }
+        // Commands starting with `_` are for other programs (Nagios ignores them too).
+        Command::Custom(_) => Ok(()),
+        Command::ContactNotifications { .. }
+        | Command::SendCustomNotification { .. }
+        | Command::DelayNotification { .. }
+        | Command::SetNotificationNumber { .. } => not_yet("notifications"),
+        Command::Acknowledge { .. } | Command::RemoveAcknowledgement { .. } => {
+            not_yet("acknowledgements")
+        }
+        Command::AddComment { .. }
+        | Command::DeleteComment { .. }
+        | Command::DeleteAllComments { .. } => not_yet("comments"),
+        Command::ScheduleDowntime { .. }
+        | Command::DeleteDowntime { .. }
+        | Command::DeleteDowntimes { .. } => not_yet("downtimes"),
+        Command::ClearFlappingState { .. } => not_yet("flapping state resets"),
+        Command::ChangeTimeperiod { .. } => not_yet("time period changes"),
+        Command::ChangeCheckCommand { .. } => not_yet("check command changes"),
+        Command::ChangeCustomVar { .. } => not_yet("custom variable changes"),
+        Command::ReadStateInformation => not_yet("reading state information at run time"),
+        Command::ProcessFile { .. } => not_yet("command files"),
+        Command::Log { .. } => not_yet("LOG commands"),
+    }
+}
+
+/// `PROCESS_SERVICE_CHECK_RESULT` / `PROCESS_HOST_CHECK_RESULT`.
+fn passive_result(
+    core: &mut Core,
+    object: Object,
+    return_code: i32,
+    output: &str,
+    entry: f64,
+    now: f64,
+) -> Result<(), Failure> {
+    let name = object.host().to_string();
+    let Some(h) = core.model.find_host_by_name_or_address(&name) else {
+        let obj = match object {
+            Object::Host(host) => Obj::Host { host },
+            Object::Service { host, service } => Obj::Service { host, service },
+        };
+        core.emit(Event::Command(CommandEvent::PassiveUnknown {
+            obj,
+            host_found: false,
+        }));
+        return Err("host not found".into());
+    };
+    let t = if entry > 0.0 { entry } else { now };
+    match object {
+        Object::Service { host, service } => {
             let Some(s) = core
                 .model
                 .index
@@ -123,24 +465,11 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
                 return Ok(());
             }
             passive_check(core, ObjRef::Service(s));
-            let t = if entry > 0.0 { entry } else { now };
-            let mut res = vigil_state::result::map_passive_service(return_code, &output, t);
+            let mut res = vigil_state::result::map_passive_service(return_code, output, t);
             res.latency = (now - t).max(0.0);
             core.process_service_result(s, res, now, false);
-            Ok(())
         }
-        Command::ProcessHostCheckResult {
-            host,
-            return_code,
-            output,
-        } => {
-            let Some(h) = core.model.find_host_by_name_or_address(&host) else {
-                core.emit(Event::Command(CommandEvent::PassiveUnknown {
-                    obj: Obj::Host { host },
-                    host_found: false,
-                }));
-                return Err("host not found".into());
-            };
+        Object::Host(_) => {
             if !(0..=2).contains(&return_code) {
                 return Err(format!("return code {return_code} out of range"));
             }
@@ -150,277 +479,10 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
                 return Ok(());
             }
             passive_check(core, ObjRef::Host(h));
-            let t = if entry > 0.0 { entry } else { now };
-            let mut res = vigil_state::result::map_passive_host(return_code, &output, t);
+            let mut res = vigil_state::result::map_passive_host(return_code, output, t);
             res.latency = (now - t).max(0.0);
             core.process_host_result(h, res, now, false);
-            Ok(())
         }
-        Command::ScheduleSvcCheck {
-            host,
-            service,
-            time,
-            forced,
-        } => {
-            let s = find_svc(core, &host, &service)?;
-            core.schedule_check(ObjRef::Service(s), time as f64, forced, now);
-            Ok(())
-        }
-        Command::ScheduleHostCheck { host, time, forced } => {
-            let h = find_host(core, &host)?;
-            core.schedule_check(ObjRef::Host(h), time as f64, forced, now);
-            Ok(())
-        }
-        Command::EnableSvcCheck { host, service } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
-                s.active_checks_enabled = true
-            });
-            core.ensure_scheduled(obj, now);
-            Ok(())
-        }
-        Command::DisableSvcCheck { host, service } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
-                s.active_checks_enabled = false
-            });
-            Ok(())
-        }
-        Command::EnableHostCheck { host } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
-                s.active_checks_enabled = true
-            });
-            core.ensure_scheduled(obj, now);
-            Ok(())
-        }
-        Command::DisableHostCheck { host } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            set_flag(core, obj, modattr::ACTIVE_CHECKS_ENABLED, |s| {
-                s.active_checks_enabled = false
-            });
-            Ok(())
-        }
-        Command::EnableSvcEventHandler { host, service } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::EVENT_HANDLER_ENABLED, |s| {
-                s.event_handler_enabled = true
-            });
-            Ok(())
-        }
-        Command::DisableSvcEventHandler { host, service } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::EVENT_HANDLER_ENABLED, |s| {
-                s.event_handler_enabled = false
-            });
-            Ok(())
-        }
-        Command::EnableHostEventHandler { host } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            set_flag(core, obj, modattr::EVENT_HANDLER_ENABLED, |s| {
-                s.event_handler_enabled = true
-            });
-            Ok(())
-        }
-        Command::DisableHostEventHandler { host } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            set_flag(core, obj, modattr::EVENT_HANDLER_ENABLED, |s| {
-                s.event_handler_enabled = false
-            });
-            Ok(())
-        }
-        Command::EnablePassiveSvcChecks { host, service } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::PASSIVE_CHECKS_ENABLED, |s| {
-                s.passive_checks_enabled = true
-            });
-            Ok(())
-        }
-        Command::DisablePassiveSvcChecks { host, service } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            set_flag(core, obj, modattr::PASSIVE_CHECKS_ENABLED, |s| {
-                s.passive_checks_enabled = false
-            });
-            Ok(())
-        }
-        Command::EnableEventHandlers => {
-            core.program.enable_event_handlers = true;
-            core.dirty.mark_program();
-            core.program.modified_host_attributes |= modattr::EVENT_HANDLER_ENABLED;
-            core.program.modified_service_attributes |= modattr::EVENT_HANDLER_ENABLED;
-            Ok(())
-        }
-        Command::DisableEventHandlers => {
-            core.program.enable_event_handlers = false;
-            core.dirty.mark_program();
-            core.program.modified_host_attributes |= modattr::EVENT_HANDLER_ENABLED;
-            core.program.modified_service_attributes |= modattr::EVENT_HANDLER_ENABLED;
-            Ok(())
-        }
-        Command::ChangeSvcEventHandler {
-            host,
-            service,
-            command,
-        } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            check_command_exists(core, &command)?;
-            set_flag(core, obj, modattr::EVENT_HANDLER_COMMAND, |s| {
-                s.event_handler = Some(command)
-            });
-            Ok(())
-        }
-        Command::ChangeHostEventHandler { host, command } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            check_command_exists(core, &command)?;
-            set_flag(core, obj, modattr::EVENT_HANDLER_COMMAND, |s| {
-                s.event_handler = Some(command)
-            });
-            Ok(())
-        }
-        Command::ChangeGlobalSvcEventHandler { command } => {
-            check_command_exists(core, &command)?;
-            core.program.global_service_event_handler = (!command.is_empty()).then_some(command);
-            core.dirty.mark_program();
-            core.program.modified_service_attributes |= modattr::EVENT_HANDLER_COMMAND;
-            Ok(())
-        }
-        Command::ChangeGlobalHostEventHandler { command } => {
-            check_command_exists(core, &command)?;
-            core.program.global_host_event_handler = (!command.is_empty()).then_some(command);
-            core.dirty.mark_program();
-            core.program.modified_host_attributes |= modattr::EVENT_HANDLER_COMMAND;
-            Ok(())
-        }
-        Command::ChangeMaxSvcCheckAttempts {
-            host,
-            service,
-            attempts,
-        } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            change_max_attempts(core, obj, attempts)
-        }
-        Command::ChangeMaxHostCheckAttempts { host, attempts } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            change_max_attempts(core, obj, attempts)
-        }
-        Command::ChangeNormalSvcCheckInterval {
-            host,
-            service,
-            interval,
-        } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            change_interval(core, obj, interval, false)
-        }
-        Command::ChangeRetrySvcCheckInterval {
-            host,
-            service,
-            interval,
-        } => {
-            let obj = ObjRef::Service(find_svc(core, &host, &service)?);
-            change_interval(core, obj, interval, true)
-        }
-        Command::ChangeNormalHostCheckInterval { host, interval } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            change_interval(core, obj, interval, false)
-        }
-        Command::ChangeRetryHostCheckInterval { host, interval } => {
-            let obj = ObjRef::Host(find_host(core, &host)?);
-            change_interval(core, obj, interval, true)
-        }
-        Command::StartExecutingSvcChecks | Command::StopExecutingSvcChecks => {
-            let on = matches!(cmd, Command::StartExecutingSvcChecks);
-            core.program.execute_service_checks = on;
-            core.program.modified_service_attributes |= modattr::ACTIVE_CHECKS_ENABLED;
-            core.dirty.mark_program();
-            Ok(())
-        }
-        Command::StartExecutingHostChecks | Command::StopExecutingHostChecks => {
-            let on = matches!(cmd, Command::StartExecutingHostChecks);
-            core.program.execute_host_checks = on;
-            core.program.modified_host_attributes |= modattr::ACTIVE_CHECKS_ENABLED;
-            core.dirty.mark_program();
-            Ok(())
-        }
-        Command::StartAcceptingPassiveSvcChecks | Command::StopAcceptingPassiveSvcChecks => {
-            let on = matches!(cmd, Command::StartAcceptingPassiveSvcChecks);
-            core.program.accept_passive_service_checks = on;
-            core.program.modified_service_attributes |= modattr::PASSIVE_CHECKS_ENABLED;
-            core.dirty.mark_program();
-            Ok(())
-        }
-        Command::StartAcceptingPassiveHostChecks | Command::StopAcceptingPassiveHostChecks => {
-            let on = matches!(cmd, Command::StartAcceptingPassiveHostChecks);
-            core.program.accept_passive_host_checks = on;
-            core.program.modified_host_attributes |= modattr::PASSIVE_CHECKS_ENABLED;
-            core.dirty.mark_program();
-            Ok(())
-        }
-        Command::EnableFlapDetection => {
-            core.program.enable_flap_detection = true;
-            core.dirty.mark_program();
-            Ok(())
-        }
-        Command::DisableFlapDetection => {
-            core.program.enable_flap_detection = false;
-            core.dirty.mark_program();
-            Ok(())
-        }
-        Command::SaveStateInformation => {
-            core.push_action(Action::SaveState);
-            Ok(())
-        }
-        Command::ShutdownProgram => {
-            core.push_action(Action::Shutdown);
-            Ok(())
-        }
-        Command::RestartProgram => {
-            core.push_action(Action::Restart);
-            Ok(())
-        }
-        Command::Custom(_) => Ok(()),
-        #[allow(unreachable_patterns)]
-        _ => Err("command not supported by vigil".into()),
-    }
-}
-
-fn check_command_exists(core: &Core, raw: &str) -> Result<(), String> {
-    if raw.is_empty() {
-        return Ok(());
-    }
-    let name = raw.split('!').next().unwrap_or("");
-    if core.model.find_command(name).is_some() {
-        Ok(())
-    } else {
-        Err(format!("command '{name}' is not defined"))
-    }
-}
-
-fn change_max_attempts(core: &mut Core, obj: ObjRef, attempts: u32) -> Result<(), String> {
-    if attempts == 0 {
-        return Err("max check attempts must be at least 1".into());
-    }
-    set_flag(core, obj, modattr::MAX_CHECK_ATTEMPTS, |a| {
-        a.max_attempts = Some(attempts)
-    });
-    with_status!(core, obj, |mut st| st.current_attempt =
-        st.current_attempt.min(attempts));
-    Ok(())
-}
-
-fn change_interval(core: &mut Core, obj: ObjRef, interval: f64, retry: bool) -> Result<(), String> {
-    if interval.is_nan() || interval < 0.0 {
-        return Err("interval must be a non-negative number".into());
-    }
-    if retry {
-        set_flag(core, obj, modattr::RETRY_CHECK_INTERVAL, |s| {
-            s.retry_interval = Some(interval)
-        });
-    } else {
-        set_flag(core, obj, modattr::NORMAL_CHECK_INTERVAL, |s| {
-            s.check_interval = Some(interval)
-        });
-        // Like Nagios, the check already scheduled keeps its time; the new interval
-        // applies from the next reschedule on.
     }
     Ok(())
 }

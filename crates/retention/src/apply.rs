@@ -27,20 +27,23 @@ use vigil_state::{
 
 use crate::view::{ConfigView, ObjectConfig};
 use crate::{RetainedObject, Retention, STATE_HISTORY_LEN};
-use vigil_state::modattr as ma;
+use vigil_state::ModAttr;
 
 /// Modified-attribute bits vigil cannot hold at run time; retained values behind them
 /// are not restored and the bits are cleared.
 const UNSUPPORTED_OBJECT_BITS: &[(u64, &str)] = &[
-    (ma::NOTIFICATIONS_ENABLED, "notifications_enabled"),
-    (ma::FAILURE_PREDICTION_ENABLED, "failure_prediction_enabled"),
-    (ma::PERFORMANCE_DATA_ENABLED, "process_performance_data"),
-    (ma::OBSESSIVE_HANDLER_ENABLED, "obsess"),
-    (ma::CHECK_COMMAND, "check_command"),
-    (ma::FRESHNESS_CHECKS_ENABLED, "check_freshness"),
-    (ma::CHECK_TIMEPERIOD, "check_period"),
-    (ma::CUSTOM_VARIABLE, "custom variables"),
-    (ma::NOTIFICATION_TIMEPERIOD, "notification_period"),
+    (
+        ModAttr::FAILURE_PREDICTION_ENABLED.bits(),
+        "failure_prediction_enabled",
+    ),
+    (ModAttr::CHECK_COMMAND.bits(), "check_command"),
+    (ModAttr::FRESHNESS_CHECKS_ENABLED.bits(), "check_freshness"),
+    (ModAttr::CHECK_TIMEPERIOD.bits(), "check_period"),
+    (ModAttr::CUSTOM_VARIABLE.bits(), "custom variables"),
+    (
+        ModAttr::NOTIFICATION_TIMEPERIOD.bits(),
+        "notification_period",
+    ),
 ];
 
 /// Restores `ret` into the statuses of `model`'s objects (index = `HostId` /
@@ -176,73 +179,73 @@ type Switch = (&'static str, u64, bool, fn(&mut ProgramState, bool));
 const PROGRAM_SWITCHES: &[Switch] = &[
     (
         "enable_notifications",
-        ma::NOTIFICATIONS_ENABLED,
+        ModAttr::NOTIFICATIONS_ENABLED.bits(),
         true,
         |p, v| p.enable_notifications = v,
     ),
     (
         "active_service_checks_enabled",
-        ma::ACTIVE_CHECKS_ENABLED,
+        ModAttr::ACTIVE_CHECKS_ENABLED.bits(),
         false,
         |p, v| p.execute_service_checks = v,
     ),
     (
         "passive_service_checks_enabled",
-        ma::PASSIVE_CHECKS_ENABLED,
+        ModAttr::PASSIVE_CHECKS_ENABLED.bits(),
         false,
         |p, v| p.accept_passive_service_checks = v,
     ),
     (
         "active_host_checks_enabled",
-        ma::ACTIVE_CHECKS_ENABLED,
+        ModAttr::ACTIVE_CHECKS_ENABLED.bits(),
         true,
         |p, v| p.execute_host_checks = v,
     ),
     (
         "passive_host_checks_enabled",
-        ma::PASSIVE_CHECKS_ENABLED,
+        ModAttr::PASSIVE_CHECKS_ENABLED.bits(),
         true,
         |p, v| p.accept_passive_host_checks = v,
     ),
     (
         "enable_event_handlers",
-        ma::EVENT_HANDLER_ENABLED,
+        ModAttr::EVENT_HANDLER_ENABLED.bits(),
         true,
         |p, v| p.enable_event_handlers = v,
     ),
     (
         "obsess_over_services",
-        ma::OBSESSIVE_HANDLER_ENABLED,
+        ModAttr::OBSESSIVE_HANDLER_ENABLED.bits(),
         false,
         |p, v| p.obsess_over_services = v,
     ),
     (
         "obsess_over_hosts",
-        ma::OBSESSIVE_HANDLER_ENABLED,
+        ModAttr::OBSESSIVE_HANDLER_ENABLED.bits(),
         true,
         |p, v| p.obsess_over_hosts = v,
     ),
     (
         "check_service_freshness",
-        ma::FRESHNESS_CHECKS_ENABLED,
+        ModAttr::FRESHNESS_CHECKS_ENABLED.bits(),
         false,
         |p, v| p.check_service_freshness = v,
     ),
     (
         "check_host_freshness",
-        ma::FRESHNESS_CHECKS_ENABLED,
+        ModAttr::FRESHNESS_CHECKS_ENABLED.bits(),
         true,
         |p, v| p.check_host_freshness = v,
     ),
     (
         "enable_flap_detection",
-        ma::FLAP_DETECTION_ENABLED,
+        ModAttr::FLAP_DETECTION_ENABLED.bits(),
         true,
         |p, v| p.enable_flap_detection = v,
     ),
     (
         "process_performance_data",
-        ma::PERFORMANCE_DATA_ENABLED,
+        ModAttr::PERFORMANCE_DATA_ENABLED.bits(),
         true,
         |p, v| p.process_performance_data = v,
     ),
@@ -274,8 +277,8 @@ fn apply_program(
         .and_then(parse_num::<u64>)
         .unwrap_or(0)
         & !view.retained_process_service_attribute_mask;
-    program.modified_host_attributes = mha;
-    program.modified_service_attributes = msa;
+    program.modified_host_attributes = ModAttr::from_bits_retain(mha);
+    program.modified_service_attributes = ModAttr::from_bits_retain(msa);
     for &(key, bit, host_side, set) in PROGRAM_SWITCHES {
         let bits = if host_side { mha } else { msa };
         if bits & bit == 0 {
@@ -304,7 +307,7 @@ fn apply_program(
         ),
     ];
     for (key, bits, slot, modified) in handlers {
-        if bits & ma::EVENT_HANDLER_COMMAND == 0 {
+        if bits & ModAttr::EVENT_HANDLER_COMMAND.bits() == 0 {
             continue;
         }
         let Some(v) = value(key) else { continue };
@@ -313,7 +316,7 @@ fn apply_program(
         } else if view.command_exists(v) {
             *slot = Some(v.to_string());
         } else {
-            *modified &= !ma::EVENT_HANDLER_COMMAND;
+            modified.remove(ModAttr::EVENT_HANDLER_COMMAND);
             notes.push(format!(
                 "retention: retained {key} '{v}' names no defined command; configured value kept"
             ));
@@ -388,7 +391,7 @@ impl ObjCtx<'_> {
             self.restore_status(&f, st);
         }
         if self.cfg.retain_nonstatus_information {
-            st.attrs.modified = modified;
+            st.attrs.modified = ModAttr::from_bits_retain(modified);
             self.restore_nonstatus(&f, st);
             if f.get("problem_has_been_acknowledged")
                 .and_then(|v| parse_num::<i64>(v))
@@ -400,7 +403,7 @@ impl ObjCtx<'_> {
                 ));
             }
         } else {
-            st.attrs.modified = 0;
+            st.attrs.modified = ModAttr::empty();
         }
         if self.cfg.retain_status_information {
             self.fix_up(st);
@@ -516,25 +519,40 @@ impl ObjCtx<'_> {
     }
 
     fn restore_nonstatus<S: ObjectState>(&mut self, f: &HashMap<&str, &str>, st: &mut Status<S>) {
-        let bits = st.attrs.modified;
-        let switches: [StatusSwitch<S, bool>; 4] = [
+        let bits = st.attrs.modified.bits();
+        let switches: [StatusSwitch<S, bool>; 7] = [
             (
-                ma::ACTIVE_CHECKS_ENABLED,
+                ModAttr::NOTIFICATIONS_ENABLED.bits(),
+                "notifications_enabled",
+                |s, v| s.attrs.notifications_enabled = v,
+            ),
+            (
+                ModAttr::PERFORMANCE_DATA_ENABLED.bits(),
+                "process_performance_data",
+                |s, v| s.attrs.process_perf_data = v,
+            ),
+            (
+                ModAttr::OBSESSIVE_HANDLER_ENABLED.bits(),
+                "obsess",
+                |s, v| s.attrs.obsess = v,
+            ),
+            (
+                ModAttr::ACTIVE_CHECKS_ENABLED.bits(),
                 "active_checks_enabled",
                 |s, v| s.attrs.active_checks_enabled = v,
             ),
             (
-                ma::PASSIVE_CHECKS_ENABLED,
+                ModAttr::PASSIVE_CHECKS_ENABLED.bits(),
                 "passive_checks_enabled",
                 |s, v| s.attrs.passive_checks_enabled = v,
             ),
             (
-                ma::EVENT_HANDLER_ENABLED,
+                ModAttr::EVENT_HANDLER_ENABLED.bits(),
                 "event_handler_enabled",
                 |s, v| s.attrs.event_handler_enabled = v,
             ),
             (
-                ma::FLAP_DETECTION_ENABLED,
+                ModAttr::FLAP_DETECTION_ENABLED.bits(),
                 "flap_detection_enabled",
                 |s, v| s.attrs.flap_detection_enabled = v,
             ),
@@ -546,12 +564,12 @@ impl ObjCtx<'_> {
                 }
             }
         }
-        if bits & ma::EVENT_HANDLER_COMMAND != 0 {
+        if bits & ModAttr::EVENT_HANDLER_COMMAND.bits() != 0 {
             if let Some(v) = f.get("event_handler") {
                 if v.is_empty() || self.view.command_exists(v) {
                     st.attrs.event_handler = Some(v.to_string());
                 } else {
-                    st.attrs.modified &= !ma::EVENT_HANDLER_COMMAND;
+                    st.attrs.modified.remove(ModAttr::EVENT_HANDLER_COMMAND);
                     self.notes.push(format!(
                         "retention: {}: retained event_handler '{v}' names no defined command; configured value kept",
                         self.label
@@ -560,12 +578,16 @@ impl ObjCtx<'_> {
             }
         }
         let intervals: [StatusSwitch<S, f64>; 2] = [
-            (ma::NORMAL_CHECK_INTERVAL, "check_interval", |s, v| {
-                s.attrs.check_interval = Some(v)
-            }),
-            (ma::RETRY_CHECK_INTERVAL, "retry_interval", |s, v| {
-                s.attrs.retry_interval = Some(v)
-            }),
+            (
+                ModAttr::NORMAL_CHECK_INTERVAL.bits(),
+                "check_interval",
+                |s, v| s.attrs.check_interval = Some(v),
+            ),
+            (
+                ModAttr::RETRY_CHECK_INTERVAL.bits(),
+                "retry_interval",
+                |s, v| s.attrs.retry_interval = Some(v),
+            ),
         ];
         for (bit, key, set) in intervals {
             if bits & bit != 0 {
@@ -576,7 +598,7 @@ impl ObjCtx<'_> {
                 }
             }
         }
-        if bits & ma::MAX_CHECK_ATTEMPTS != 0 {
+        if bits & ModAttr::MAX_CHECK_ATTEMPTS.bits() != 0 {
             match f.get("max_attempts").map(|v| (parse_num::<u32>(v), *v)) {
                 Some((Some(n), _)) if n >= 1 => st.attrs.max_attempts = Some(n),
                 Some((_, v)) => self.bad("max_attempts", v),
@@ -590,7 +612,7 @@ impl ObjCtx<'_> {
             .collect();
         if !unsupported.is_empty() {
             for (bit, _) in UNSUPPORTED_OBJECT_BITS {
-                st.attrs.modified &= !bit;
+                st.attrs.modified.remove(ModAttr::from_bits_retain(*bit));
             }
             self.notes.push(format!(
                 "retention: {}: run-time changes of {} are not supported; configured values kept",

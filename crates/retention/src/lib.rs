@@ -34,7 +34,7 @@ pub use render::{
 pub use view::{ConfigView, ContactConfig, ObjectConfig};
 
 /// The modified-attribute bits, defined once in `vigil-state`.
-pub use vigil_state::modattr;
+pub use vigil_state::ModAttr;
 
 /// Number of entries in a state history (flap detection window).
 pub const STATE_HISTORY_LEN: usize = 21;

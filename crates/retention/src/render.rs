@@ -230,11 +230,14 @@ pub fn render_view(
     w.close();
 
     let mut w = Block::open(&mut out, "program", "");
-    w.kv("modified_host_attributes", program.modified_host_attributes)
-        .kv(
-            "modified_service_attributes",
-            program.modified_service_attributes,
-        );
+    w.kv(
+        "modified_host_attributes",
+        program.modified_host_attributes.bits(),
+    )
+    .kv(
+        "modified_service_attributes",
+        program.modified_service_attributes.bits(),
+    );
     program_switches(&mut w, program);
     program_ids(&mut w, program, extras);
     w.close();
@@ -299,8 +302,14 @@ fn program_ids(w: &mut Block, p: &ProgramState, extras: &RenderExtras) {
 pub(crate) fn retained_program(out: &mut String, p: &ProgramState, switches: bool) {
     let mut w = Block::open(out, "program", "");
     if switches {
-        w.kv("modified_host_attributes", p.modified_host_attributes)
-            .kv("modified_service_attributes", p.modified_service_attributes);
+        w.kv(
+            "modified_host_attributes",
+            p.modified_host_attributes.bits(),
+        )
+        .kv(
+            "modified_service_attributes",
+            p.modified_service_attributes.bits(),
+        );
         program_switches(&mut w, p);
     }
     w.kv("next_event_id", p.counters.next_event_id)
@@ -312,7 +321,7 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
     let e = effective(cfg, st);
     let mut w = Block::open(out, "host", "");
     w.kv("host_name", &cfg.host_name)
-        .kv("modified_attributes", st.attrs.modified)
+        .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
         .kv("notification_period", &cfg.notification_period)
@@ -352,15 +361,15 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
         .kv("last_notification", 0)
         .kv("current_notification_number", 0)
         .kv("current_notification_id", 0)
-        .kv("notifications_enabled", b(cfg.notifications_enabled))
+        .kv("notifications_enabled", b(st.attrs.notifications_enabled))
         .kv("problem_has_been_acknowledged", 0)
         .kv("acknowledgement_type", 0)
         .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
         .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
         .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
         .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled))
-        .kv("process_performance_data", b(cfg.process_perf_data))
-        .kv("obsess", b(cfg.obsess))
+        .kv("process_performance_data", b(st.attrs.process_perf_data))
+        .kv("obsess", b(st.attrs.obsess))
         .kv("is_flapping", b(st.is_flapping))
         .kv(
             "percent_state_change",
@@ -381,7 +390,7 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
             "service_description",
             cfg.service_description.as_deref().unwrap_or(""),
         )
-        .kv("modified_attributes", st.attrs.modified)
+        .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
         .kv("notification_period", &cfg.notification_period)
@@ -423,15 +432,15 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
         .kv("current_notification_number", 0)
         .kv("current_notification_id", 0)
         .kv("last_notification", 0)
-        .kv("notifications_enabled", b(cfg.notifications_enabled))
+        .kv("notifications_enabled", b(st.attrs.notifications_enabled))
         .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
         .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
         .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
         .kv("problem_has_been_acknowledged", 0)
         .kv("acknowledgement_type", 0)
         .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled))
-        .kv("process_performance_data", b(cfg.process_perf_data))
-        .kv("obsess", b(cfg.obsess))
+        .kv("process_performance_data", b(st.attrs.process_perf_data))
+        .kv("obsess", b(st.attrs.obsess))
         .kv("is_flapping", b(st.is_flapping))
         .kv(
             "percent_state_change",
@@ -518,15 +527,18 @@ pub fn render_status_view(
     w.close();
 
     let mut w = Block::open(&mut out, "programstatus", "\t");
-    w.kv("modified_host_attributes", program.modified_host_attributes)
-        .kv(
-            "modified_service_attributes",
-            program.modified_service_attributes,
-        )
-        .kv("nagios_pid", program.pid)
-        .kv("daemon_mode", 0)
-        .kv("program_start", secs(program.program_start))
-        .kv("last_log_rotation", 0);
+    w.kv(
+        "modified_host_attributes",
+        program.modified_host_attributes.bits(),
+    )
+    .kv(
+        "modified_service_attributes",
+        program.modified_service_attributes.bits(),
+    )
+    .kv("nagios_pid", program.pid)
+    .kv("daemon_mode", 0)
+    .kv("program_start", secs(program.program_start))
+    .kv("last_log_rotation", 0);
     program_switches(&mut w, program);
     program_ids(&mut w, program, extras);
     for stat in [
@@ -585,7 +597,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             cfg.service_description.as_deref().unwrap_or(""),
         );
     }
-    w.kv("modified_attributes", st.attrs.modified)
+    w.kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
         .kv("notification_period", &cfg.notification_period)
@@ -628,7 +640,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("last_notification", 0)
             .kv("next_notification", 0)
             .kv("no_more_notifications", 0)
-            .kv("notifications_enabled", b(cfg.notifications_enabled))
+            .kv("notifications_enabled", b(st.attrs.notifications_enabled))
             .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
             .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
             .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
@@ -655,7 +667,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("no_more_notifications", 0)
             .kv("current_notification_number", 0)
             .kv("current_notification_id", 0)
-            .kv("notifications_enabled", b(cfg.notifications_enabled))
+            .kv("notifications_enabled", b(st.attrs.notifications_enabled))
             .kv("problem_has_been_acknowledged", 0)
             .kv("acknowledgement_type", 0)
             .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
@@ -663,8 +675,8 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
             .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled));
     }
-    w.kv("process_performance_data", b(cfg.process_perf_data))
-        .kv("obsess", b(cfg.obsess))
+    w.kv("process_performance_data", b(st.attrs.process_perf_data))
+        .kv("obsess", b(st.attrs.obsess))
         .kv("last_update", now)
         .kv("is_flapping", b(st.is_flapping))
         .kv(

@@ -756,8 +756,8 @@ mod tests {
             process_performance_data: false,
             global_host_event_handler: None,
             global_service_event_handler: None,
-            modified_host_attributes: 0,
-            modified_service_attributes: 0,
+            modified_host_attributes: vigil_state::ModAttr::empty(),
+            modified_service_attributes: vigil_state::ModAttr::empty(),
             counters: Default::default(),
             program_start: 0.0,
             pid: 1,
@@ -793,7 +793,7 @@ mod tests {
         a.state_type = StateType::Soft;
         a.current_attempt = 2;
         a.attrs.event_handler_enabled = false;
-        a.attrs.modified = crate::modattr::EVENT_HANDLER_ENABLED;
+        a.attrs.modified = vigil_state::ModAttr::EVENT_HANDLER_ENABLED;
         let mut b = ServiceStatus::initial(ServiceState::Ok);
         b.has_been_checked = true;
         b.current_state = ServiceState::Warning;
@@ -804,7 +804,7 @@ mod tests {
         let mut program = new_program();
         program.counters.next_event_id = 40;
         program.enable_event_handlers = false;
-        program.modified_host_attributes = crate::modattr::EVENT_HANDLER_ENABLED;
+        program.modified_host_attributes = vigil_state::ModAttr::EVENT_HANDLER_ENABLED;
 
         let mut first = String::new();
         record_service(&mut first, &view.services[0], &older);

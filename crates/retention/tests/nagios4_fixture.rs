@@ -128,7 +128,7 @@ fn restored_details() {
         !mysql.attrs.event_handler_enabled,
         "modattr 8 restores the switch"
     );
-    assert_eq!(mysql.attrs.modified, 8);
+    assert_eq!(mysql.attrs.modified.bits(), 8);
     assert_eq!(mysql.check_type, CheckType::Passive);
     assert_eq!(mysql.last_state_change, 1795657545.0);
     assert_eq!(
@@ -143,11 +143,15 @@ fn restored_details() {
 
     let load = &services[2];
     assert_eq!(load.attrs.max_attempts, Some(7));
-    assert_eq!(load.attrs.modified, 4096);
+    assert_eq!(load.attrs.modified.bits(), 4096);
 
     let queue = &services[4];
     assert_eq!(queue.last_time_in_state[3], 1795657554.0);
-    assert_eq!(queue.attrs.modified, 0, "custom variable bit not supported");
+    assert_eq!(
+        queue.attrs.modified.bits(),
+        0,
+        "custom variable bit not supported"
+    );
 
     let cpu = &services[5];
     assert_eq!(cpu.attrs.check_interval, Some(10.0));
@@ -166,8 +170,8 @@ fn restored_details() {
 
     assert!(!program.enable_event_handlers);
     assert!(program.enable_flap_detection);
-    assert_eq!(program.modified_host_attributes, 24);
-    assert_eq!(program.modified_service_attributes, 24);
+    assert_eq!(program.modified_host_attributes.bits(), 24);
+    assert_eq!(program.modified_service_attributes.bits(), 24);
     assert_eq!(program.counters.next_event_id, 7);
     assert_eq!(program.counters.next_problem_id, 7);
 

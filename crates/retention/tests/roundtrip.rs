@@ -167,10 +167,10 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                 s.attrs.flap_detection_enabled = sw.3;
                 s.is_flapping = sw.3 && sw.0;
                 s.state_history = hist;
-                s.attrs.modified = 2 | 4 | 8 | 16;
+                s.attrs.modified = vigil_state::ModAttr::from_bits_retain(2 | 4 | 8 | 16);
                 if let Some(m) = max_o {
                     s.attrs.max_attempts = Some(m);
-                    s.attrs.modified |= 4096;
+                    s.attrs.modified |= vigil_state::ModAttr::MAX_CHECK_ATTEMPTS;
                 }
                 // What restoring normalises anyway (Nagios rules):
                 let max = s.attrs.max_attempts.unwrap_or(3);

@@ -73,7 +73,7 @@ fn status_restored_nonstatus_only_with_modified_bit() {
     assert_eq!(s.attrs.max_attempts, None);
     assert_eq!(s.attrs.check_interval, None);
     assert_eq!(s.attrs.event_handler, None);
-    assert_eq!(s.attrs.modified, 0);
+    assert_eq!(s.attrs.modified.bits(), 0);
     assert!(r.notes.is_empty(), "{:?}", r.notes);
 }
 
@@ -98,7 +98,7 @@ fn nonstatus_restored_with_bits() {
     // HARD problem: attempt = (retained) max_attempts.
     assert_eq!(s.current_attempt, 9);
     // 512 (check command) is not supported: cleared and noted.
-    assert_eq!(s.attrs.modified, 7966 & !512);
+    assert_eq!(s.attrs.modified.bits(), 7966 & !512);
     assert_eq!(
         r.notes,
         vec!["retention: service 'db1;mysql': run-time changes of check_command are not supported; configured values kept"]
@@ -109,14 +109,14 @@ fn nonstatus_restored_with_bits() {
 fn retained_handler_must_exist_and_empty_means_removed() {
     let r = run(&mysql("modified_attributes=256\nevent_handler=gone!x\n"));
     assert_eq!(r.services[0].attrs.event_handler, None);
-    assert_eq!(r.services[0].attrs.modified, 0);
+    assert_eq!(r.services[0].attrs.modified.bits(), 0);
     assert_eq!(
         r.notes,
         vec!["retention: service 'db1;mysql': retained event_handler 'gone!x' names no defined command; configured value kept"]
     );
     let r = run(&mysql("modified_attributes=256\nevent_handler=\n"));
     assert_eq!(r.services[0].attrs.event_handler.as_deref(), Some(""));
-    assert_eq!(r.services[0].attrs.modified, 256);
+    assert_eq!(r.services[0].attrs.modified.bits(), 256);
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn retain_flags_off() {
     assert_eq!(s.current_state.id(), 0);
     assert!(!s.has_been_checked);
     assert!(!s.attrs.event_handler_enabled);
-    assert_eq!(s.attrs.modified, 8);
+    assert_eq!(s.attrs.modified.bits(), 8);
 }
 
 #[test]
@@ -211,7 +211,10 @@ fn program_switches_need_use_retained_program_state_and_bits() {
         "service bit 256 not set"
     );
     assert_eq!(
-        (p.modified_host_attributes, p.modified_service_attributes),
+        (
+            p.modified_host_attributes.bits(),
+            p.modified_service_attributes.bits()
+        ),
         (264, 2)
     );
     assert_eq!(
@@ -256,7 +259,7 @@ fn masks_exclude_bits() {
     );
     assert!(r.services[0].attrs.event_handler_enabled);
     assert!(!r.services[0].attrs.passive_checks_enabled);
-    assert_eq!(r.services[0].attrs.modified, 4);
+    assert_eq!(r.services[0].attrs.modified.bits(), 4);
 }
 
 #[test]

@@ -28,6 +28,7 @@ pub mod result;
 pub mod service;
 
 pub use flap::FlapParams;
+pub use modattr::ModAttr;
 pub use vigil_events::{
     AnyState, CheckType, Dhms, FlapChange, HostState, ObjKind, ObjectState, ServiceState, StateType,
 };
@@ -122,8 +123,16 @@ pub struct Attributes {
     pub event_handler_enabled: bool,
     /// Object switch `flap_detection_enabled`.
     pub flap_detection_enabled: bool,
-    /// [`modattr`] bits of attributes changed at run time.
-    pub modified: u64,
+    /// Object switch `notifications_enabled`.
+    pub notifications_enabled: bool,
+    /// `obsess` (OCSP / OCHP for this object).
+    pub obsess: bool,
+    /// `process_perf_data`.
+    pub process_perf_data: bool,
+    /// `check_freshness`.
+    pub check_freshness: bool,
+    /// Which attributes changed at run time.
+    pub modified: ModAttr,
     /// `max_check_attempts` changed at run time (`CHANGE_*`); `None`: the configured
     /// value applies.
     pub max_attempts: Option<u32>,
@@ -143,7 +152,11 @@ impl Default for Attributes {
             passive_checks_enabled: true,
             event_handler_enabled: true,
             flap_detection_enabled: true,
-            modified: 0,
+            notifications_enabled: true,
+            obsess: true,
+            process_perf_data: true,
+            check_freshness: false,
+            modified: ModAttr::empty(),
             max_attempts: None,
             check_interval: None,
             retry_interval: None,
@@ -242,10 +255,10 @@ pub struct ProgramState {
     pub global_host_event_handler: Option<String>,
     /// Raw `cmd!args` of the global service handler.
     pub global_service_event_handler: Option<String>,
-    /// [`modattr`] bits changed at run time (host side).
-    pub modified_host_attributes: u64,
-    /// [`modattr`] bits changed at run time (service side).
-    pub modified_service_attributes: u64,
+    /// Attributes changed at run time (host side).
+    pub modified_host_attributes: ModAttr,
+    /// Attributes changed at run time (service side).
+    pub modified_service_attributes: ModAttr,
     /// Event / problem id counters.
     pub counters: Counters,
     /// Program start time.
