@@ -23,7 +23,7 @@ for t in tests/conformance/traces/nagios4/*.json; do
     fi
     only+=(--only "$name.json")
 done
-echo "replaying ${#only[@]} nagios4-recorded own scenarios against $nagios"
+echo "replaying $(( ${#only[@]} / 2 )) nagios4-recorded own scenarios against $nagios"
 exec python3 tests/shared/conformance/run.py suite --engine-cmd "$nagios {cfg}" -j 2 \
     --scenarios tests/conformance/scenarios --traces tests/conformance/traces/nagios4 \
     "${only[@]}" "$@"

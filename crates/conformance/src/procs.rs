@@ -308,8 +308,8 @@ pub fn parse_capture(bytes: &[u8]) -> Vec<Invocation> {
         .collect();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < fields.len() {
-        if fields[i] != "INVOCATION" {
+    while let Some(f) = fields.get(i) {
+        if f != "INVOCATION" {
             i += 1;
             continue;
         }
