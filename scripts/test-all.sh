@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 shared=${VIGIL_SHARED:-$root/../shared}
 vendored=$root/tests/shared
-out=$root/target/test-all
+target=${CARGO_TARGET_DIR:-$root/target}
+out=$target/test-all
 rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)
@@ -93,7 +94,7 @@ union() { # DEST DIR...
 union "$out/traces-own" tests/conformance/traces/nagios4 tests/conformance/traces/vigil
 union "$out/traces-public" "$vendored/conformance/traces/nagios4" tests/conformance/traces/vigil
 
-engine="$root/target/release/vigil run {cfg}"
+engine="$target/release/vigil run {cfg}"
 harness="$vendored/conformance/run.py"
 pids=()
 names=()
@@ -143,12 +144,12 @@ for e in "${NOT_YET_PASSING[@]}"; do
 done
 if not_yet peer-configs; then
     if command -v nagios4 >/dev/null 2>&1; then
-        python3 "$vendored/peer-configs/verify_compare.py" --vigil "$root/target/release/vigil" \
+        python3 "$vendored/peer-configs/verify_compare.py" --vigil "$target/release/vigil" \
             > "$out/peer-configs.log" 2>&1 || true
         echo "   peer-configs: $(tail -n 1 "$out/peer-configs.log") (details: $out/peer-configs.log)"
     fi
 else
-    python3 "$vendored/peer-configs/verify_compare.py" --vigil "$root/target/release/vigil" \
+    python3 "$vendored/peer-configs/verify_compare.py" --vigil "$target/release/vigil" \
         > "$out/peer-configs.log" 2>&1 || failed+=(peer-configs)
     tail -n 1 "$out/peer-configs.log"
 fi
