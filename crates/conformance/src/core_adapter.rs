@@ -97,8 +97,8 @@ impl CoreEngine {
         let text = vigil_retention::render_view(
             &vigil_retention::ConfigView::from_model(&self.model),
             self.core.program(),
-            self.core.hosts(),
-            self.core.services(),
+            self.core.hosts().as_shared(),
+            self.core.services().as_shared(),
             &self.extras,
             now as i64,
         );
@@ -225,8 +225,8 @@ impl SimEngine for CoreEngine {
         Some(vigil_retention::render_status_view(
             &vigil_retention::ConfigView::from_model(&self.model),
             self.core.program(),
-            self.core.hosts(),
-            self.core.services(),
+            self.core.hosts().as_shared(),
+            self.core.services().as_shared(),
             &self.extras,
             now as i64,
         ))

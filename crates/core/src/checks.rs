@@ -200,7 +200,7 @@ impl Core {
 
     pub(crate) fn context<'a>(
         &'a self,
-        statuses: &'a vigil_macros::StatusSlices<'a>,
+        statuses: &'a crate::core::CoreStatuses<'a>,
         host: HostId,
         service: Option<ServiceId>,
         now: Time,

@@ -13,6 +13,7 @@ use vigil_state::{HostStatus, ProgramState, ServiceStatus, Status, Time};
 use crate::dirty::Dirty;
 use crate::jobs::{JobId, JobResult, JobSpec, Jobs};
 use crate::schedule::Schedule;
+use crate::store::CowVec;
 use crate::ObjRef;
 
 /// Bytes of plugin output kept per stream (the rest is read and dropped).
@@ -54,8 +55,8 @@ pub(crate) struct Runtime {
 /// The monitoring core of one configuration generation (see the module docs).
 pub struct Core {
     pub(crate) model: Arc<Model>,
-    pub(crate) hosts: Vec<HostStatus>,
-    pub(crate) services: Vec<ServiceStatus>,
+    pub(crate) hosts: CowVec<HostStatus>,
+    pub(crate) services: CowVec<ServiceStatus>,
     pub(crate) program: ProgramState,
     pub(crate) host_rt: Vec<Runtime>,
     pub(crate) svc_rt: Vec<Runtime>,
@@ -164,8 +165,8 @@ impl Core {
             svc_rt: vec![Runtime::default(); services.len()],
             schedule: Schedule::new(hosts.len(), services.len()),
             dirty: Dirty::new(hosts.len(), services.len()),
-            hosts,
-            services,
+            hosts: CowVec::from_vec(hosts),
+            services: CowVec::from_vec(services),
             program,
             model,
             jobs: Jobs::default(),
@@ -305,12 +306,12 @@ impl Core {
     }
 
     /// Every host's status, indexed by `HostId`.
-    pub fn hosts(&self) -> &[HostStatus] {
+    pub fn hosts(&self) -> &CowVec<HostStatus> {
         &self.hosts
     }
 
     /// Every service's status, indexed by `ServiceId`.
-    pub fn services(&self) -> &[ServiceStatus] {
+    pub fn services(&self) -> &CowVec<ServiceStatus> {
         &self.services
     }
 
@@ -452,10 +453,19 @@ impl Core {
     }
 
     /// Every status as the macro layer reads it.
-    pub(crate) fn statuses(&self) -> vigil_macros::StatusSlices<'_> {
-        vigil_macros::StatusSlices {
-            hosts: &self.hosts,
-            services: &self.services,
-        }
+    pub(crate) fn statuses(&self) -> CoreStatuses<'_> {
+        CoreStatuses(self)
+    }
+}
+
+/// The core's statuses as the macro layer reads them.
+pub(crate) struct CoreStatuses<'a>(&'a Core);
+
+impl vigil_macros::Statuses for CoreStatuses<'_> {
+    fn host(&self, h: HostId) -> Option<&HostStatus> {
+        self.0.hosts.get(h.idx())
+    }
+    fn service(&self, s: ServiceId) -> Option<&ServiceStatus> {
+        self.0.services.get(s.idx())
     }
 }

@@ -25,11 +25,15 @@ mod handlers;
 pub mod jobs;
 mod restore;
 mod schedule;
+mod snapshot;
+pub mod store;
 #[cfg(test)]
 mod tests;
 
 pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
 pub use jobs::{JobId, JobResult, JobSpec, Purpose};
+pub use snapshot::Snapshot;
+pub use store::CowVec;
 
 /// A host or a service of the current model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -18,15 +18,18 @@ impl Core {
     pub fn restore(&mut self, ret: &Retention, now: Time) {
         let use_program = self.model.main.use_retained_program_state;
         let model = self.model.clone();
+        let (mut hosts, mut services) = (self.hosts.to_vec(), self.services.to_vec());
         let notes = vigil_retention::apply(
             ret,
             &model,
             &mut self.program,
-            &mut self.hosts,
-            &mut self.services,
+            &mut hosts,
+            &mut services,
             use_program,
             now as i64,
         );
+        self.hosts = crate::CowVec::from_vec(hosts);
+        self.services = crate::CowVec::from_vec(services);
         for text in notes {
             self.emit(Event::Program(ProgramEvent::Problem { error: false, text }));
         }

@@ -1,11 +1,15 @@
 //! The periodic whole-state files: retention.dat (saved at `retention_update_interval`,
 //! on `SAVE_STATE_INFORMATION`, at shutdown and reload, and when the state journal is
 //! due for a checkpoint) and status.dat (every `status_update_interval`). Both are
-//! rendered by `vigil-retention` and written atomically.
+//! rendered by `vigil-retention` and written atomically; status.dat from a snapshot,
+//! off the check loop.
 
-use vigil_core::Core;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use vigil_core::{Core, Snapshot};
 use vigil_events::{Event, ProgramEvent};
-use vigil_retention::RenderExtras;
+use vigil_retention::{ConfigView, RenderExtras};
 
 use crate::logfile::LogFile;
 use crate::runner::write_event;
@@ -30,8 +34,8 @@ pub fn save_retention(
     let text = vigil_retention::render_view(
         &vigil_retention::ConfigView::from_model(core.model()),
         core.program(),
-        core.hosts(),
-        core.services(),
+        core.hosts().as_shared(),
+        core.services().as_shared(),
         extras,
         now,
     );
@@ -57,20 +61,56 @@ pub fn save_retention(
     }
 }
 
-/// Writes status.dat (if `status_file` is set).
-pub fn write_status(core: &Core, extras: &RenderExtras, now: i64) {
-    let Some(path) = &core.model().main.status_file else {
-        return;
-    };
-    let text = vigil_retention::render_status_view(
-        &vigil_retention::ConfigView::from_model(core.model()),
-        core.program(),
-        core.hosts(),
-        core.services(),
-        extras,
-        now,
-    );
-    if let Err(e) = vigil_retention::write_atomic(path, &text) {
-        eprintln!("vigil: cannot write status file {}: {e}", path.display());
+/// Writes status.dat off the check loop: the loop takes a [`Snapshot`] (one pointer
+/// copy per object) and a blocking task renders and writes it. A write still in
+/// progress when the next one is due makes that one skipped, so a slow disk never
+/// piles up work or delays checks.
+pub struct StatusWriter {
+    view: Arc<ConfigView>,
+    busy: Arc<AtomicBool>,
+}
+
+impl StatusWriter {
+    /// A writer for `model`'s configuration (rebuilt at every reload).
+    pub fn new(model: &vigil_config::Model) -> StatusWriter {
+        StatusWriter {
+            view: Arc::new(ConfigView::from_model(model)),
+            busy: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Waits (at most 30 s) for a write in progress to end, so that removing the
+    /// file at shutdown is not undone by a late write.
+    pub fn wait_idle(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.busy.load(Ordering::Acquire) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    /// Starts writing status.dat from `snap` (if `status_file` is set and no write is
+    /// in progress).
+    pub fn write(&self, snap: Snapshot, extras: &RenderExtras) {
+        let Some(path) = snap.model().main.status_file.clone() else {
+            return;
+        };
+        if self.busy.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (view, busy, extras) = (self.view.clone(), self.busy.clone(), extras.clone());
+        tokio::task::spawn_blocking(move || {
+            let text = vigil_retention::render_status_view(
+                &view,
+                snap.program(),
+                snap.hosts(),
+                snap.services(),
+                &extras,
+                snap.at as i64,
+            );
+            if let Err(e) = vigil_retention::write_atomic(&path, &text) {
+                eprintln!("vigil: cannot write status file {}: {e}", path.display());
+            }
+            busy.store(false, Ordering::Release);
+        });
     }
 }

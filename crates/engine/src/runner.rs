@@ -19,7 +19,7 @@ use vigil_exec::{Finished, Outcome};
 use crate::journal::{self, Journal};
 use crate::loadgate::RunQueue;
 use crate::logfile::LogFile;
-use crate::persist::{save_retention, write_status};
+use crate::persist::{save_retention, StatusWriter};
 use crate::statelog::{self, StateLog};
 use crate::{echo, rotation, EngineError};
 
@@ -299,6 +299,7 @@ where
             t
         };
         let mut status_tick = every(model.main.status_update_interval);
+        let status_writer = StatusWriter::new(&model);
         let mut retention_tick = every(match model.main.retention_update_interval * 60 {
             0 => 86400 * 365,
             n => n,
@@ -366,7 +367,7 @@ where
                     }
                 }
                 _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => tick(&mut core, &mut gate),
-                _ = status_tick.tick() => write_status(&core, &out.extras, now_secs() as i64),
+                _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs()), &out.extras),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     out.flush(&mut core);
                     rotation::rotate_log(&mut core, &mut out.log, next_rotation.unwrap_or_default());
@@ -397,6 +398,7 @@ where
                         print_commit_stats(j);
                     }
                 }
+                status_writer.wait_idle();
                 if let Some(p) = &model.main.status_file {
                     let _ = std::fs::remove_file(p);
                 }

@@ -329,7 +329,13 @@ mod tests {
         commit(&mut states, &mut core, &mut log, 1001);
         assert!(states.checkpoint_due());
         // Saved here: the journal restarts on top of retention.dat.
-        let text = vigil_retention::render(&m, core.program(), core.hosts(), core.services(), 1001);
+        let text = vigil_retention::render(
+            &m,
+            core.program(),
+            core.hosts().as_shared(),
+            core.services().as_shared(),
+            1001,
+        );
         vigil_retention::write_atomic(m.main.state_retention_file.as_ref().unwrap(), &text)
             .unwrap();
         states.saved(&text, &mut log, 1001);

@@ -4,6 +4,7 @@
 //! so Nagios and the tools that read these files (CGIs, Thruk, nagstamon, ...) can
 //! read what vigil writes. Objects are written sorted by name, as Nagios does.
 
+use std::borrow::Borrow;
 use std::fmt::Write as _;
 
 use vigil_config::Model;
@@ -182,11 +183,11 @@ fn custom_vars(w: &mut Block, cfg: &ObjectConfig) {
 }
 
 /// Renders retention.dat for `model` (see [`render_view`]).
-pub fn render(
+pub fn render<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     model: &Model,
     program: &ProgramState,
-    hosts: &[HostStatus],
-    services: &[ServiceStatus],
+    hosts: &[H],
+    services: &[S],
     now: i64,
 ) -> String {
     render_view(
@@ -202,11 +203,11 @@ pub fn render(
 /// Renders retention.dat as Nagios 4.4.6 writes it: a `#` header, `info`, `program`,
 /// one `host` and `service` block per object (sorted by name), `contact` blocks,
 /// then the comment and downtime blocks of `extras`. No indentation.
-pub fn render_view(
+pub fn render_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     view: &ConfigView,
     program: &ProgramState,
-    hosts: &[HostStatus],
-    services: &[ServiceStatus],
+    hosts: &[H],
+    services: &[S],
     extras: &RenderExtras,
     now: i64,
 ) -> String {
@@ -244,12 +245,12 @@ pub fn render_view(
 
     for i in sorted(&view.hosts) {
         if let Some(st) = hosts.get(i) {
-            retained_host(&mut out, &view.hosts[i], st);
+            retained_host(&mut out, &view.hosts[i], st.borrow());
         }
     }
     for i in sorted(&view.services) {
         if let Some(st) = services.get(i) {
-            retained_service(&mut out, &view.services[i], st);
+            retained_service(&mut out, &view.services[i], st.borrow());
         }
     }
     for c in &view.contacts {
@@ -478,11 +479,11 @@ fn contact(out: &mut String, c: &ContactConfig, kind: &str, indent: &'static str
 }
 
 /// Renders status.dat for `model` (see [`render_status_view`]).
-pub fn render_status(
+pub fn render_status<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     model: &Model,
     program: &ProgramState,
-    hosts: &[HostStatus],
-    services: &[ServiceStatus],
+    hosts: &[H],
+    services: &[S],
     now: i64,
 ) -> String {
     render_status_view(
@@ -499,11 +500,11 @@ pub fn render_status(
 /// line, then tab-indented `info`, `programstatus`, `hoststatus`, `servicestatus`,
 /// `contactstatus` blocks, then the comment and downtime blocks of `extras`; every
 /// block is followed by a blank line. Check statistics are written as `0,0,0`.
-pub fn render_status_view(
+pub fn render_status_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     view: &ConfigView,
     program: &ProgramState,
-    hosts: &[HostStatus],
-    services: &[ServiceStatus],
+    hosts: &[H],
+    services: &[S],
     extras: &RenderExtras,
     now: i64,
 ) -> String {
@@ -560,12 +561,12 @@ pub fn render_status_view(
 
     for i in sorted(&view.hosts) {
         if let Some(st) = hosts.get(i) {
-            object_status(&mut out, &view.hosts[i], st, now);
+            object_status(&mut out, &view.hosts[i], st.borrow(), now);
         }
     }
     for i in sorted(&view.services) {
         if let Some(st) = services.get(i) {
-            object_status(&mut out, &view.services[i], st, now);
+            object_status(&mut out, &view.services[i], st.borrow(), now);
         }
     }
     for c in &view.contacts {
