@@ -1,0 +1,319 @@
+//! Services: one definition becomes one service per selected host;
+//! duplicates (objects.md §6) and implied inheritance from the host (§4.1).
+
+use super::select::Expanded;
+use super::*;
+
+/// One (host, description) produced by a service definition.
+#[derive(Debug)]
+pub(super) struct Instance<'r> {
+    pub(super) raw: u32,
+    pub(super) host: HostId,
+    pub(super) desc: &'r str,
+    pub(super) explicit: bool,
+    pub(super) alive: bool,
+}
+impl<'r, 'd> Builder<'r, 'd> {
+    pub(super) fn services(&mut self) {
+        let sg = self.keyed(Kind::Servicegroup);
+        let (sg, sgmap) = self.assign_ids(Kind::Servicegroup, sg, "service group");
+        self.m.index.servicegroups = sgmap
+            .into_iter()
+            .map(|(k, v)| (k, ServicegroupId(v)))
+            .collect();
+        self.sg_direct = vec![Vec::new(); sg.len()];
+        self.pending_servicegroups = sg;
+
+        let parsed = self.parsed;
+        let raws = &parsed.objs[Kind::Service.idx()];
+        let nraw = raws.len();
+        let mut instances: Vec<Instance<'r>> = Vec::with_capacity(nraw);
+        let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(nraw);
+        let mut seen: FxMap<(HostId, &'r str), u32> = FxMap::default();
+        seen.reserve(nraw);
+        for raw in 0..nraw as u32 {
+            let start = instances.len() as u32;
+            let r = self.res.view(Kind::Service, raw);
+            if !Self::registered(&r) {
+                ranges.push((start, start));
+                continue;
+            }
+            let l = self.obj_loc(&r);
+            let desc = match r.slot(K::ServiceDescription) {
+                Some(s) if s.val != "null" && !s.val.is_empty() => Some(s.val),
+                _ => None,
+            };
+            let has_hosts = r.get(K::HostName).is_some() || r.get(K::HostgroupName).is_some();
+            let Some(desc) = desc.filter(|_| has_hosts) else {
+                if !r.has(K::Name) {
+                    self.err(
+                        &l,
+                        "service has no hosts and/or service_description".to_string(),
+                    );
+                }
+                ranges.push((start, start));
+                continue;
+            };
+            if self.illegal.any_in(desc) || desc.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                self.err(
+                    &l,
+                    format!("the name of service '{desc}' contains one or more illegal characters"),
+                );
+            }
+            let hl = r.get(K::HostName);
+            let gl = r.get(K::HostgroupName);
+            let simple = match (hl, gl) {
+                (Some(h), None) if !h.contains([',', '*', '!']) => self
+                    .m
+                    .index
+                    .hosts
+                    .get(h.trim_matches(crate::source::is_blank))
+                    .copied(),
+                _ => None,
+            };
+            let ex = match simple {
+                Some(h) => Expanded {
+                    hosts: vec![(h, true)],
+                    failed: false,
+                },
+                None => {
+                    let who = format!("service '{desc}'");
+                    let ex = self.expand_hosts(hl, gl, &l, &who);
+                    if ex.hosts.is_empty() && !ex.failed && hl.is_some() {
+                        self.err(
+                            &l,
+                            format!("{who}: could not expand hosts specified in service"),
+                        );
+                    }
+                    ex
+                }
+            };
+            for (h, explicit) in ex.hosts {
+                let key = (h, desc);
+                let idx = instances.len() as u32;
+                if let Some(&old) = seen.get(&key) {
+                    let o = &instances[old as usize];
+                    let (olraw, oexplicit) = (o.raw, o.explicit);
+                    let hn = self.m.hosts[h.idx()].name.clone();
+                    if explicit || !oexplicit {
+                        // The new definition wins; the older one is discarded.
+                        instances[old as usize].alive = false;
+                        let ol = self.raw_loc(Kind::Service, olraw);
+                        self.warn(
+                            &ol,
+                            format!(
+                                "duplicate definition found for service '{desc}' on host '{hn}'; this definition is discarded (the one at {l} is used)"
+                            ),
+                        );
+                    } else {
+                        let ol = self.raw_loc(Kind::Service, olraw);
+                        self.warn(
+                            &l,
+                            format!(
+                                "duplicate definition found for service '{desc}' on host '{hn}'; this hostgroup definition is discarded (the one at {ol} is used)"
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                seen.insert(key, idx);
+                instances.push(Instance {
+                    raw,
+                    host: h,
+                    desc,
+                    explicit,
+                    alive: true,
+                });
+            }
+            ranges.push((start, instances.len() as u32));
+        }
+        drop(seen);
+
+        let alive = instances.iter().filter(|i| i.alive).count();
+        self.m.services.reserve_exact(alive);
+        self.m.index.services.reserve(alive);
+        self.svc_notif_interval_set.reserve_exact(alive);
+        let mut live: Vec<u32> = Vec::new();
+        let mut proto_cache: FxMap<Vec<u32>, CheckSettings> = FxMap::default();
+        for raw in 0..nraw as u32 {
+            let (a, b) = ranges[raw as usize];
+            live.clear();
+            live.extend((a..b).filter(|&i| instances[i as usize].alive));
+            if live.is_empty() {
+                continue;
+            }
+            let r = self.res.view(Kind::Service, raw);
+            let l = self.obj_loc(&r);
+            let first = &instances[live[0] as usize];
+            let desc = first.desc;
+            let (first_host, n_more) = (first.host, live.len() - 1);
+            let who_of = |hosts: &[Host]| {
+                if n_more == 0 {
+                    format!(
+                        "service '{desc}' on host '{}'",
+                        hosts[first_host.idx()].name
+                    )
+                } else {
+                    format!(
+                        "service '{desc}' on host '{}' (and {n_more} more)",
+                        hosts[first_host.idx()].name
+                    )
+                }
+            };
+            let cache_key = self
+                .res
+                .settings_neutral(Kind::Service, raw)
+                .then(|| self.res.uses_key(Kind::Service, raw));
+            let hit = cache_key
+                .as_ref()
+                .is_some_and(|k| proto_cache.contains_key(k));
+            let mut fresh: Option<CheckSettings> = None;
+            if !hit {
+                let who = who_of(&self.m.hosts);
+                let before = self.diags.list.len();
+                let p = self.settings(&r, true, &who);
+                if p.check_command.is_none() && r.get(K::CheckCommand).is_none() {
+                    self.err(&l, format!("{who}: check_command is not defined"));
+                }
+                match &cache_key {
+                    Some(k) if self.diags.list.len() == before => {
+                        proto_cache.insert(k.clone(), p);
+                    }
+                    _ => fresh = Some(p),
+                }
+            }
+            let proto: &CheckSettings =
+                match (&fresh, cache_key.as_ref().and_then(|k| proto_cache.get(k))) {
+                    (Some(p), _) => p,
+                    (None, Some(p)) => p,
+                    (None, None) => continue,
+                };
+            let is_volatile = match r.get(K::IsVolatile) {
+                None => false,
+                Some(_) => {
+                    let who = who_of(&self.m.hosts);
+                    self.boolean(&r, K::IsVolatile, false, &who)
+                }
+            };
+            let display = self.istr(&r, K::DisplayName);
+            let mut groups: Vec<ServicegroupId> = Vec::new();
+            if let Some(g) = r.get(K::Servicegroups) {
+                for n in list(g) {
+                    match self.m.index.servicegroups.get(n) {
+                        Some(&id) => {
+                            if !groups.contains(&id) {
+                                groups.push(id)
+                            }
+                        }
+                        None => {
+                            let msg = format!(
+                                "{}: service group '{n}' is not defined",
+                                who_of(&self.m.hosts)
+                            );
+                            self.err(&l, msg);
+                        }
+                    }
+                }
+            }
+            let has_contacts = r.has(K::Contacts) || r.has(K::ContactGroups);
+            let has_ni = r.has(K::NotificationInterval);
+            let has_np = r.has(K::NotificationPeriod);
+            let has_cp = r.has(K::CheckPeriod);
+            for &ii in live.iter() {
+                let inst = &instances[ii as usize];
+                let host = inst.host;
+                let sid = ServiceId(self.m.services.len() as u32);
+                let shared = self.intern(inst.desc);
+                let description = inst.desc.to_string();
+                self.m
+                    .index
+                    .services
+                    .insert((host, description.clone()), sid);
+                // Built in place: push a copy of the prototype, then adjust it.
+                self.m.services.push(Service {
+                    host,
+                    display_name: display.clone().unwrap_or(shared),
+                    description,
+                    is_volatile,
+                    servicegroups: Vec::new(),
+                    settings: proto.clone(),
+                    location: l.clone(),
+                });
+                let hosts = &mut self.m.hosts;
+                let Some(svc) = self.m.services.last_mut() else {
+                    continue;
+                };
+                let h = &hosts[host.idx()];
+                let settings = &mut svc.settings;
+                if !has_contacts {
+                    settings.contacts.clone_from(&h.settings.contacts);
+                    settings
+                        .contact_groups
+                        .clone_from(&h.settings.contact_groups);
+                }
+                if !has_ni {
+                    settings.notification_interval = h.settings.notification_interval;
+                }
+                if !has_np {
+                    settings.notification_period = h.settings.notification_period;
+                }
+                if !has_cp {
+                    settings.check_period = h.settings.check_period;
+                }
+                let missing = (
+                    settings.check_period.is_none(),
+                    settings.notification_period.is_none(),
+                    settings.contacts.is_empty() && settings.contact_groups.is_empty(),
+                );
+                hosts[host.idx()].services.push(sid);
+                let ni_set = has_ni || self.host_extra[host.idx()].notification_interval_set;
+                self.svc_notif_interval_set.push(ni_set);
+                for g in &groups {
+                    self.sg_direct[g.idx()].push(sid);
+                }
+                if missing.0 || missing.1 || missing.2 {
+                    let hn = self.m.hosts[host.idx()].name.clone();
+                    let d = inst.desc;
+                    if missing.0 {
+                        self.warn(
+                            &l,
+                            format!(
+                                "service '{d}' on host '{hn}': has no check time period defined"
+                            ),
+                        );
+                    }
+                    if missing.1 {
+                        self.warn(&l, format!("service '{d}' on host '{hn}': has no notification time period defined"));
+                    }
+                    if missing.2 {
+                        self.warn(
+                            &l,
+                            format!("service '{d}' on host '{hn}': has no default contacts or contact groups defined"),
+                        );
+                    }
+                }
+            }
+        }
+        // As in Nagios, the group memberships of a discarded duplicate still
+        // apply to the service that replaced it.
+        for inst in instances.iter().filter(|i| !i.alive) {
+            let r = self.res.view(Kind::Service, inst.raw);
+            let Some(g) = r.get(K::Servicegroups) else {
+                continue;
+            };
+            let Some(&sid) = self
+                .m
+                .index
+                .services
+                .get(&(inst.host, inst.desc.to_string()))
+            else {
+                continue;
+            };
+            for n in list(g) {
+                if let Some(&id) = self.m.index.servicegroups.get(n) {
+                    self.sg_direct[id.idx()].push(sid);
+                }
+            }
+        }
+    }
+}
