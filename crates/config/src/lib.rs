@@ -42,6 +42,7 @@ mod diag;
 mod keys;
 mod main_cfg;
 pub mod model;
+mod names;
 mod objfile;
 mod resolve;
 mod source;
@@ -49,7 +50,7 @@ pub mod timeperiod;
 mod util;
 
 pub use build::split_command_call;
-pub use main_cfg::MAX_USER_MACROS;
+pub use main_cfg::{DEFAULT_LOG_FILE, MAX_USER_MACROS};
 pub use model::*;
 
 use std::path::{Path, PathBuf};

@@ -273,11 +273,13 @@ impl<'p> Resolver<'p> {
                 return;
             }
             1 => {
-                diags.error_at(
+                // Nagios loads it (each template is resolved once; the loop
+                // is cut where it closes) and Naemon has a test that it must.
+                diags.warn_at(
                     file_path(parsed, o.file),
                     o.line,
                     format!(
-                        "circular template inheritance involving {} template '{}'",
+                        "circular template inheritance involving {} template '{}' (the loop is cut here)",
                         o.kind.name(),
                         parsed.get(o, K::Name).unwrap_or("")
                     ),

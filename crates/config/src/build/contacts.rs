@@ -105,24 +105,24 @@ impl<'r, 'd> Builder<'r, 'd> {
             let r = self.res.view(Kind::Contactgroup, raw);
             let who = format!("contact group '{name}'");
             if let Some(v) = r.get(K::Members) {
-                let v = v.to_string();
-                let mut excl = Vec::new();
-                for n in list(&v) {
-                    if n == "*" {
-                        direct[gi].extend((0..self.m.contacts.len() as u32).map(ContactId));
-                    } else if let Some(x) = n.strip_prefix('!') {
-                        match self.m.index.contacts.get(x) {
-                            Some(&id) => excl.push(id),
-                            None => self.err(&l, format!("{who}: contact '{x}' is not defined")),
-                        }
-                    } else {
-                        match self.m.index.contacts.get(n) {
-                            Some(&id) => direct[gi].push(id),
-                            None => self.err(&l, format!("{who}: contact '{n}' is not defined")),
-                        }
-                    }
-                }
-                direct[gi].retain(|c| !excl.contains(c));
+                let contacts = &self.m.contacts;
+                let index = &self.m.index.contacts;
+                let sel = crate::names::select(
+                    self.matching,
+                    v,
+                    |n| index.get(n).copied(),
+                    || {
+                        contacts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| (c.name.as_str(), ContactId(i as u32)))
+                            .collect()
+                    },
+                );
+                self.report_selection(&sel, true, &l, |n| {
+                    format!("{who}: contact '{}' is not defined", n)
+                });
+                direct[gi].extend(sel.result());
             }
             if let Some(v) = r.get(K::ContactgroupMembers) {
                 let v = v.to_string();

@@ -36,7 +36,11 @@ impl<'r, 'd> Builder<'r, 'd> {
                 .then(|| self.options(&r, K::ExecutionFailureCriteria, "oudpn", "n", who));
             let nf = r
                 .has(K::NotificationFailureCriteria)
-                .then(|| self.options(&r, K::NotificationFailureCriteria, "oudpn", "n", who));
+                .then(|| self.options(&r, K::NotificationFailureCriteria, "oudpn", "n", who))
+                // As Nagios 4.4.6 registers them: a notification dependency
+                // only with some criterion, an execution dependency even
+                // with `n` (checked with nagios4 -v).
+                .filter(|c| c != "n");
             let inherits = self.boolean(&r, K::InheritsParent, false, who);
             let period = self.timeperiod_ref(&r, K::DependencyPeriod, who);
             for &(m, _) in &masters.hosts {
@@ -77,75 +81,82 @@ impl<'r, 'd> Builder<'r, 'd> {
             }
             let l = self.obj_loc(&r);
             let who = "service dependency";
-            let has_master = r.get(K::HostName).is_some()
+            let masters_given = r.get(K::HostName).is_some()
                 || r.get(K::HostgroupName).is_some()
                 || r.get(K::ServicegroupName).is_some();
-            let has_dep = r.get(K::DependentServiceDescription).is_some()
+            let deps_given = r.get(K::DependentHostName).is_some()
+                || r.get(K::DependentHostgroupName).is_some()
                 || r.get(K::DependentServicegroupName).is_some();
-            if !has_master || !has_dep {
-                if !r.has(K::Name) {
-                    self.err(
-                        &l,
-                        format!("{who}: master and dependent services must both be set"),
-                    );
-                }
-                continue;
-            }
-            let (masters, _) = self.expand_services(
-                &r,
-                (
-                    K::HostName,
-                    K::HostgroupName,
-                    K::ServiceDescription,
-                    Some(K::ServicegroupName),
-                ),
-                &l,
-                who,
+            let dep_desc = r.get(K::DependentServiceDescription);
+            let master_desc = r.get(K::ServiceDescription);
+            let masters_key = (
+                K::HostName,
+                K::HostgroupName,
+                K::ServiceDescription,
+                Some(K::ServicegroupName),
             );
-            // Dependent services: explicit dependent hosts, or the master's host.
+            let deps_key = (
+                K::DependentHostName,
+                K::DependentHostgroupName,
+                K::DependentServiceDescription,
+                Some(K::DependentServicegroupName),
+            );
             let mut pairs: Vec<(ServiceId, ServiceId)> = Vec::new();
-            let explicit_dep_hosts =
-                r.get(K::DependentHostName).is_some() || r.get(K::DependentHostgroupName).is_some();
-            if explicit_dep_hosts || r.get(K::DependentServicegroupName).is_some() {
-                let (deps, _) = self.expand_services(
-                    &r,
-                    (
-                        K::DependentHostName,
-                        K::DependentHostgroupName,
-                        K::DependentServiceDescription,
-                        Some(K::DependentServicegroupName),
-                    ),
-                    &l,
-                    who,
-                );
-                for &m in &masters {
-                    for &d in &deps {
-                        pairs.push((m, d));
+            match (masters_given, deps_given, master_desc, dep_desc) {
+                // Both sides given: every master with every dependent.
+                (true, true, _, _) => {
+                    let (masters, _) = self.expand_services(&r, masters_key, &l, who);
+                    let (deps, _) = self.expand_services(&r, deps_key, &l, who);
+                    for &m in &masters {
+                        pairs.extend(deps.iter().map(|&d| (m, d)));
                     }
                 }
-            } else if let Some(dd) = r.get(K::DependentServiceDescription) {
-                let dd = dd.to_string();
-                for &m in &masters {
-                    let h = self.m.services[m.idx()].host;
-                    for desc in list(&dd) {
-                        let found = self.host_services(h, desc);
-                        if found.is_empty() {
-                            let hn = self.m.hosts[h.idx()].name.clone();
-                            self.err(
-                                &l,
-                                format!("{who}: could not find a service matching host name '{hn}' and description '{desc}'"),
-                            );
-                        }
+                // No dependent host: the dependents are on each master's host.
+                (true, false, _, Some(dd)) => {
+                    let (masters, _) = self.expand_services(&r, masters_key, &l, who);
+                    for &m in &masters {
+                        let h = self.m.services[m.idx()].host;
+                        let (found, _) = self.host_services(h, dd, &l, who);
                         pairs.extend(found.into_iter().map(|d| (m, d)));
                     }
+                }
+                // No master host: the masters are on each dependent's host
+                // (Nagios: "same-host servicedependency").
+                (false, true, Some(md), _) => {
+                    let (deps, _) = self.expand_services(&r, deps_key, &l, who);
+                    for &d in &deps {
+                        let h = self.m.services[d.idx()].host;
+                        let (found, _) = self.host_services(h, md, &l, who);
+                        pairs.extend(found.into_iter().map(|m| (m, d)));
+                    }
+                }
+                _ => {
+                    if !r.has(K::Name) {
+                        self.err(
+                            &l,
+                            format!("{who}: master and dependent services must both be set"),
+                        );
+                    }
+                    continue;
                 }
             }
             let ef = r
                 .has(K::ExecutionFailureCriteria)
-                .then(|| self.options(&r, K::ExecutionFailureCriteria, "owucpn", "n", who));
+                .then(|| self.options(&r, K::ExecutionFailureCriteria, "owucpn", "n", who))
+                .filter(|c| c != "n");
             let nf = r
                 .has(K::NotificationFailureCriteria)
-                .then(|| self.options(&r, K::NotificationFailureCriteria, "owucpn", "n", who));
+                .then(|| self.options(&r, K::NotificationFailureCriteria, "owucpn", "n", who))
+                .filter(|c| c != "n");
+            // Nagios 4.4.6 registers a service dependency of a kind only when
+            // it has some criterion of that kind, and ignores one with none.
+            if ef.is_none() && nf.is_none() {
+                self.warn(
+                    &l,
+                    format!("{who}: ignoring lame service dependency (no execution or notification failure criteria)"),
+                );
+                continue;
+            }
             let inherits = self.boolean(&r, K::InheritsParent, false, who);
             let period = self.timeperiod_ref(&r, K::DependencyPeriod, who);
             pairs.sort_unstable();

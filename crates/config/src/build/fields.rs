@@ -65,7 +65,8 @@ impl CharSet {
 impl<'r, 'd> Builder<'r, 'd> {
     pub(super) fn registered(r: &Resolved) -> bool {
         match r.get(K::Register) {
-            Some(v) => parse_leading_int(v) != Some(0),
+            // `atoi(value) > 0`, as Nagios: `register yes` is a template.
+            Some(v) => parse_leading_int(v).unwrap_or(0) > 0,
             None => true,
         }
     }
@@ -79,6 +80,19 @@ impl<'r, 'd> Builder<'r, 'd> {
         }
     }
 
+    /// A numeric or boolean directive whose value does not start with a
+    /// number: Nagios reads it with `atoi` / `strtod`, i.e. as 0, and says
+    /// nothing; vigil reads it the same way and warns.
+    fn not_a_number(&mut self, s: Slot, k: K, who: &str) {
+        let l = self.slot_loc(s);
+        let msg = format!(
+            "{who}: {} value '{}' is not a number; read as 0, as Nagios does",
+            k.name(),
+            s.val
+        );
+        self.warn(&l, msg);
+    }
+
     pub(super) fn float(&mut self, r: &Resolved, k: K, default: f64, who: &str) -> f64 {
         let Some(s) = r.slot(k) else { return default };
         if s.val == "null" {
@@ -87,14 +101,8 @@ impl<'r, 'd> Builder<'r, 'd> {
         match parse_leading_float(s.val) {
             Some(v) => v,
             None => {
-                let l = self.slot_loc(s);
-                let msg = format!(
-                    "{who}: invalid {} value '{}' (not a number)",
-                    k.name(),
-                    s.val
-                );
-                self.err(&l, msg);
-                default
+                self.not_a_number(s, k, who);
+                0.0
             }
         }
     }
@@ -107,14 +115,8 @@ impl<'r, 'd> Builder<'r, 'd> {
         match parse_leading_int(s.val) {
             Some(v) => v,
             None => {
-                let l = self.slot_loc(s);
-                let msg = format!(
-                    "{who}: invalid {} value '{}' (not a number)",
-                    k.name(),
-                    s.val
-                );
-                self.err(&l, msg);
-                default
+                self.not_a_number(s, k, who);
+                0
             }
         }
     }
@@ -127,14 +129,8 @@ impl<'r, 'd> Builder<'r, 'd> {
         match parse_leading_int(s.val) {
             Some(v) => v > 0,
             None => {
-                let l = self.slot_loc(s);
-                let msg = format!(
-                    "{who}: invalid {} value '{}' (expected 0 or 1)",
-                    k.name(),
-                    s.val
-                );
-                self.err(&l, msg);
-                default
+                self.not_a_number(s, k, who);
+                false
             }
         }
     }

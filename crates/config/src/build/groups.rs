@@ -58,26 +58,11 @@ impl<'r, 'd> Builder<'r, 'd> {
             let r = self.res.view(Kind::Hostgroup, raw);
             let who = format!("host group '{name}'");
             if let Some(v) = r.get(K::Members) {
-                let v = v.to_string();
-                let mut excl = Vec::new();
-                for m in list(&v) {
-                    if m == "*" {
-                        direct[gi].extend((0..self.m.hosts.len() as u32).map(HostId));
-                    } else if let Some(x) = m.strip_prefix('!') {
-                        match self.m.index.hosts.get(x) {
-                            Some(&id) => excl.push(id),
-                            None => self
-                                .err(&l, format!("{who}: could not find any host matching '{x}'")),
-                        }
-                    } else {
-                        match self.m.index.hosts.get(m) {
-                            Some(&id) => direct[gi].push(id),
-                            None => self
-                                .err(&l, format!("{who}: could not find any host matching '{m}'")),
-                        }
-                    }
-                }
-                direct[gi].retain(|h| !excl.contains(h));
+                let sel = self.select_hosts(v);
+                self.report_selection(&sel, true, &l, |m| {
+                    format!("{who}: could not find any host matching '{}'", m)
+                });
+                direct[gi].extend(sel.result());
             }
             if let Some(v) = r.get(K::HostgroupMembers) {
                 let v = v.to_string();
@@ -164,7 +149,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                     };
                     let mut any = false;
                     for h in hosts {
-                        let found = self.host_services(h, sd);
+                        let found = self.services_named(h, sd);
                         any |= !found.is_empty();
                         direct[gi].extend(found);
                     }

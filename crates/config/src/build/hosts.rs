@@ -152,13 +152,19 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
             }
             if let Some(g) = r.get(K::Hostgroups) {
-                let g = g.to_string();
-                for n in list(&g) {
-                    match self.m.index.hostgroups.get(n) {
-                        Some(&id) => self.hostgroup_of_host[hi].push(id),
-                        None => self.err(&l, format!("{who}: host group '{n}' is not defined")),
-                    }
+                // `*` (every group) and `!g` work here as in any group list.
+                let sel = self.select_hostgroups(g);
+                let failed = self.report_selection(&sel, true, &l, |n| {
+                    format!("{who}: host group '{}' is not defined", n)
+                });
+                let groups = sel.result();
+                if groups.is_empty() && !failed && !list(g).next().is_none() {
+                    self.err(
+                        &l,
+                        format!("{who}: hostgroups '{g}' leaves no host group to join"),
+                    );
                 }
+                self.hostgroup_of_host[hi].extend(groups);
             }
             let settings = self.settings(&r, false, &who);
             if settings.contacts.is_empty() && settings.contact_groups.is_empty() {

@@ -48,6 +48,8 @@ pub(crate) struct Builder<'r, 'd> {
     pub diags: &'d mut Diags,
     pub m: Model,
     illegal: CharSet,
+    /// `use_regexp_matching` / `use_true_regexp_matching`.
+    matching: crate::names::Matching,
     host_extra: Vec<HostExtra>,
     svc_notif_interval_set: Vec<bool>,
     /// Host-side `hostgroups` memberships, per host.
@@ -69,11 +71,13 @@ impl<'r, 'd> Builder<'r, 'd> {
         user_macros: UserMacros,
     ) -> Builder<'r, 'd> {
         let illegal = CharSet::new(&main.illegal_object_name_chars);
+        let matching = crate::names::Matching::new(&main);
         Builder {
             parsed,
             res,
             diags,
             illegal,
+            matching,
             m: Model {
                 main,
                 user_macros,

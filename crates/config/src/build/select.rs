@@ -4,6 +4,7 @@
 //! expressions; see [`crate::names`]).
 
 use super::*;
+use crate::names;
 
 /// Result of expanding host / hostgroup lists.
 pub(super) struct Expanded {
@@ -14,6 +15,63 @@ pub(super) struct Expanded {
 }
 
 impl<'r, 'd> Builder<'r, 'd> {
+    /// Reports the items of a list that selected nothing (exclusions of
+    /// unknown names only when `report_excluded`) and invalid expressions.
+    /// Returns whether anything was reported.
+    pub(super) fn report_selection<T>(
+        &mut self,
+        s: &names::Selection<T>,
+        report_excluded: bool,
+        l: &Location,
+        what: impl Fn(&str) -> String,
+    ) -> bool {
+        let mut failed = false;
+        for (item, excluded) in &s.missing {
+            if *excluded && !report_excluded {
+                continue;
+            }
+            failed = true;
+            self.err(l, what(item));
+        }
+        for (item, why) in &s.bad_regex {
+            failed = true;
+            self.err(
+                l,
+                format!("{}: invalid regular expression: {why}", what(item)),
+            );
+        }
+        failed
+    }
+
+    /// Hosts selected by a host list (`*`, `!`, names, expressions).
+    pub(super) fn select_hosts(&self, value: &str) -> names::Selection<HostId> {
+        let hosts = &self.m.hosts;
+        let index = &self.m.index.hosts;
+        names::select(
+            self.matching,
+            value,
+            |n| index.get(n).copied(),
+            || {
+                hosts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| (h.name.as_str(), HostId(i as u32)))
+                    .collect()
+            },
+        )
+    }
+
+    /// Host groups selected by a host group list.
+    pub(super) fn select_hostgroups(&self, value: &str) -> names::Selection<HostgroupId> {
+        let index = &self.m.index.hostgroups;
+        names::select(
+            self.matching,
+            value,
+            |n| index.get(n).copied(),
+            || index.iter().map(|(n, &g)| (n.as_str(), g)).collect(),
+        )
+    }
+
     /// Expands `host_name` / `hostgroup_name` style lists with `*` and `!`
     /// (objects.md §5). Unknown names are reported against `who` at `l`.
     pub(super) fn expand_hosts(
@@ -25,8 +83,8 @@ impl<'r, 'd> Builder<'r, 'd> {
     ) -> Expanded {
         // Fast path: a single plain host name.
         if let (Some(h), None) = (hosts, groups) {
-            if !h.contains([',', '*', '!']) {
-                let h = h.trim();
+            let h = h.trim_matches(crate::source::is_blank);
+            if !h.contains([',', '*', '!']) && !self.matching.regexp() {
                 return match self.m.index.hosts.get(h) {
                     Some(&id) => Expanded {
                         hosts: vec![(id, true)],
@@ -46,62 +104,28 @@ impl<'r, 'd> Builder<'r, 'd> {
         let mut exc: Vec<HostId> = Vec::new();
         let mut failed = false;
         if let Some(hs) = hosts {
-            for n in list(hs) {
-                if n == "*" {
-                    inc.extend((0..self.m.hosts.len() as u32).map(|i| (HostId(i), true)));
-                } else if let Some(x) = n.strip_prefix('!') {
-                    match self.m.index.hosts.get(x) {
-                        Some(&id) => exc.push(id),
-                        None => {
-                            failed = true;
-                            self.err(l, format!("{who}: could not find any host matching '{x}'"));
-                        }
-                    }
-                } else {
-                    match self.m.index.hosts.get(n) {
-                        Some(&id) => inc.push((id, true)),
-                        None => {
-                            failed = true;
-                            self.err(l, format!("{who}: could not find any host matching '{n}'"));
-                        }
-                    }
-                }
-            }
+            let sel = self.select_hosts(hs);
+            failed |= self.report_selection(&sel, true, l, |n| {
+                format!("{who}: could not find any host matching '{}'", n)
+            });
+            inc.extend(sel.include.iter().map(|&h| (h, true)));
+            exc.extend_from_slice(&sel.exclude);
         }
         if let Some(gs) = groups {
-            for n in list(gs) {
-                if n == "*" {
-                    for g in &self.m.hostgroups {
-                        inc.extend(g.members.iter().map(|&h| (h, false)));
-                    }
-                } else if let Some(x) = n.strip_prefix('!') {
-                    match self.m.index.hostgroups.get(x) {
-                        Some(&id) => exc.extend_from_slice(&self.m.hostgroups[id.idx()].members),
-                        None => {
-                            failed = true;
-                            self.err(
-                                l,
-                                format!("{who}: could not find any host group matching '{x}'"),
-                            );
-                        }
-                    }
-                } else {
-                    match self.m.index.hostgroups.get(n) {
-                        Some(&id) => inc.extend(
-                            self.m.hostgroups[id.idx()]
-                                .members
-                                .iter()
-                                .map(|&h| (h, false)),
-                        ),
-                        None => {
-                            failed = true;
-                            self.err(
-                                l,
-                                format!("{who}: could not find any host group matching '{n}'"),
-                            );
-                        }
-                    }
-                }
+            let sel = self.select_hostgroups(gs);
+            failed |= self.report_selection(&sel, true, l, |n| {
+                format!("{who}: could not find any host group matching '{n}'")
+            });
+            for g in &sel.include {
+                inc.extend(
+                    self.m.hostgroups[g.idx()]
+                        .members
+                        .iter()
+                        .map(|&h| (h, false)),
+                );
+            }
+            for g in &sel.exclude {
+                exc.extend_from_slice(&self.m.hostgroups[g.idx()].members);
             }
         }
         // Explicit first for each host, then drop duplicates and exclusions.
@@ -114,8 +138,46 @@ impl<'r, 'd> Builder<'r, 'd> {
         Expanded { hosts: inc, failed }
     }
 
-    /// Services of `host` matching description `desc` (`*` = all).
-    pub(super) fn host_services(&self, host: HostId, desc: &str) -> Vec<ServiceId> {
+    /// Services of `host` selected by the description list `descs` (`*`,
+    /// `!desc`, descriptions, expressions). A description that selects
+    /// nothing is reported (an exclusion of an unknown one is not, as in
+    /// Nagios); returns the services and whether something was reported.
+    pub(super) fn host_services(
+        &mut self,
+        host: HostId,
+        descs: &str,
+        l: &Location,
+        who: &str,
+    ) -> (Vec<ServiceId>, bool) {
+        let h = &self.m.hosts[host.idx()];
+        let services = &self.m.services;
+        let sel = names::select(
+            self.matching,
+            descs,
+            |d| {
+                h.services
+                    .iter()
+                    .copied()
+                    .find(|s| services[s.idx()].description == d)
+            },
+            || {
+                h.services
+                    .iter()
+                    .map(|&s| (services[s.idx()].description.as_str(), s))
+                    .collect()
+            },
+        );
+        let hn = h.name.clone();
+        let failed = self.report_selection(&sel, false, l, |d| {
+            format!(
+                "{who}: could not find a service matching host name '{hn}' and description '{d}'"
+            )
+        });
+        (sel.result(), failed)
+    }
+
+    /// Services of `host` with description `desc` (`*` = all), unreported.
+    pub(super) fn services_named(&self, host: HostId, desc: &str) -> Vec<ServiceId> {
         let h = &self.m.hosts[host.idx()];
         if desc == "*" {
             return h.services.clone();
@@ -138,26 +200,14 @@ impl<'r, 'd> Builder<'r, 'd> {
         let mut out = Vec::new();
         let mut failed = false;
         if r.get(hk).is_some() || r.get(gk).is_some() {
-            let hl = r.get(hk).map(str::to_string);
-            let gl = r.get(gk).map(str::to_string);
-            let ex = self.expand_hosts(hl.as_deref(), gl.as_deref(), l, who);
+            let ex = self.expand_hosts(r.get(hk), r.get(gk), l, who);
             failed |= ex.failed;
             match r.get(dk) {
                 Some(d) => {
-                    let d = d.to_string();
                     for (h, _) in &ex.hosts {
-                        for desc in list(&d) {
-                            let found = self.host_services(*h, desc);
-                            if found.is_empty() {
-                                failed = true;
-                                let hn = self.m.hosts[h.idx()].name.clone();
-                                self.err(
-                                    l,
-                                    format!("{who}: could not find a service matching host name '{hn}' and description '{desc}'"),
-                                );
-                            }
-                            out.extend(found);
-                        }
+                        let (found, f) = self.host_services(*h, d, l, who);
+                        failed |= f;
+                        out.extend(found);
                     }
                 }
                 None => {
@@ -168,20 +218,43 @@ impl<'r, 'd> Builder<'r, 'd> {
         }
         if let Some(sgk) = sgk {
             if let Some(g) = r.get(sgk) {
-                let g = g.to_string();
-                for n in list(&g) {
-                    match self.m.index.servicegroups.get(n) {
-                        Some(&id) => out.extend_from_slice(&self.m.servicegroups[id.idx()].members),
-                        None => {
-                            failed = true;
-                            self.err(l, format!("{who}: service group '{n}' is not defined"));
-                        }
-                    }
-                }
+                out.extend(self.servicegroup_members(g, l, who, &mut failed));
             }
         }
         out.sort_unstable();
         out.dedup();
         (out, failed)
+    }
+
+    /// Members of the service groups of list `value`.
+    pub(super) fn servicegroup_members(
+        &mut self,
+        value: &str,
+        l: &Location,
+        who: &str,
+        failed: &mut bool,
+    ) -> Vec<ServiceId> {
+        let index = &self.m.index.servicegroups;
+        let sel = names::select(
+            self.matching,
+            value,
+            |n| index.get(n).copied(),
+            || index.iter().map(|(n, &g)| (n.as_str(), g)).collect(),
+        );
+        *failed |= self.report_selection(&sel, true, l, |n| {
+            format!("{who}: service group '{}' is not defined", n)
+        });
+        let mut out = Vec::new();
+        for g in sel.result() {
+            out.extend_from_slice(&self.m.servicegroups[g.idx()].members);
+        }
+        if !sel.exclude.is_empty() {
+            let mut exc: Vec<ServiceId> = Vec::new();
+            for g in &sel.exclude {
+                exc.extend_from_slice(&self.m.servicegroups[g.idx()].members);
+            }
+            out.retain(|s| !exc.contains(s));
+        }
+        out
     }
 }
