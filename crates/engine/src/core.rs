@@ -93,6 +93,9 @@ struct Runtime {
 
 pub struct Core {
     pub model: Arc<Model>,
+    /// The time zone timeperiods are evaluated in (UTC until the runner sets
+    /// the system's with [`Core::set_zone`]).
+    zone: vigil_config::zone::Zone,
     pub hosts: Vec<Status>,
     pub services: Vec<Status>,
     pub program: vigil_state::ProgramState,
@@ -193,6 +196,7 @@ impl Core {
         };
         let (n_hosts, n_services) = (hosts.len(), services.len());
         Core {
+            zone: vigil_config::zone::Zone::utc(),
             host_rt: vec![Runtime::default(); hosts.len()],
             svc_rt: vec![Runtime::default(); services.len()],
             schedule: Schedule::new(hosts.len(), services.len()),
@@ -453,6 +457,11 @@ impl Core {
         }
     }
 
+    /// Sets the time zone timeperiods are evaluated in.
+    pub fn set_zone(&mut self, zone: vigil_config::zone::Zone) {
+        self.zone = zone;
+    }
+
     /// Sets how many checks may run at once when `max_concurrent_checks` is 0.
     pub fn set_default_check_slots(&mut self, n: usize) {
         self.default_check_slots = n.max(1);
@@ -494,8 +503,8 @@ impl Core {
             }
             if let Some(tp) = self.settings(obj).check_period {
                 let tps = &self.model.timeperiods;
-                if !tps[tp.idx()].contains(now as i64, tps) {
-                    match tps[tp.idx()].next_valid(now as i64, tps) {
+                if !tps[tp.idx()].contains(&self.zone, now as i64, tps) {
+                    match tps[tp.idx()].next_valid(&self.zone, now as i64, tps) {
                         Some(t) => self.schedule.set(obj, (t as f64).max(now + 1.0)),
                         None => self.schedule.set(obj, now + 86400.0),
                     }
@@ -595,6 +604,7 @@ impl Core {
             host: Some(host),
             service,
             now: now as i64,
+            zone: &self.zone,
         }
     }
 
@@ -923,7 +933,7 @@ impl Core {
         match self.settings(obj).check_period {
             Some(tp) => {
                 let tps = &self.model.timeperiods;
-                tps[tp.idx()].contains(now as i64, tps)
+                tps[tp.idx()].contains(&self.zone, now as i64, tps)
             }
             None => true,
         }

@@ -56,6 +56,36 @@ where
 /// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks
 /// always, more only as far as the machine's run queue allows, and any check held for
 /// [`RunQueue::MAX_HOLD`] whatever the load.
+/// The system's time zone, as the C library finds it: `TZ` (a zone name under
+/// /usr/share/zoneinfo, `:name`, an absolute TZif path, or a POSIX rule), else
+/// /etc/localtime, else UTC.
+pub fn system_zone() -> vigil_config::zone::Zone {
+    use vigil_config::zone::Zone;
+    let from_file = |name: &str, path: &Path| {
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| Zone::from_tzif(name, &b).ok())
+    };
+    if let Ok(tz) = std::env::var("TZ") {
+        let name = tz.strip_prefix(':').unwrap_or(&tz);
+        if name.is_empty() {
+            return Zone::utc();
+        }
+        let path = if name.starts_with('/') {
+            PathBuf::from(name)
+        } else {
+            Path::new("/usr/share/zoneinfo").join(name)
+        };
+        if let Some(z) = from_file(name, &path) {
+            return z;
+        }
+        if let Ok(z) = Zone::from_posix(name) {
+            return z;
+        }
+    }
+    from_file("/etc/localtime", Path::new("/etc/localtime")).unwrap_or_else(Zone::utc)
+}
+
 fn run_due(core: &mut Core, gate: &mut RunQueue) {
     let floor = gate.floor().saturating_sub(core.running_checks());
     let allowance = gate.allowance(std::time::Instant::now()).max(floor);
@@ -188,6 +218,7 @@ where
         log.write(now as i64, "LOG VERSION: 2.0");
         let model_arc = Arc::new(model.clone());
         let mut core = Core::new(model_arc.clone(), now, pid);
+        core.set_zone(system_zone());
         core.set_default_check_slots(check_slots);
         match carried.take() {
             Some(old) => carry_over(&old, &mut core),

@@ -299,6 +299,7 @@ struct World {
     hosts: Vec<Status>,
     services: Vec<Status>,
     program: ProgramState,
+    zone: vigil_config::zone::Zone,
 }
 
 impl World {
@@ -331,6 +332,7 @@ impl World {
             model: model(),
             hosts: vec![h1, h2, h3],
             services: vec![s0, s1, s2],
+            zone: vigil_config::zone::Zone::utc(),
             program: ProgramState {
                 enable_notifications: true,
                 execute_service_checks: true,
@@ -364,6 +366,7 @@ impl World {
             host: host.map(HostId),
             service: service.map(ServiceId),
             now: NOW,
+            zone: &self.zone,
         }
     }
 

@@ -148,6 +148,7 @@ define service {
     let mut services = vec![Status::initial(0); model.services.len()];
     services[s.idx()] = ss;
     let program = program();
+    let zone = vigil_config::zone::Zone::utc();
     let ctx = Context {
         model: &model,
         hosts: &hosts,
@@ -156,6 +157,7 @@ define service {
         host: Some(h),
         service: Some(s),
         now: NOW,
+        zone: &zone,
     };
 
     let eh = model

@@ -440,6 +440,7 @@ fn fire(
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
     let mut core = Core::new(Arc::new(model), now, std::process::id());
+    core.set_zone(vigil_engine::run::system_zone());
     vigil_engine::run::restore_for_tools(&mut core, now);
     let actions = core.fire(obj, st, ty, attempt, now);
     let log = core.take_log();

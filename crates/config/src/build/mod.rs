@@ -204,21 +204,12 @@ impl<'r, 'd> Builder<'r, 'd> {
     // ----- object types ---------------------------------------------------
 
     pub fn build(&mut self, globals: Vec<(GlobalCommand, String, Location)>) {
-        let timing = std::env::var_os("VIGIL_CONFIG_TIMING").is_some();
-        let t0 = std::time::Instant::now();
-        let step = |name: &str| {
-            if timing {
-                eprintln!("  {name}: {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
-            }
-        };
         self.commands();
         self.timeperiods();
         self.contacts_and_groups();
         self.hosts();
         self.hostgroups();
-        step("hosts");
         self.services();
-        step("services");
         self.servicegroups();
         self.extinfo();
         self.host_dependencies();
@@ -226,7 +217,6 @@ impl<'r, 'd> Builder<'r, 'd> {
         self.escalations();
         self.globals(globals);
         self.structure_checks();
-        step("rest");
     }
 
     pub(super) fn commands(&mut self) {
