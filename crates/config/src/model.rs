@@ -338,6 +338,9 @@ pub struct Service {
     /// Defaults to the description. Shared.
     pub display_name: Str,
     pub is_volatile: bool,
+    /// Service parents (`parents`: one same-host description, or `host,service`
+    /// pairs), in the order written.
+    pub parents: Vec<ServiceId>,
     pub servicegroups: Vec<ServicegroupId>,
     pub settings: CheckSettings,
     pub location: Location,

@@ -491,3 +491,80 @@ fn check_result_path_and_temp_path_must_be_directories() {
     );
     c2.ok();
 }
+
+// ------------------------------------------------ service parents
+
+fn parents_objects(s2_parents: &str, s3_parents: &str) -> String {
+    format!(
+        "{}{}{}{}{}",
+        host("h1", ""),
+        host("h2", ""),
+        service("h1,h2", "s1", ""),
+        service("h1,h2", "s2", &format!("    parents {s2_parents}\n")),
+        service("h1", "s3", &format!("    parents {s3_parents}\n")),
+    )
+}
+
+fn parent_names(m: &Model, host: &str, desc: &str) -> Vec<String> {
+    let s = m.service(m.find_service(host, desc).unwrap());
+    s.parents.iter().map(|&p| sname(m, p)).collect()
+}
+
+#[test]
+fn service_parents_same_host_name_or_host_service_pairs() {
+    // nagios4 -vp: "parents s1" is h1;s1; "h1,s1,h2,s1" is two pairs.
+    let (m, _) = ok(&parents_objects("h1,s1,h2,s1", "s1"));
+    assert_eq!(parent_names(&m, "h1", "s3"), vec!["h1;s1"]);
+    assert_eq!(parent_names(&m, "h2", "s2"), vec!["h1;s1", "h2;s1"]);
+    assert!(m
+        .service(m.find_service("h1", "s1").unwrap())
+        .parents
+        .is_empty());
+}
+
+#[test]
+fn bad_service_parents_are_errors() {
+    // nagios4: "Service description missing from list 'h1,s1,h2'",
+    // "... is not a valid parent ...", "Could not find a service matching
+    // host name 'h2' and description 'nonex'", "... cannot be a child/parent
+    // of itself".
+    for (s3, msg) in [
+        (
+            "h1,s1,h2",
+            "service description missing from parents list 'h1,s1,h2'",
+        ),
+        ("nonex", "parent service 'h1;nonex' is not defined"),
+        ("h2,nonex", "parent service 'h2;nonex' is not defined"),
+        ("s3", "cannot be a parent of itself"),
+    ] {
+        let objs = parents_objects("s1", s3);
+        let d = err(&objs);
+        let line = line_of(&objs, &format!("parents {s3}")) - 5;
+        assert_error(
+            &d,
+            "objects.cfg",
+            line,
+            &format!("service 's3' on host 'h1': {msg}"),
+        );
+    }
+}
+
+#[test]
+fn circular_service_parents_are_reported() {
+    let objs = format!(
+        "{}{}{}",
+        parents_objects("s1", "h1,s1,h1,s2"),
+        service("h1", "s4", "    parents s5\n"),
+        service("h1", "s5", "    parents s4\n")
+    );
+    let d = err(&objs);
+    let cycles: Vec<&str> = d
+        .iter()
+        .filter(|x| x.severity == Severity::Error)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(
+        cycles,
+        vec!["the services 'h1;s5' and 'h1;s4' form or lead into a circular parent/child chain"]
+    );
+}

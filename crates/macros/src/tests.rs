@@ -78,6 +78,7 @@ fn service(host: u32, desc: &str, groups: &[u32]) -> Service {
         description: desc.into(),
         display_name: desc.into(),
         is_volatile: false,
+        parents: Vec::new(),
         servicegroups: groups.iter().map(|&g| ServicegroupId(g)).collect(),
         settings: settings(),
         location: Location::default(),

@@ -21,6 +21,26 @@ impl<'r, 'd> Builder<'r, 'd> {
             let l = ha.location.clone();
             self.err(&l, msg);
         }
+        // Circular service parents.
+        let adj: Vec<Vec<usize>> = self
+            .m
+            .services
+            .iter()
+            .map(|s| s.parents.iter().map(|p| p.idx()).collect())
+            .collect();
+        for (a, b) in find_cycles(&adj) {
+            let name = |i: usize| {
+                let s = &self.m.services[i];
+                format!("{};{}", self.m.hosts[s.host.idx()].name, s.description)
+            };
+            let msg = format!(
+                "the services '{}' and '{}' form or lead into a circular parent/child chain",
+                name(a),
+                name(b)
+            );
+            let l = self.m.services[a].location.clone();
+            self.err(&l, msg);
+        }
         // Circular dependencies, per kind.
         for kind in [DependencyKind::Execution, DependencyKind::Notification] {
             let what = match kind {

@@ -14,6 +14,7 @@ mod groups;
 mod hosts;
 mod periods;
 mod select;
+mod service_parents;
 mod services;
 
 pub(crate) use checks::find_cycles;
@@ -56,6 +57,8 @@ pub(crate) struct Builder<'r, 'd> {
     hostgroup_of_host: Vec<Vec<HostgroupId>>,
     pending_hostgroups: Vec<(u32, String, Location)>,
     pending_servicegroups: Vec<(u32, String, Location)>,
+    /// Services with a `parents` directive: (service, raw definition).
+    pending_service_parents: Vec<(ServiceId, u32)>,
     /// Service-side `servicegroups` memberships, per group.
     sg_direct: Vec<Vec<ServiceId>>,
     /// Shared strings of the model.
@@ -101,6 +104,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             pending_hostgroups: Vec::new(),
             pending_servicegroups: Vec::new(),
             sg_direct: Vec::new(),
+            pending_service_parents: Vec::new(),
             strs: Default::default(),
         }
     }
@@ -210,6 +214,7 @@ impl<'r, 'd> Builder<'r, 'd> {
         self.hosts();
         self.hostgroups();
         self.services();
+        self.service_parents();
         self.servicegroups();
         self.extinfo();
         self.host_dependencies();

@@ -196,6 +196,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
             };
             let display = self.istr(&r, K::DisplayName);
+            let has_parents = r.get(K::Parents).is_some();
             let mut groups: Vec<ServicegroupId> = Vec::new();
             if let Some(g) = r.get(K::Servicegroups) {
                 for n in list(g) {
@@ -235,10 +236,14 @@ impl<'r, 'd> Builder<'r, 'd> {
                     display_name: display.clone().unwrap_or(shared),
                     description,
                     is_volatile,
+                    parents: Vec::new(),
                     servicegroups: Vec::new(),
                     settings: proto.clone(),
                     location: l.clone(),
                 });
+                if has_parents {
+                    self.pending_service_parents.push((sid, raw));
+                }
                 let hosts = &mut self.m.hosts;
                 let Some(svc) = self.m.services.last_mut() else {
                     continue;
