@@ -311,6 +311,8 @@ pub struct CheckSettings {
     pub icon_image_alt: Option<Str>,
     /// Naemon >= 1.5.1 per-object `check_timeout` (seconds).
     pub check_timeout: Option<u64>,
+    /// `importance` (Nagios 4.4; `hourly_value` is the old name), default 0.
+    pub importance: i64,
     /// `_NAME value`: names upper-cased, without the leading `_`; own variables in
     /// definition order, then inherited ones.
     pub custom_vars: Vec<(Str, Str)>,
@@ -328,7 +330,19 @@ pub struct Host {
     /// Services on this host, in definition order.
     pub services: Vec<ServiceId>,
     pub settings: CheckSettings,
+    /// Map and status-map settings the CGIs read (`vrml_image`,
+    /// `statusmap_image`, `2d_coords`, `3d_coords`), as written.
+    pub map: HostMap,
     pub location: Location,
+}
+
+/// The CGI map settings of a host, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostMap {
+    pub vrml_image: Option<String>,
+    pub statusmap_image: Option<String>,
+    pub coords_2d: Option<String>,
+    pub coords_3d: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -338,6 +352,8 @@ pub struct Service {
     /// Defaults to the description. Shared.
     pub display_name: Str,
     pub is_volatile: bool,
+    /// `parallelize_check` (ignored by Nagios 4, kept for objects.cache).
+    pub parallelize_check: bool,
     /// Service parents (`parents`: one same-host description, or `host,service`
     /// pairs), in the order written.
     pub parents: Vec<ServiceId>,
@@ -385,6 +401,10 @@ pub struct Contact {
     pub host_notifications_enabled: bool,
     pub service_notifications_enabled: bool,
     pub can_submit_commands: bool,
+    pub retain_status_information: bool,
+    pub retain_nonstatus_information: bool,
+    /// `minimum_importance` (`minimum_value`), default 0.
+    pub minimum_importance: i64,
     pub custom_vars: Vec<(Str, Str)>,
     pub location: Location,
 }

@@ -460,7 +460,6 @@ impl<'p> Resolver<'p> {
                         | K::IsVolatile
                         | K::Parents
                         | K::ParallelizeCheck
-                        | K::Importance
                 )
             })
     }

@@ -53,6 +53,7 @@ fn settings() -> CheckSettings {
         icon_image: None,
         icon_image_alt: None,
         check_timeout: None,
+        importance: 0,
         custom_vars: Vec::new(),
     }
 }
@@ -68,6 +69,7 @@ fn host(name: &str, address: &str, groups: &[u32], services: &[u32]) -> Host {
         hostgroups: groups.iter().map(|&g| HostgroupId(g)).collect(),
         services: services.iter().map(|&s| ServiceId(s)).collect(),
         settings: settings(),
+        map: Default::default(),
         location: Location::default(),
     }
 }
@@ -78,6 +80,7 @@ fn service(host: u32, desc: &str, groups: &[u32]) -> Service {
         description: desc.into(),
         display_name: desc.into(),
         is_volatile: false,
+        parallelize_check: true,
         parents: Vec::new(),
         servicegroups: groups.iter().map(|&g| ServicegroupId(g)).collect(),
         settings: settings(),
@@ -226,6 +229,9 @@ fn model() -> Model {
         host_notifications_enabled: true,
         service_notifications_enabled: true,
         can_submit_commands: true,
+        retain_status_information: true,
+        retain_nonstatus_information: true,
+        minimum_importance: 0,
         custom_vars: vec![("PHONE".into(), "555-1234".into())],
         location: Location::default(),
     }];

@@ -65,6 +65,9 @@ impl<'r, 'd> Builder<'r, 'd> {
             let hen = self.boolean(&r, K::HostNotificationsEnabled, true, &who);
             let sen = self.boolean(&r, K::ServiceNotificationsEnabled, true, &who);
             let csc = self.boolean(&r, K::CanSubmitCommands, true, &who);
+            let rsi = self.boolean(&r, K::RetainStatusInformation, true, &who);
+            let rni = self.boolean(&r, K::RetainNonstatusInformation, true, &who);
+            let minimum_importance = self.int(&r, K::MinimumImportance, 0, &who);
             let addresses = [
                 K::Address1,
                 K::Address2,
@@ -93,6 +96,9 @@ impl<'r, 'd> Builder<'r, 'd> {
                 host_notifications_enabled: hen,
                 service_notifications_enabled: sen,
                 can_submit_commands: csc,
+                retain_status_information: rsi,
+                retain_nonstatus_information: rni,
+                minimum_importance,
                 custom_vars,
                 location: l,
             });

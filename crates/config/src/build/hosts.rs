@@ -116,6 +116,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             icon_image: self.istr(r, K::IconImage),
             icon_image_alt: self.istr(r, K::IconImageAlt),
             check_timeout,
+            importance: self.int(r, K::Importance, 0, who),
             custom_vars: self.custom_vars(r),
         }
     }
@@ -189,6 +190,12 @@ impl<'r, 'd> Builder<'r, 'd> {
                 hostgroups: Vec::new(),
                 services: Vec::new(),
                 settings,
+                map: HostMap {
+                    vrml_image: Self::string(&r, K::VrmlImage),
+                    statusmap_image: Self::string(&r, K::StatusmapImage),
+                    coords_2d: Self::string(&r, K::Coords2d),
+                    coords_3d: Self::string(&r, K::Coords3d),
+                },
                 location: l,
             });
         }

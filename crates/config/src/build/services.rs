@@ -196,6 +196,13 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
             };
             let display = self.istr(&r, K::DisplayName);
+            let parallelize_check = match r.get(K::ParallelizeCheck) {
+                None => true,
+                Some(_) => {
+                    let who = who_of(&self.m.hosts);
+                    self.boolean(&r, K::ParallelizeCheck, true, &who)
+                }
+            };
             let has_parents = r.get(K::Parents).is_some();
             let mut groups: Vec<ServicegroupId> = Vec::new();
             if let Some(g) = r.get(K::Servicegroups) {
@@ -236,6 +243,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                     display_name: display.clone().unwrap_or(shared),
                     description,
                     is_volatile,
+                    parallelize_check,
                     parents: Vec::new(),
                     servicegroups: Vec::new(),
                     settings: proto.clone(),
