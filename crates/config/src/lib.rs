@@ -48,6 +48,7 @@ mod keys;
 mod main_cfg;
 pub mod model;
 mod names;
+mod objects_cache;
 mod objfile;
 mod resolve;
 mod source;
@@ -58,6 +59,7 @@ pub mod zone;
 pub use build::split_command_call;
 pub use main_cfg::{DEFAULT_LOG_FILE, MAX_USER_MACROS};
 pub use model::*;
+pub use objects_cache::write_objects_cache;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

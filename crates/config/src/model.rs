@@ -337,12 +337,14 @@ pub struct Host {
 }
 
 /// The CGI map settings of a host, as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostMap {
     pub vrml_image: Option<String>,
     pub statusmap_image: Option<String>,
-    pub coords_2d: Option<String>,
-    pub coords_3d: Option<String>,
+    /// `2d_coords x,y`.
+    pub coords_2d: Option<(i64, i64)>,
+    /// `3d_coords x,y,z`.
+    pub coords_3d: Option<(f64, f64, f64)>,
 }
 
 #[derive(Debug, Clone)]

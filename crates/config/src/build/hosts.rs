@@ -121,6 +121,27 @@ impl<'r, 'd> Builder<'r, 'd> {
         }
     }
 
+    /// `2d_coords` (two integers) or `3d_coords` (three numbers), comma
+    /// separated; fewer values is an error, as in Nagios ("Invalid 2d_coords
+    /// value"). Returns three values (unused ones 0).
+    fn coords(&mut self, r: &Resolved, k: K, who: &str) -> Option<[f64; 3]> {
+        let s = r.slot(k)?;
+        let n = if k == K::Coords2d { 2 } else { 3 };
+        let parts: Vec<&str> = s.val.split(',').map(str::trim).collect();
+        let mut out = [0.0; 3];
+        for (i, o) in out.iter_mut().enumerate().take(n) {
+            match parts.get(i).filter(|p| !p.is_empty()) {
+                Some(p) => *o = parse_leading_float(p).unwrap_or(0.0),
+                None => {
+                    let l = self.slot_loc(s);
+                    self.err(&l, format!("{who}: invalid {} value '{}'", k.name(), s.val));
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
     pub(super) fn hosts(&mut self) {
         let gitems = self.keyed(Kind::Hostgroup);
         let (gitems, gmap) = self.assign_ids(Kind::Hostgroup, gitems, "host group");
@@ -180,6 +201,17 @@ impl<'r, 'd> Builder<'r, 'd> {
             let alias = r.get(K::Alias).unwrap_or(&name).to_string();
             let display_name = r.get(K::DisplayName).unwrap_or(&name).to_string();
             let address = r.get(K::Address).unwrap_or(&name).to_string();
+            let map = HostMap {
+                vrml_image: Self::string(&r, K::VrmlImage),
+                statusmap_image: Self::string(&r, K::StatusmapImage),
+                coords_2d: self.coords(&r, K::Coords2d, &who).map(|v| {
+                    let i = |x: f64| x as i64;
+                    (i(v[0]), i(v[1]))
+                }),
+                coords_3d: self
+                    .coords(&r, K::Coords3d, &who)
+                    .map(|v| (v[0], v[1], v[2])),
+            };
             self.m.hosts.push(Host {
                 name,
                 alias,
@@ -190,12 +222,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 hostgroups: Vec::new(),
                 services: Vec::new(),
                 settings,
-                map: HostMap {
-                    vrml_image: Self::string(&r, K::VrmlImage),
-                    statusmap_image: Self::string(&r, K::StatusmapImage),
-                    coords_2d: Self::string(&r, K::Coords2d),
-                    coords_3d: Self::string(&r, K::Coords3d),
-                },
+                map,
                 location: l,
             });
         }

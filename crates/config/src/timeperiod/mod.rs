@@ -41,6 +41,7 @@
 
 use crate::model::TimeperiodId;
 use crate::Location;
+mod display;
 mod parse;
 mod rules;
 mod search;
