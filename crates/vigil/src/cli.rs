@@ -30,6 +30,9 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Verify a configuration like `nagios -v`: every error with file:line, then object counts.
+    ///
+    /// Without a `log_file=` line the log file is /var/log/vigil/vigil.log (Nagios falls
+    /// back to its own compiled-in default).
     Verify {
         /// Main configuration file (nagios.cfg / naemon.cfg syntax).
         config: PathBuf,
@@ -38,7 +41,11 @@ enum Cmd {
         json: bool,
     },
     /// Run the monitoring core in the foreground until SIGTERM / SIGINT.
+    ///
+    /// Without a `log_file=` line vigil logs to /var/log/vigil/vigil.log (Nagios falls back
+    /// to its own compiled-in default).
     Run {
+        /// Main configuration file (nagios.cfg / naemon.cfg syntax).
         config: PathBuf,
         /// Print log lines and handler outcomes on stderr as they happen.
         #[arg(long, short = 'V')]
