@@ -541,7 +541,7 @@ fn service<W: Write>(w: &mut W, m: &Model, sv: &Service) -> io::Result<()> {
     let s = &sv.settings;
     let mut f: Fields = vec![
         ("host_name", m.hosts[sv.host.idx()].name.clone()),
-        ("service_description", sv.description.clone()),
+        ("service_description", sv.description.to_string()),
     ];
     if sv.display_name != sv.description {
         f.push(("display_name", sv.display_name.to_string()));
@@ -549,7 +549,7 @@ fn service<W: Write>(w: &mut W, m: &Model, sv: &Service) -> io::Result<()> {
     match sv.parents.as_slice() {
         [] => {}
         [p] if m.services[p.idx()].host == sv.host => {
-            f.push(("parents", m.services[p.idx()].description.clone()));
+            f.push(("parents", m.services[p.idx()].description.to_string()));
         }
         ps => {
             let v: Vec<String> = ps
@@ -686,7 +686,7 @@ fn escalations<W: Write>(w: &mut W, m: &Model, is_service: bool) -> io::Result<(
         if let Some(s) = e.service {
             f.push((
                 "service_description",
-                m.services[s.idx()].description.clone(),
+                m.services[s.idx()].description.to_string(),
             ));
         }
         f.push(("first_notification", e.first_notification.to_string()));

@@ -298,7 +298,7 @@ impl Core {
     fn intervals(&self, obj: ObjRef) -> (f64, f64) {
         let (st, set) = match obj {
             ObjRef::Host(h) => (&self.hosts[h.idx()], &self.model.host(h).settings),
-            ObjRef::Service(s) => (&self.services[s.idx()], &self.model.service(s).settings),
+            ObjRef::Service(s) => (&self.services[s.idx()], &*self.model.service(s).settings),
         };
         let il = self.interval_length();
         (
@@ -1065,7 +1065,7 @@ impl Core {
         let state_type = st.state_type.name();
         let attempt = st.current_attempt;
         let host_name = model.host(host).name.clone();
-        let svc_name = service.map(|s| model.service(s).description.clone());
+        let svc_name = service.map(|s| model.service(s).description.to_string());
         let who = match &svc_name {
             Some(d) => format!("{host_name};{d}"),
             None => host_name.clone(),

@@ -49,7 +49,7 @@ fn find_svc(core: &Core, host: &str, svc: &str) -> Result<vigil_config::ServiceI
     core.model
         .index
         .services
-        .get(&(h, svc.to_string()))
+        .get(&(h, vigil_config::Str::from(svc)))
         .copied()
         .ok_or_else(|| format!("unknown service '{svc}' on host '{host}'"))
 }
@@ -85,7 +85,7 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Stri
                 .model
                 .index
                 .services
-                .get(&(h, service.clone()))
+                .get(&(h, vigil_config::Str::from(service.as_str())))
                 .copied()
             else {
                 core.log(vigil_commands::passive_service_unknown_service_text(

@@ -83,7 +83,7 @@ fn service(host: u32, desc: &str, groups: &[u32]) -> Service {
         parallelize_check: true,
         parents: Vec::new(),
         servicegroups: groups.iter().map(|&g| ServicegroupId(g)).collect(),
-        settings: settings(),
+        settings: settings().into(),
         location: Location::default(),
     }
 }
@@ -166,22 +166,24 @@ fn model() -> Model {
     let h3 = host("h3", "10.0.0.3", &[], &[]);
 
     let mut s0 = service(0, "disk", &[0]);
-    s0.settings.custom_vars = vec![("OWNER".into(), "ops-team".into())];
-    s0.settings.notes = Some("note for $HOSTNAME$/$SERVICEDESC$".into());
-    s0.settings.check_command = Some(CommandCall {
+    std::sync::Arc::make_mut(&mut s0.settings).custom_vars =
+        vec![("OWNER".into(), "ops-team".into())];
+    std::sync::Arc::make_mut(&mut s0.settings).notes =
+        Some("note for $HOSTNAME$/$SERVICEDESC$".into());
+    std::sync::Arc::make_mut(&mut s0.settings).check_command = Some(CommandCall {
         raw: "check_x!/!90%".into(),
         command: CommandId(0),
         args: vec!["/".into(), "90%".into()],
     });
-    s0.settings.max_check_attempts = 2;
-    s0.settings.event_handler = Some(CommandCall {
+    std::sync::Arc::make_mut(&mut s0.settings).max_check_attempts = 2;
+    std::sync::Arc::make_mut(&mut s0.settings).event_handler = Some(CommandCall {
         raw: "svc-eh!first arg!second".into(),
         command: CommandId(2),
         args: vec!["first arg".into(), "second".into()],
     });
     let s1 = service(0, "HTTP", &[]);
     let mut s2 = service(1, "disk", &[0]);
-    s2.settings.custom_vars = vec![("OWNER".into(), "dba".into())];
+    std::sync::Arc::make_mut(&mut s2.settings).custom_vars = vec![("OWNER".into(), "dba".into())];
     s2.is_volatile = true;
 
     let hostgroups = vec![
@@ -1263,7 +1265,7 @@ fn env_world() -> World {
     w.model.hosts[0].settings.custom_vars = vec![("RACK".into(), "r12".into())];
     w.model.hosts[0].hostgroups.clear();
     w.model.services[0].servicegroups.clear();
-    w.model.services[0].settings.check_command = Some(CommandCall {
+    std::sync::Arc::make_mut(&mut w.model.services[0].settings).check_command = Some(CommandCall {
         raw: "vigil-check-service".into(),
         command: CommandId(0),
         args: vec![],

@@ -82,7 +82,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 for (h, s) in targets {
                     let (src, ni_set) = match s {
                         Some(s) => (
-                            &self.m.services[s.idx()].settings,
+                            &*self.m.services[s.idx()].settings,
                             self.svc_notif_interval_set[s.idx()],
                         ),
                         None => (

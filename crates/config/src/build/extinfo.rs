@@ -36,7 +36,10 @@ impl<'r, 'd> Builder<'r, 'd> {
                 "serviceextinfo",
             );
             for s in svcs {
-                merge_ext(&r, &mut self.m.services[s.idx()].settings);
+                merge_ext(
+                    &r,
+                    std::sync::Arc::make_mut(&mut self.m.services[s.idx()].settings),
+                );
             }
         }
     }

@@ -47,7 +47,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             }
             let mut parents = Vec::with_capacity(wanted.len());
             for (h, d) in wanted {
-                let found = self.m.index.services.get(&(h, d.to_string())).copied();
+                let found = self.m.index.services.get(&(h, Str::from(d))).copied();
                 match found {
                     Some(p) if p == sid => {
                         self.err(&l, format!("{who}: cannot be a parent of itself"))

@@ -3,6 +3,7 @@
 
 use super::select::Expanded;
 use super::*;
+use std::sync::Arc;
 
 /// One (host, description) produced by a service definition.
 #[derive(Debug)]
@@ -134,7 +135,8 @@ impl<'r, 'd> Builder<'r, 'd> {
         self.m.index.services.reserve(alive);
         self.svc_notif_interval_set.reserve_exact(alive);
         let mut live: Vec<u32> = Vec::new();
-        let mut proto_cache: FxMap<Vec<u32>, CheckSettings> = FxMap::default();
+        let mut proto_cache: FxMap<Vec<u32>, Arc<CheckSettings>> = FxMap::default();
+        let mut implied_cache: FxMap<(usize, HostId), Arc<CheckSettings>> = FxMap::default();
         for raw in 0..nraw as u32 {
             let (a, b) = ranges[raw as usize];
             live.clear();
@@ -167,7 +169,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             let hit = cache_key
                 .as_ref()
                 .is_some_and(|k| proto_cache.contains_key(k));
-            let mut fresh: Option<CheckSettings> = None;
+            let mut fresh: Option<Arc<CheckSettings>> = None;
             if !hit {
                 let who = who_of(&self.m.hosts);
                 let before = self.diags.list.len();
@@ -177,15 +179,17 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
                 match &cache_key {
                     Some(k) if self.diags.list.len() == before => {
-                        proto_cache.insert(k.clone(), p);
+                        proto_cache.insert(k.clone(), Arc::new(p));
                     }
-                    _ => fresh = Some(p),
+                    _ => fresh = Some(Arc::new(p)),
                 }
             }
-            let proto: &CheckSettings =
+            // Cached prototypes live until the end of this function, so their
+            // address identifies them in `implied_cache`; fresh ones do not.
+            let (proto, cached): (Arc<CheckSettings>, bool) =
                 match (&fresh, cache_key.as_ref().and_then(|k| proto_cache.get(k))) {
-                    (Some(p), _) => p,
-                    (None, Some(p)) => p,
+                    (Some(p), _) => (p.clone(), false),
+                    (None, Some(p)) => (p.clone(), true),
                     (None, None) => continue,
                 };
             let is_volatile = match r.get(K::IsVolatile) {
@@ -231,22 +235,51 @@ impl<'r, 'd> Builder<'r, 'd> {
                 let inst = &instances[ii as usize];
                 let host = inst.host;
                 let sid = ServiceId(self.m.services.len() as u32);
-                let shared = self.intern(inst.desc);
-                let description = inst.desc.to_string();
+                let description = self.intern(inst.desc);
                 self.m
                     .index
                     .services
                     .insert((host, description.clone()), sid);
-                // Built in place: push a copy of the prototype, then adjust it.
+                let h = &self.m.hosts[host.idx()];
+                let settings = if has_contacts && has_ni && has_np && has_cp {
+                    proto.clone()
+                } else {
+                    // Implied inheritance from the host (objects.md §4.1).
+                    let implied = |p: &CheckSettings| {
+                        let mut s = p.clone();
+                        if !has_contacts {
+                            s.contacts.clone_from(&h.settings.contacts);
+                            s.contact_groups.clone_from(&h.settings.contact_groups);
+                        }
+                        if !has_ni {
+                            s.notification_interval = h.settings.notification_interval;
+                        }
+                        if !has_np {
+                            s.notification_period = h.settings.notification_period;
+                        }
+                        if !has_cp {
+                            s.check_period = h.settings.check_period;
+                        }
+                        Arc::new(s)
+                    };
+                    if cached {
+                        implied_cache
+                            .entry((Arc::as_ptr(&proto) as usize, host))
+                            .or_insert_with(|| implied(&proto))
+                            .clone()
+                    } else {
+                        implied(&proto)
+                    }
+                };
                 self.m.services.push(Service {
                     host,
-                    display_name: display.clone().unwrap_or(shared),
+                    display_name: display.clone().unwrap_or_else(|| description.clone()),
                     description,
                     is_volatile,
                     parallelize_check,
                     parents: Vec::new(),
                     servicegroups: Vec::new(),
-                    settings: proto.clone(),
+                    settings,
                     location: l.clone(),
                 });
                 if has_parents {
@@ -256,23 +289,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 let Some(svc) = self.m.services.last_mut() else {
                     continue;
                 };
-                let h = &hosts[host.idx()];
-                let settings = &mut svc.settings;
-                if !has_contacts {
-                    settings.contacts.clone_from(&h.settings.contacts);
-                    settings
-                        .contact_groups
-                        .clone_from(&h.settings.contact_groups);
-                }
-                if !has_ni {
-                    settings.notification_interval = h.settings.notification_interval;
-                }
-                if !has_np {
-                    settings.notification_period = h.settings.notification_period;
-                }
-                if !has_cp {
-                    settings.check_period = h.settings.check_period;
-                }
+                let settings = &svc.settings;
                 let missing = (
                     settings.check_period.is_none(),
                     settings.notification_period.is_none(),
@@ -314,12 +331,8 @@ impl<'r, 'd> Builder<'r, 'd> {
             let Some(g) = r.get(K::Servicegroups) else {
                 continue;
             };
-            let Some(&sid) = self
-                .m
-                .index
-                .services
-                .get(&(inst.host, inst.desc.to_string()))
-            else {
+            let key = (inst.host, self.intern(inst.desc));
+            let Some(&sid) = self.m.index.services.get(&key) else {
                 continue;
             };
             for n in list(g) {
