@@ -516,16 +516,17 @@ pub struct Model {
 
 /// Name lookups. Command names are matched exactly (case-sensitive).
 #[derive(Debug, Clone, Default)]
+/// All maps use FxHash: names come from the configuration, not from the network.
 pub struct Index {
-    pub hosts: HashMap<String, HostId>,
-    /// By (host, description); FxHash (names are not attacker-chosen at run time).
+    pub hosts: HashMap<String, HostId, FxBuildHasher>,
+    /// By (host, description).
     pub services: HashMap<(HostId, Str), ServiceId, FxBuildHasher>,
-    pub commands: HashMap<String, CommandId>,
-    pub timeperiods: HashMap<String, TimeperiodId>,
-    pub hostgroups: HashMap<String, HostgroupId>,
-    pub servicegroups: HashMap<String, ServicegroupId>,
-    pub contacts: HashMap<String, ContactId>,
-    pub contactgroups: HashMap<String, ContactgroupId>,
+    pub commands: HashMap<String, CommandId, FxBuildHasher>,
+    pub timeperiods: HashMap<String, TimeperiodId, FxBuildHasher>,
+    pub hostgroups: HashMap<String, HostgroupId, FxBuildHasher>,
+    pub servicegroups: HashMap<String, ServicegroupId, FxBuildHasher>,
+    pub contacts: HashMap<String, ContactId, FxBuildHasher>,
+    pub contactgroups: HashMap<String, ContactgroupId, FxBuildHasher>,
 }
 
 impl Model {

@@ -437,8 +437,8 @@ impl<'p> Resolver<'p> {
 
     /// The flattened templates an object uses (a cache key for values that
     /// depend only on the templates).
-    pub fn uses_key(&self, kind: Kind, idx: u32) -> Vec<u32> {
-        self.uses_of(kind, idx).to_vec()
+    pub fn uses_key(&self, kind: Kind, idx: u32) -> &[u32] {
+        self.uses_of(kind, idx)
     }
 
     /// Whether the object's own directives are limited to identity and

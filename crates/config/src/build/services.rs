@@ -1,7 +1,6 @@
 //! Services: one definition becomes one service per selected host;
 //! duplicates (objects.md §6) and implied inheritance from the host (§4.1).
 
-use super::select::Expanded;
 use super::*;
 use std::sync::Arc;
 
@@ -30,7 +29,8 @@ impl<'r, 'd> Builder<'r, 'd> {
         let nraw = raws.len();
         let mut instances: Vec<Instance<'r>> = Vec::with_capacity(nraw);
         let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(nraw);
-        let mut seen: FxMap<(HostId, &'r str), u32> = FxMap::default();
+        // (host, description) -> instance; becomes the model's service index.
+        let mut seen: HashMap<(HostId, Str), ServiceId, FxBuildHasher> = HashMap::default();
         seen.reserve(nraw);
         for raw in 0..nraw as u32 {
             let start = instances.len() as u32;
@@ -39,7 +39,6 @@ impl<'r, 'd> Builder<'r, 'd> {
                 ranges.push((start, start));
                 continue;
             }
-            let l = self.obj_loc(&r);
             let desc = match r.slot(K::ServiceDescription) {
                 Some(s) if s.val != "null" && !s.val.is_empty() => Some(s.val),
                 _ => None,
@@ -47,6 +46,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             let has_hosts = r.get(K::HostName).is_some() || r.get(K::HostgroupName).is_some();
             let Some(desc) = desc.filter(|_| has_hosts) else {
                 if !r.has(K::Name) {
+                    let l = self.obj_loc(&r);
                     self.err(
                         &l,
                         "service has no hosts and/or service_description".to_string(),
@@ -56,6 +56,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 continue;
             };
             if self.illegal.any_in(desc) || desc.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                let l = self.obj_loc(&r);
                 self.err(
                     &l,
                     format!("the name of service '{desc}' contains one or more illegal characters"),
@@ -72,12 +73,15 @@ impl<'r, 'd> Builder<'r, 'd> {
                     .copied(),
                 _ => None,
             };
-            let ex = match simple {
-                Some(h) => Expanded {
-                    hosts: vec![(h, true)],
-                    failed: false,
-                },
+            let one;
+            let many;
+            let hosts: &[(HostId, bool)] = match simple {
+                Some(h) => {
+                    one = [(h, true)];
+                    &one
+                }
                 None => {
+                    let l = self.obj_loc(&r);
                     let who = format!("service '{desc}'");
                     let ex = self.expand_hosts(hl, gl, &l, &who);
                     if ex.hosts.is_empty() && !ex.failed && hl.is_some() {
@@ -86,19 +90,22 @@ impl<'r, 'd> Builder<'r, 'd> {
                             format!("{who}: could not expand hosts specified in service"),
                         );
                     }
-                    ex
+                    many = ex.hosts;
+                    &many
                 }
             };
-            for (h, explicit) in ex.hosts {
-                let key = (h, desc);
+            let shared = self.intern(desc);
+            for &(h, explicit) in hosts {
+                let key = (h, shared.clone());
                 let idx = instances.len() as u32;
-                if let Some(&old) = seen.get(&key) {
+                if let Some(&ServiceId(old)) = seen.get(&key) {
                     let o = &instances[old as usize];
                     let (olraw, oexplicit) = (o.raw, o.explicit);
                     let hn = self.m.hosts[h.idx()].name.clone();
                     if explicit || !oexplicit {
                         // The new definition wins; the older one is discarded.
                         instances[old as usize].alive = false;
+                        let l = self.obj_loc(&r);
                         let ol = self.raw_loc(Kind::Service, olraw);
                         self.warn(
                             &ol,
@@ -107,6 +114,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                             ),
                         );
                     } else {
+                        let l = self.obj_loc(&r);
                         let ol = self.raw_loc(Kind::Service, olraw);
                         self.warn(
                             &l,
@@ -117,7 +125,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                         continue;
                     }
                 }
-                seen.insert(key, idx);
+                seen.insert(key, ServiceId(idx));
                 instances.push(Instance {
                     raw,
                     host: h,
@@ -128,14 +136,13 @@ impl<'r, 'd> Builder<'r, 'd> {
             }
             ranges.push((start, instances.len() as u32));
         }
-        drop(seen);
 
         let alive = instances.iter().filter(|i| i.alive).count();
         self.m.services.reserve_exact(alive);
-        self.m.index.services.reserve(alive);
         self.svc_notif_interval_set.reserve_exact(alive);
         let mut live: Vec<u32> = Vec::new();
-        let mut proto_cache: FxMap<Vec<u32>, Arc<CheckSettings>> = FxMap::default();
+        let mut sid_of: Vec<u32> = vec![u32::MAX; instances.len()];
+        let mut proto_cache: FxMap<&'r [u32], Arc<CheckSettings>> = FxMap::default();
         let mut implied_cache: FxMap<(usize, HostId), Arc<CheckSettings>> = FxMap::default();
         for raw in 0..nraw as u32 {
             let (a, b) = ranges[raw as usize];
@@ -179,7 +186,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
                 match &cache_key {
                     Some(k) if self.diags.list.len() == before => {
-                        proto_cache.insert(k.clone(), Arc::new(p));
+                        proto_cache.insert(k, Arc::new(p));
                     }
                     _ => fresh = Some(Arc::new(p)),
                 }
@@ -236,10 +243,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 let host = inst.host;
                 let sid = ServiceId(self.m.services.len() as u32);
                 let description = self.intern(inst.desc);
-                self.m
-                    .index
-                    .services
-                    .insert((host, description.clone()), sid);
+                sid_of[ii as usize] = sid.0;
                 let h = &self.m.hosts[host.idx()];
                 let settings = if has_contacts && has_ni && has_np && has_cp {
                     proto.clone()
@@ -324,6 +328,12 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
             }
         }
+        // Instance numbers become service ids: the map is the index as it is.
+        for v in seen.values_mut() {
+            v.0 = sid_of.get(v.idx()).copied().unwrap_or(u32::MAX);
+        }
+        seen.retain(|_, v| v.0 != u32::MAX);
+        self.m.index.services = seen;
         // As in Nagios, the group memberships of a discarded duplicate still
         // apply to the service that replaced it.
         for inst in instances.iter().filter(|i| !i.alive) {
