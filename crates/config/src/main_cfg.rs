@@ -290,23 +290,30 @@ impl Ctx<'_> {
 
 /// `atoi`-like: optional sign and leading digits; `None` when there are no digits.
 pub(crate) fn parse_leading_int(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-        i += 1;
-    }
-    let start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i == start {
+    let b = s.trim().as_bytes();
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 {
         return None;
     }
-    s[..i].parse::<i64>().ok().or_else(|| {
-        // Overflow: saturate like strtol.
-        Some(if b[0] == b'-' { i64::MIN } else { i64::MAX })
-    })
+    // Accumulate negatively so that i64::MIN fits; saturate like strtol.
+    let mut v: i64 = 0;
+    for &c in &digits[..n] {
+        let d = i64::from(c - b'0');
+        match v.checked_mul(10).and_then(|x| x.checked_sub(d)) {
+            Some(x) => v = x,
+            None => return Some(if neg { i64::MIN } else { i64::MAX }),
+        }
+    }
+    if neg {
+        Some(v)
+    } else {
+        Some(v.checked_neg().unwrap_or(i64::MAX))
+    }
 }
 
 /// `strtod`-like: the longest leading decimal number; `None` when there is none.
@@ -716,6 +723,11 @@ mod tests {
         assert_eq!(parse_leading_int("10"), Some(10));
         assert_eq!(parse_leading_int(" -3x"), Some(-3));
         assert_eq!(parse_leading_int("abc"), None);
+        assert_eq!(parse_leading_int("+7"), Some(7));
+        assert_eq!(parse_leading_int("-"), None);
+        assert_eq!(parse_leading_int("99999999999999999999"), Some(i64::MAX));
+        assert_eq!(parse_leading_int("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_leading_int("-99999999999999999999"), Some(i64::MIN));
         assert_eq!(parse_leading_float("5.0"), Some(5.0));
         assert_eq!(parse_leading_float("2.5s"), Some(2.5));
         assert_eq!(parse_leading_float("x"), None);

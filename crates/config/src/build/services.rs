@@ -43,7 +43,9 @@ impl<'r, 'd> Builder<'r, 'd> {
                 Some(s) if s.val != "null" && !s.val.is_empty() => Some(s.val),
                 _ => None,
             };
-            let has_hosts = r.get(K::HostName).is_some() || r.get(K::HostgroupName).is_some();
+            let hl = r.get(K::HostName);
+            let gl = r.get(K::HostgroupName);
+            let has_hosts = hl.is_some() || gl.is_some();
             let Some(desc) = desc.filter(|_| has_hosts) else {
                 if !r.has(K::Name) {
                     let l = self.obj_loc(&r);
@@ -62,8 +64,6 @@ impl<'r, 'd> Builder<'r, 'd> {
                     format!("the name of service '{desc}' contains one or more illegal characters"),
                 );
             }
-            let hl = r.get(K::HostName);
-            let gl = r.get(K::HostgroupName);
             let simple = match (hl, gl) {
                 (Some(h), None) if !h.contains([',', '*', '!']) => self
                     .m
@@ -98,7 +98,8 @@ impl<'r, 'd> Builder<'r, 'd> {
             for &(h, explicit) in hosts {
                 let key = (h, shared.clone());
                 let idx = instances.len() as u32;
-                if let Some(&ServiceId(old)) = seen.get(&key) {
+                // One hash lookup: the previous instance if this is a duplicate.
+                if let Some(ServiceId(old)) = seen.insert(key.clone(), ServiceId(idx)) {
                     let o = &instances[old as usize];
                     let (olraw, oexplicit) = (o.raw, o.explicit);
                     let hn = self.m.hosts[h.idx()].name.clone();
@@ -122,10 +123,11 @@ impl<'r, 'd> Builder<'r, 'd> {
                                 "duplicate definition found for service '{desc}' on host '{hn}'; this hostgroup definition is discarded (the one at {ol} is used)"
                             ),
                         );
+                        // The earlier one stays.
+                        seen.insert(key, ServiceId(old));
                         continue;
                     }
                 }
-                seen.insert(key, ServiceId(idx));
                 instances.push(Instance {
                     raw,
                     host: h,
@@ -142,7 +144,7 @@ impl<'r, 'd> Builder<'r, 'd> {
         self.svc_notif_interval_set.reserve_exact(alive);
         let mut live: Vec<u32> = Vec::new();
         let mut sid_of: Vec<u32> = vec![u32::MAX; instances.len()];
-        let mut proto_cache: FxMap<&'r [u32], Arc<CheckSettings>> = FxMap::default();
+        let mut proto_cache: FxMap<&'r [u32], (Arc<CheckSettings>, [bool; 4])> = FxMap::default();
         let mut implied_cache: FxMap<(usize, HostId), Arc<CheckSettings>> = FxMap::default();
         for raw in 0..nraw as u32 {
             let (a, b) = ranges[raw as usize];
@@ -169,47 +171,62 @@ impl<'r, 'd> Builder<'r, 'd> {
                     )
                 }
             };
+            // A definition whose own directives are only identity and
+            // assignment has the settings (and the implied-inheritance flags)
+            // of its templates: computed once per template list.
             let cache_key = self
                 .res
                 .settings_neutral(Kind::Service, raw)
                 .then(|| self.res.uses_key(Kind::Service, raw));
-            let hit = cache_key
-                .as_ref()
-                .is_some_and(|k| proto_cache.contains_key(k));
-            let mut fresh: Option<Arc<CheckSettings>> = None;
-            if !hit {
+            let hit = cache_key.and_then(|k| proto_cache.get(k)).cloned();
+            let mut fresh: Option<(Arc<CheckSettings>, [bool; 4])> = None;
+            if hit.is_none() {
                 let who = who_of(&self.m.hosts);
                 let before = self.diags.list.len();
                 let p = self.settings(&r, true, &who);
                 if p.check_command.is_none() && r.get(K::CheckCommand).is_none() {
                     self.err(&l, format!("{who}: check_command is not defined"));
                 }
-                match &cache_key {
+                // Which of the host-implied directives the service has.
+                let flags = [
+                    r.has(K::Contacts) || r.has(K::ContactGroups),
+                    r.has(K::NotificationInterval),
+                    r.has(K::NotificationPeriod),
+                    r.has(K::CheckPeriod),
+                ];
+                let entry = (Arc::new(p), flags);
+                match cache_key {
                     Some(k) if self.diags.list.len() == before => {
-                        proto_cache.insert(k, Arc::new(p));
+                        proto_cache.insert(k, entry);
                     }
-                    _ => fresh = Some(Arc::new(p)),
+                    _ => fresh = Some(entry),
                 }
             }
             // Cached prototypes live until the end of this function, so their
             // address identifies them in `implied_cache`; fresh ones do not.
-            let (proto, cached): (Arc<CheckSettings>, bool) =
-                match (&fresh, cache_key.as_ref().and_then(|k| proto_cache.get(k))) {
-                    (Some(p), _) => (p.clone(), false),
-                    (None, Some(p)) => (p.clone(), true),
-                    (None, None) => continue,
-                };
-            let is_volatile = match r.get(K::IsVolatile) {
+            let ((proto, flags), cached) = match (fresh, hit) {
+                (Some(p), _) => (p, false),
+                (None, Some(p)) => (p, true),
+                (None, None) => match cache_key.and_then(|k| proto_cache.get(k)) {
+                    Some(p) => (p.clone(), true),
+                    None => continue,
+                },
+            };
+            let [has_contacts, has_ni, has_np, has_cp] = flags;
+            // The object's name is formatted only for a warning.
+            let is_volatile = match r.get(K::IsVolatile).map(parse_leading_int) {
                 None => false,
-                Some(_) => {
+                Some(Some(v)) => v > 0,
+                Some(None) => {
                     let who = who_of(&self.m.hosts);
                     self.boolean(&r, K::IsVolatile, false, &who)
                 }
             };
             let display = self.istr(&r, K::DisplayName);
-            let parallelize_check = match r.get(K::ParallelizeCheck) {
+            let parallelize_check = match r.get(K::ParallelizeCheck).map(parse_leading_int) {
                 None => true,
-                Some(_) => {
+                Some(Some(v)) => v > 0,
+                Some(None) => {
                     let who = who_of(&self.m.hosts);
                     self.boolean(&r, K::ParallelizeCheck, true, &who)
                 }
@@ -234,10 +251,6 @@ impl<'r, 'd> Builder<'r, 'd> {
                     }
                 }
             }
-            let has_contacts = r.has(K::Contacts) || r.has(K::ContactGroups);
-            let has_ni = r.has(K::NotificationInterval);
-            let has_np = r.has(K::NotificationPeriod);
-            let has_cp = r.has(K::CheckPeriod);
             for &ii in live.iter() {
                 let inst = &instances[ii as usize];
                 let host = inst.host;
