@@ -576,6 +576,21 @@ impl<'r> Resolved<'r> {
         self.slot(k).is_some()
     }
 
+    /// The keys among `keys` the object writes itself, as a bit mask.
+    pub fn own_mask(&self, keys: &[K]) -> u32 {
+        self.own.iter().fold(0, |m, p| {
+            m | keys
+                .iter()
+                .position(|&k| k == p.key)
+                .map_or(0, |i| 1 << i)
+        })
+    }
+
+    /// The templates the object uses (identical slices for identical lists).
+    pub fn uses(&self) -> &'r [u32] {
+        self.uses
+    }
+
     /// Custom variables (or timeperiod lines): own, then inherited.
     pub fn custom(&self) -> Vec<CustomSlot<'r>> {
         let res = self.res;

@@ -6,13 +6,23 @@ use std::sync::Arc;
 
 /// One (host, description) produced by a service definition.
 #[derive(Debug)]
-pub(super) struct Instance<'r> {
+pub(super) struct Instance {
     pub(super) raw: u32,
     pub(super) host: HostId,
-    pub(super) desc: &'r str,
+    pub(super) desc: Str,
     pub(super) explicit: bool,
     pub(super) alive: bool,
 }
+/// Directives of a service that do not make its check settings differ from
+/// its templates' (see `Resolver::settings_neutral`), read per definition.
+const NEUTRAL: [K; 5] = [
+    K::IsVolatile,
+    K::DisplayName,
+    K::ParallelizeCheck,
+    K::Parents,
+    K::Servicegroups,
+];
+
 impl<'r, 'd> Builder<'r, 'd> {
     pub(super) fn services(&mut self) {
         let sg = self.keyed(Kind::Servicegroup);
@@ -27,7 +37,7 @@ impl<'r, 'd> Builder<'r, 'd> {
         let parsed = self.parsed;
         let raws = &parsed.objs[Kind::Service.idx()];
         let nraw = raws.len();
-        let mut instances: Vec<Instance<'r>> = Vec::with_capacity(nraw);
+        let mut instances: Vec<Instance> = Vec::with_capacity(nraw);
         let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(nraw);
         // (host, description) -> instance; becomes the model's service index.
         let mut seen: HashMap<(HostId, Str), ServiceId, FxBuildHasher> = HashMap::default();
@@ -131,7 +141,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 instances.push(Instance {
                     raw,
                     host: h,
-                    desc,
+                    desc: shared.clone(),
                     explicit,
                     alive: true,
                 });
@@ -146,6 +156,7 @@ impl<'r, 'd> Builder<'r, 'd> {
         let mut sid_of: Vec<u32> = vec![u32::MAX; instances.len()];
         let mut proto_cache: FxMap<&'r [u32], (Arc<CheckSettings>, [bool; 4])> = FxMap::default();
         let mut implied_cache: FxMap<(usize, HostId), Arc<CheckSettings>> = FxMap::default();
+        let mut tpl_vals: FxMap<&'r [u32], [Option<Option<&'r str>>; 5]> = FxMap::default();
         for raw in 0..nraw as u32 {
             let (a, b) = ranges[raw as usize];
             live.clear();
@@ -156,7 +167,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             let r = self.res.view(Kind::Service, raw);
             let l = self.obj_loc(&r);
             let first = &instances[live[0] as usize];
-            let desc = first.desc;
+            let desc = first.desc.clone();
             let (first_host, n_more) = (first.host, live.len() - 1);
             let who_of = |hosts: &[Host]| {
                 if n_more == 0 {
@@ -213,8 +224,22 @@ impl<'r, 'd> Builder<'r, 'd> {
                 },
             };
             let [has_contacts, has_ni, has_np, has_cp] = flags;
+            // The directives a template-only definition may still write
+            // itself: own values, else its templates' (looked up once per
+            // template list).
+            let own = r.own_mask(&NEUTRAL);
+            let tv = tpl_vals.entry(r.uses()).or_insert([None; 5]);
+            let mut v: [Option<&'r str>; 5] = [None; 5];
+            for (i, &k) in NEUTRAL.iter().enumerate() {
+                v[i] = if own & (1 << i) != 0 {
+                    r.get(k)
+                } else {
+                    *tv[i].get_or_insert_with(|| r.get(k))
+                };
+            }
+            let [v_volatile, v_display, v_parallel, v_parents, v_groups] = v;
             // The object's name is formatted only for a warning.
-            let is_volatile = match r.get(K::IsVolatile).map(parse_leading_int) {
+            let is_volatile = match v_volatile.map(parse_leading_int) {
                 None => false,
                 Some(Some(v)) => v > 0,
                 Some(None) => {
@@ -222,8 +247,8 @@ impl<'r, 'd> Builder<'r, 'd> {
                     self.boolean(&r, K::IsVolatile, false, &who)
                 }
             };
-            let display = self.istr(&r, K::DisplayName);
-            let parallelize_check = match r.get(K::ParallelizeCheck).map(parse_leading_int) {
+            let display = v_display.map(|d| self.intern(d));
+            let parallelize_check = match v_parallel.map(parse_leading_int) {
                 None => true,
                 Some(Some(v)) => v > 0,
                 Some(None) => {
@@ -231,9 +256,9 @@ impl<'r, 'd> Builder<'r, 'd> {
                     self.boolean(&r, K::ParallelizeCheck, true, &who)
                 }
             };
-            let has_parents = r.get(K::Parents).is_some();
+            let has_parents = v_parents.is_some();
             let mut groups: Vec<ServicegroupId> = Vec::new();
-            if let Some(g) = r.get(K::Servicegroups) {
+            if let Some(g) = v_groups {
                 for n in list(g) {
                     match self.m.index.servicegroups.get(n) {
                         Some(&id) => {
@@ -255,7 +280,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 let inst = &instances[ii as usize];
                 let host = inst.host;
                 let sid = ServiceId(self.m.services.len() as u32);
-                let description = self.intern(inst.desc);
+                let description = inst.desc.clone();
                 sid_of[ii as usize] = sid.0;
                 let h = &self.m.hosts[host.idx()];
                 let settings = if has_contacts && has_ni && has_np && has_cp {
@@ -320,7 +345,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                 }
                 if missing.0 || missing.1 || missing.2 {
                     let hn = self.m.hosts[host.idx()].name.clone();
-                    let d = inst.desc;
+                    let d = inst.desc.clone();
                     if missing.0 {
                         self.warn(
                             &l,
@@ -354,7 +379,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             let Some(g) = r.get(K::Servicegroups) else {
                 continue;
             };
-            let key = (inst.host, self.intern(inst.desc));
+            let key = (inst.host, inst.desc.clone());
             let Some(&sid) = self.m.index.services.get(&key) else {
                 continue;
             };
