@@ -579,10 +579,7 @@ impl<'r> Resolved<'r> {
     /// The keys among `keys` the object writes itself, as a bit mask.
     pub fn own_mask(&self, keys: &[K]) -> u32 {
         self.own.iter().fold(0, |m, p| {
-            m | keys
-                .iter()
-                .position(|&k| k == p.key)
-                .map_or(0, |i| 1 << i)
+            m | keys.iter().position(|&k| k == p.key).map_or(0, |i| 1 << i)
         })
     }
 

@@ -21,13 +21,17 @@ impl<'r, 'd> Builder<'r, 'd> {
             let l = ha.location.clone();
             self.err(&l, msg);
         }
-        // Circular service parents.
-        let adj: Vec<Vec<usize>> = self
-            .m
-            .services
-            .iter()
-            .map(|s| s.parents.iter().map(|p| p.idx()).collect())
-            .collect();
+        // Circular service parents (the graph is built only when there are
+        // some: 100,000 empty adjacency lists cost time and memory).
+        let adj: Vec<Vec<usize>> = if self.m.services.iter().any(|s| !s.parents.is_empty()) {
+            self.m
+                .services
+                .iter()
+                .map(|s| s.parents.iter().map(|p| p.idx()).collect())
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (a, b) in find_cycles(&adj) {
             let name = |i: usize| {
                 let s = &self.m.services[i];
@@ -62,7 +66,9 @@ impl<'r, 'd> Builder<'r, 'd> {
                 );
                 self.err(&l, msg);
             }
-            let mut adj: Vec<Vec<usize>> = vec![Vec::new(); self.m.services.len()];
+            let any = self.m.service_dependencies.iter().any(|d| d.kind == kind);
+            let n = if any { self.m.services.len() } else { 0 };
+            let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
             let mut locs: FxMap<(usize, usize), Location> = FxMap::default();
             for d in self
                 .m
