@@ -45,8 +45,7 @@ impl<'r, 'd> Builder<'r, 'd> {
         out
     }
 
-    /// Common host/service check settings (without implied inheritance).
-
+    /// Host groups: members, host-side memberships, nested groups.
     pub(super) fn hostgroups(&mut self) {
         let gitems = std::mem::take(&mut self.pending_hostgroups);
         let n = gitems.len();

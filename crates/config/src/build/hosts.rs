@@ -13,6 +13,7 @@ pub(super) fn who_host(name: &str) -> String {
     format!("host '{name}'")
 }
 impl<'r, 'd> Builder<'r, 'd> {
+    /// Common host/service check settings (without implied inheritance).
     pub(super) fn settings(&mut self, r: &Resolved, is_service: bool, who: &str) -> CheckSettings {
         let l = self.obj_loc(r);
         let check_command = match r.get(K::CheckCommand) {
@@ -180,7 +181,7 @@ impl<'r, 'd> Builder<'r, 'd> {
                     format!("{who}: host group '{}' is not defined", n)
                 });
                 let groups = sel.result();
-                if groups.is_empty() && !failed && !list(g).next().is_none() {
+                if groups.is_empty() && !failed && list(g).next().is_some() {
                     self.err(
                         &l,
                         format!("{who}: hostgroups '{g}' leaves no host group to join"),
