@@ -18,9 +18,26 @@ impl<'r, 'd> Builder<'r, 'd> {
                 continue;
             }
             let ex = self.expand_hosts(hl.as_deref(), gl.as_deref(), &l, "hostextinfo");
+            let who = "hostextinfo";
+            let c2 = self.coords(&r, K::Coords2d, who);
+            let c3 = self.coords(&r, K::Coords3d, who);
             for (h, _) in ex.hosts {
-                let s = &mut self.m.hosts[h.idx()].settings;
-                merge_ext(&r, s);
+                let host = &mut self.m.hosts[h.idx()];
+                merge_ext(&r, &mut host.settings);
+                let m = &mut host.map;
+                let fill = |dst: &mut Option<String>, k: K| {
+                    if dst.is_none() {
+                        *dst = r.get(k).map(str::to_string);
+                    }
+                };
+                fill(&mut m.vrml_image, K::VrmlImage);
+                fill(&mut m.statusmap_image, K::StatusmapImage);
+                if m.coords_2d.is_none() {
+                    m.coords_2d = c2.map(|v| (v[0] as i64, v[1] as i64));
+                }
+                if m.coords_3d.is_none() {
+                    m.coords_3d = c3.map(|v| (v[0], v[1], v[2]));
+                }
             }
         }
         for raw in 0..self.parsed.objs[Kind::Serviceextinfo.idx()].len() as u32 {

@@ -125,7 +125,7 @@ impl<'r, 'd> Builder<'r, 'd> {
     /// `2d_coords` (two integers) or `3d_coords` (three numbers), comma
     /// separated; fewer values is an error, as in Nagios ("Invalid 2d_coords
     /// value"). Returns three values (unused ones 0).
-    fn coords(&mut self, r: &Resolved, k: K, who: &str) -> Option<[f64; 3]> {
+    pub(super) fn coords(&mut self, r: &Resolved, k: K, who: &str) -> Option<[f64; 3]> {
         let s = r.slot(k)?;
         let n = if k == K::Coords2d { 2 } else { 3 };
         let parts: Vec<&str> = s.val.split(',').map(str::trim).collect();
