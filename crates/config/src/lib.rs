@@ -6,8 +6,11 @@
 //! The result is a [`Model`]: immutable, indexed by name, and the only input the
 //! engine reads about objects. Errors carry `file:line` ([`Location`]).
 //!
-//! Entry points: [`load`] (a main config and everything it includes) and
-//! [`parse_object_bytes`] (one object file from memory; used by the fuzz target).
+//! Entry points: [`load`] (a main config and everything it includes),
+//! [`parse_object_bytes`] (one object file from memory; used by the fuzz target)
+//! and [`write_objects_cache`] (the model in Nagios's objects.cache format).
+//! Time periods ([`timeperiod`]) are evaluated in a [`zone::Zone`] the caller
+//! builds from TZif bytes.
 //!
 //! # Pipeline
 //!
@@ -16,8 +19,9 @@
 //!    per line as fallback) and lexed (rules L1–L14) into raw definitions whose
 //!    values live in one string arena; the file texts are then dropped.
 //! 3. `resolve`: templates are flattened once; objects are read through views.
-//! 4. `build`: registration, duplicates, assignment, implied inheritance,
-//!    reference checks, cycles; produces the [`Model`].
+//! 4. `build`: registration, duplicates, assignment (list grammar and
+//!    regular expressions in `names`), implied inheritance, reference checks,
+//!    cycles; produces the [`Model`].
 //!
 //! # Choices where vigil differs from Nagios 4 on purpose
 //!

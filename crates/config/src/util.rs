@@ -57,7 +57,7 @@ impl Hasher for FxHasher {
     }
 }
 
-/// Builds [`FxHasher`]s (for the model's service index).
+/// Builds `FxHasher`s (FxHash, the rustc hasher) for the model's index maps.
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 /// A `HashMap` using [`FxHasher`].
