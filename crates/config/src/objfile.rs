@@ -159,16 +159,31 @@ fn parse_include(line: &str) -> Option<(bool, &str)> {
     (!target.is_empty()).then_some((is_dir, target))
 }
 
-/// Whether `c` is a blank byte (`strip()`'s set).
+/// Whether `c` is a blank byte (`strip()`'s set: space, `\t` `\n` `\x0b`
+/// `\x0c` `\r`, i.e. 9..=13).
 #[inline]
 fn blank(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+    c == b' ' || c.wrapping_sub(b'\t') < 5
 }
 
-/// Number of leading blank bytes.
+/// Number of leading blank bytes. Directive values are usually aligned with
+/// runs of spaces: those are skipped eight at a time.
 #[inline]
 fn lead_blanks(b: &[u8]) -> usize {
-    b.iter().position(|&c| !blank(c)).unwrap_or(b.len())
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        if u64::from_ne_bytes(w) != SPACES {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..]
+        .iter()
+        .position(|&c| !blank(c))
+        .unwrap_or(b.len() - i)
 }
 
 /// Length of `b` without trailing blank bytes.
