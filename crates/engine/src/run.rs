@@ -53,9 +53,6 @@ where
     rt.block_on(run(model, opts, load))
 }
 
-/// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks
-/// always, more only as far as the machine's run queue allows, and any check held for
-/// [`RunQueue::MAX_HOLD`] whatever the load.
 /// The system's time zone, as the C library finds it: `TZ` (a zone name under
 /// /usr/share/zoneinfo, `:name`, an absolute TZif path, or a POSIX rule), else
 /// /etc/localtime, else UTC.
@@ -86,6 +83,9 @@ pub fn system_zone() -> vigil_config::zone::Zone {
     from_file("/etc/localtime", Path::new("/etc/localtime")).unwrap_or_else(Zone::utc)
 }
 
+/// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks
+/// always, more only as far as the machine's run queue allows, and any check held for
+/// [`RunQueue::MAX_HOLD`] whatever the load.
 fn run_due(core: &mut Core, gate: &mut RunQueue) {
     let floor = gate.floor().saturating_sub(core.running_checks());
     let allowance = gate.allowance(std::time::Instant::now()).max(floor);
