@@ -127,13 +127,8 @@ pub(crate) fn select<'n, T: Copy>(
     };
     for item in crate::util::list(value) {
         match m.item(item) {
-            Item::All => {
-                let v = all();
-                if v.is_empty() {
-                    s.missing.push((item.to_string(), false));
-                }
-                s.include.extend(v.into_iter().map(|(_, t)| t));
-            }
+            // `*` over no objects selects nothing, without complaint.
+            Item::All => s.include.extend(all().into_iter().map(|(_, t)| t)),
             Item::Exclude(x) => match lookup(x) {
                 Some(t) => s.exclude.push(t),
                 None => s.missing.push((item.to_string(), true)),
