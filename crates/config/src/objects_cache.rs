@@ -63,7 +63,7 @@ pub fn write_objects_cache<W: Write>(
         push_list(
             &mut f,
             "members",
-            names(g.members.iter().map(|c| m.contacts[c.idx()].name.as_str())),
+            names(g.members.iter().map(|c| cn(m, *c))),
         );
         block(&mut w, "contactgroup", &f)?;
     }
@@ -76,7 +76,7 @@ pub fn write_objects_cache<W: Write>(
         push_list(
             &mut f,
             "members",
-            names(g.members.iter().map(|h| m.hosts[h.idx()].name.as_str())),
+            names(g.members.iter().map(|h| hn(m, *h))),
         );
         push_opt(&mut f, "notes", g.notes.as_deref());
         push_opt(&mut f, "notes_url", g.notes_url.as_deref());
@@ -89,14 +89,7 @@ pub fn write_objects_cache<W: Write>(
             ("servicegroup_name", g.name.clone()),
             ("alias", g.alias.clone()),
         ];
-        let mut pairs: Vec<(&str, &str)> = g
-            .members
-            .iter()
-            .map(|s| {
-                let s = &m.services[s.idx()];
-                (m.hosts[s.host.idx()].name.as_str(), s.description.as_str())
-            })
-            .collect();
+        let mut pairs: Vec<(&str, &str)> = g.members.iter().map(|s| svc_names(m, *s)).collect();
         pairs.sort_unstable();
         let v: Vec<String> = pairs.iter().map(|(h, s)| format!("{h},{s}")).collect();
         push_list(&mut f, "members", v.join(","));
@@ -169,8 +162,7 @@ fn sorted<T>(v: &[T], key: impl Fn(&T) -> &str) -> Vec<usize> {
 }
 
 fn service_key(m: &Model, i: usize) -> (&str, &str) {
-    let s = &m.services[i];
-    (m.hosts[s.host.idx()].name.as_str(), s.description.as_str())
+    svc_names(m, ServiceId(i as u32))
 }
 
 /// Names sorted and comma-joined.
@@ -467,7 +459,7 @@ fn head_refs(f: &mut Fields, m: &Model, s: &CheckSettings) {
         "contacts",
         s.contacts
             .iter()
-            .map(|c| m.contacts[c.idx()].name.as_str())
+            .map(|c| cn(m, *c))
             .collect::<Vec<_>>()
             .join(","),
     );
@@ -476,7 +468,7 @@ fn head_refs(f: &mut Fields, m: &Model, s: &CheckSettings) {
         "contact_groups",
         s.contact_groups
             .iter()
-            .map(|g| m.contactgroups[g.idx()].name.as_str())
+            .map(|g| cgn(m, *g))
             .collect::<Vec<_>>()
             .join(","),
     );
@@ -512,7 +504,7 @@ fn host<W: Write>(w: &mut W, m: &Model, h: &Host) -> io::Result<()> {
         "parents",
         h.parents
             .iter()
-            .map(|p| m.hosts[p.idx()].name.as_str())
+            .map(|p| hn(m, *p))
             .collect::<Vec<_>>()
             .join(","),
     );
@@ -540,7 +532,7 @@ fn host<W: Write>(w: &mut W, m: &Model, h: &Host) -> io::Result<()> {
 fn service<W: Write>(w: &mut W, m: &Model, sv: &Service) -> io::Result<()> {
     let s = &sv.settings;
     let mut f: Fields = vec![
-        ("host_name", m.hosts[sv.host.idx()].name.clone()),
+        ("host_name", hn(m, sv.host).to_string()),
         ("service_description", sv.description.to_string()),
     ];
     if sv.display_name != sv.description {
@@ -548,15 +540,15 @@ fn service<W: Write>(w: &mut W, m: &Model, sv: &Service) -> io::Result<()> {
     }
     match sv.parents.as_slice() {
         [] => {}
-        [p] if m.services[p.idx()].host == sv.host => {
-            f.push(("parents", m.services[p.idx()].description.to_string()));
+        [p] if m.services.get(p.idx()).is_some_and(|p| p.host == sv.host) => {
+            f.push(("parents", svc_names(m, *p).1.to_string()));
         }
         ps => {
             let v: Vec<String> = ps
                 .iter()
                 .map(|p| {
-                    let p = &m.services[p.idx()];
-                    format!("{},{}", m.hosts[p.host.idx()].name, p.description)
+                    let (h, d) = svc_names(m, *p);
+                    format!("{h},{d}")
                 })
                 .collect();
             f.push(("parents", v.join(",")));
@@ -577,9 +569,25 @@ fn service<W: Write>(w: &mut W, m: &Model, sv: &Service) -> io::Result<()> {
     writeln!(w, "\t}}\n")
 }
 
+/// Host name and description of service `s` (empty for an id not in `m`).
 fn svc_names(m: &Model, s: ServiceId) -> (&str, &str) {
-    let s = &m.services[s.idx()];
-    (m.hosts[s.host.idx()].name.as_str(), s.description.as_str())
+    match m.services.get(s.idx()) {
+        Some(s) => (hn(m, s.host), s.description.as_str()),
+        None => ("", ""),
+    }
+}
+
+/// Name of host `h` (empty for an id not in `m`: the writer never panics).
+fn hn(m: &Model, h: HostId) -> &str {
+    m.hosts.get(h.idx()).map_or("", |h| h.name.as_str())
+}
+
+fn cn(m: &Model, c: ContactId) -> &str {
+    m.contacts.get(c.idx()).map_or("", |c| c.name.as_str())
+}
+
+fn cgn(m: &Model, g: ContactgroupId) -> &str {
+    m.contactgroups.get(g.idx()).map_or("", |g| g.name.as_str())
 }
 
 /// Dependencies and escalations: sorted by their (master) object, the later
@@ -637,19 +645,12 @@ fn host_dependencies<W: Write>(w: &mut W, m: &Model) -> io::Result<()> {
     let deps = &m.host_dependencies;
     for i in order_by(deps.len(), |i| {
         let d = &deps[i];
-        (
-            m.hosts[d.dependent_host.idx()].name.as_str(),
-            m.hosts[d.host.idx()].name.as_str(),
-            dep_kind(d.kind),
-        )
+        (hn(m, d.dependent_host), hn(m, d.host), dep_kind(d.kind))
     }) {
         let d = &deps[i];
         let mut f: Fields = vec![
-            ("host_name", m.hosts[d.host.idx()].name.clone()),
-            (
-                "dependent_host_name",
-                m.hosts[d.dependent_host.idx()].name.clone(),
-            ),
+            ("host_name", hn(m, d.host).to_string()),
+            ("dependent_host_name", hn(m, d.dependent_host).to_string()),
         ];
         push_opt(&mut f, "dependency_period", tp_name(m, d.dependency_period));
         f.push(("inherits_parent", b(d.inherits_parent)));
@@ -676,18 +677,12 @@ fn escalations<W: Write>(w: &mut W, m: &Model, is_service: bool) -> io::Result<(
     };
     for i in order_by(list.len(), |i| {
         let e = &list[i];
-        (
-            m.hosts[e.host.idx()].name.as_str(),
-            e.service.map(|s| m.services[s.idx()].description.as_str()),
-        )
+        (hn(m, e.host), e.service.map(|s| svc_names(m, s).1))
     }) {
         let e = &list[i];
-        let mut f: Fields = vec![("host_name", m.hosts[e.host.idx()].name.clone())];
+        let mut f: Fields = vec![("host_name", hn(m, e.host).to_string())];
         if let Some(s) = e.service {
-            f.push((
-                "service_description",
-                m.services[s.idx()].description.to_string(),
-            ));
+            f.push(("service_description", svc_names(m, s).1.to_string()));
         }
         f.push(("first_notification", e.first_notification.to_string()));
         f.push(("last_notification", e.last_notification.to_string()));
@@ -702,7 +697,7 @@ fn escalations<W: Write>(w: &mut W, m: &Model, is_service: bool) -> io::Result<(
             "contacts",
             e.contacts
                 .iter()
-                .map(|c| m.contacts[c.idx()].name.as_str())
+                .map(|c| cn(m, *c))
                 .collect::<Vec<_>>()
                 .join(","),
         );
@@ -711,7 +706,7 @@ fn escalations<W: Write>(w: &mut W, m: &Model, is_service: bool) -> io::Result<(
             "contact_groups",
             e.contact_groups
                 .iter()
-                .map(|g| m.contactgroups[g.idx()].name.as_str())
+                .map(|g| cgn(m, *g))
                 .collect::<Vec<_>>()
                 .join(","),
         );
