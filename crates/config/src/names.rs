@@ -205,4 +205,15 @@ mod tests {
         };
         assert_eq!(sel(only_true, "web.*").0, Vec::<u32>::new());
     }
+
+    proptest::proptest! {
+        /// Any list, with regular expressions on or off: a selection, never a
+        /// panic, and everything selected exists.
+        #[test]
+        fn never_panics(v in ".{0,40}", on in proptest::prelude::any::<bool>(), all in proptest::prelude::any::<bool>()) {
+            let m = Matching { regexp: on, true_regexp: all };
+            let (got, _) = sel(m, &v);
+            proptest::prop_assert!(got.iter().all(|&i| i < 3));
+        }
+    }
 }

@@ -232,4 +232,28 @@ mod tests {
             Err(ZoneError::Invalid { .. })
         ));
     }
+
+    proptest::proptest! {
+        /// Any bytes: a zone or an error, never a panic; any instant and any
+        /// civil time convert (or give None) without panicking.
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+                        t in proptest::prelude::any::<i64>(),
+                        off in proptest::prelude::any::<i32>()) {
+            let mut tzif = b"TZif2".to_vec();
+            tzif.extend(&bytes);
+            for z in [Zone::from_tzif("x", &bytes).ok(), Zone::from_tzif("x", &tzif).ok(),
+                      Zone::fixed(off).ok(), Some(cet())].into_iter().flatten() {
+                let _ = z.to_local(t);
+                let _ = z.next_transition(t);
+                if let Some(w) = z.wall_clock(t) {
+                    let back = z.from_local(w);
+                    // Outside gaps and folds the round trip is exact.
+                    if z.next_transition(t - 86_400).is_none_or(|e| e > t + 86_400) {
+                        proptest::prop_assert_eq!(back, Some(t));
+                    }
+                }
+            }
+        }
+    }
 }
