@@ -6,8 +6,11 @@
 //! The result is a [`Model`]: immutable, indexed by name, and the only input the
 //! engine reads about objects. Errors carry `file:line` ([`Location`]).
 //!
-//! Entry points: [`load`] (a main config and everything it includes) and
-//! [`parse_object_bytes`] (one object file from memory; used by the fuzz target).
+//! Entry points: [`load`] (a main config and everything it includes),
+//! [`parse_object_bytes`] (one object file from memory; used by the fuzz target)
+//! and [`write_objects_cache`] (the model in Nagios's objects.cache format).
+//! Time periods ([`timeperiod`]) are evaluated in a [`zone::Zone`] the caller
+//! builds from TZif bytes.
 //!
 //! # Pipeline
 //!
@@ -16,8 +19,9 @@
 //!    per line as fallback) and lexed (rules L1–L14) into raw definitions whose
 //!    values live in one string arena; the file texts are then dropped.
 //! 3. `resolve`: templates are flattened once; objects are read through views.
-//! 4. `build`: registration, duplicates, assignment, implied inheritance,
-//!    reference checks, cycles; produces the [`Model`].
+//! 4. `build`: registration, duplicates, assignment (list grammar and
+//!    regular expressions in `names`), implied inheritance, reference checks,
+//!    cycles; produces the [`Model`].
 //!
 //! # Choices where vigil differs from Nagios 4 on purpose
 //!
@@ -28,29 +32,38 @@
 //!   so "last duplicate service wins" is deterministic.
 //! - Relative `include_file` / `include_dir` paths are resolved against the main
 //!   config's directory (Nagios uses the current directory).
-//! - Non-numeric values of numeric / boolean directives are errors (Nagios reads
-//!   them as 0 with `atoi`).
-//! - `use_regexp_matching` is recorded but names are always matched literally.
+//! - A non-numeric value of a numeric / boolean object directive is read as 0,
+//!   as Nagios's `atoi` does, but with a warning naming `file:line`.
+//! - Circular or self-referencing `use` loads (as in Nagios) with a warning.
+//! - Without `log_file=`, [`DEFAULT_LOG_FILE`] is used (Nagios: its compiled-in
+//!   default).
+//! - Regular expressions (`use_regexp_matching`) are the `regex` crate's, not
+//!   glibc's POSIX ERE; see `names.rs` for where they differ.
 //! - Object names and directive values are case-sensitive; command names are
 //!   matched exactly.
 //!
-//! Setting the environment variable `VIGIL_CONFIG_TIMING` prints the time and
-//! RSS of each loading phase on stderr (for benchmarks).
+//! The crate reads no clock and no time zone: time periods take a
+//! [`zone::Zone`] (built by the caller from TZif bytes) and the time as
+//! arguments. The only files it reads are the configuration's, in [`load`].
 
 mod build;
 mod diag;
 mod keys;
 mod main_cfg;
 pub mod model;
+mod names;
+mod objects_cache;
 mod objfile;
 mod resolve;
 mod source;
 pub mod timeperiod;
 mod util;
+pub mod zone;
 
 pub use build::split_command_call;
-pub use main_cfg::MAX_USER_MACROS;
+pub use main_cfg::{DEFAULT_LOG_FILE, MAX_USER_MACROS};
 pub use model::*;
+pub use objects_cache::write_objects_cache;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -126,24 +139,6 @@ impl LoadError {
 /// Every problem found is reported in one run: on failure the [`LoadError`]
 /// carries all errors and warnings, in the order they were found.
 pub fn load(path: &Path) -> Result<(Model, Vec<Diagnostic>), LoadError> {
-    let timing = std::env::var_os("VIGIL_CONFIG_TIMING").is_some();
-    let t0 = std::time::Instant::now();
-    let phase = |name: &str| {
-        if timing {
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find(|l| l.starts_with("VmRSS"))
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            eprintln!(
-                "{name}: {:.1} ms {rss}",
-                t0.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-    };
     let mut diags = diag::Diags::default();
     let mp = match main_cfg::read_main(path, &mut diags) {
         Ok(mp) => mp,
@@ -164,7 +159,6 @@ pub fn load(path: &Path) -> Result<(Model, Vec<Diagnostic>), LoadError> {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
 
-    phase("main");
     // Read and parse every object file, in order, one at a time.
     let mut parser = objfile::ObjParser::new(base, true, &mut diags);
     for s in &mp.sources {
@@ -174,16 +168,12 @@ pub fn load(path: &Path) -> Result<(Model, Vec<Diagnostic>), LoadError> {
         }
     }
     let parsed = parser.out;
-    phase("parse");
     let res = resolve::Resolver::new(&parsed, &mut diags);
-    phase("templates");
     let mut b = build::Builder::new(&parsed, &res, &mut diags, mp.main, mp.user_macros);
     b.build(mp.global_commands);
     let model = b.m;
-    phase("build");
     drop(res);
     drop(parsed);
-    phase("free");
     if diags.errors > 0 {
         Err(LoadError {
             diagnostics: diags.list,

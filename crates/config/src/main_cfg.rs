@@ -9,6 +9,10 @@ use crate::Location;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The log file used when the main config has no `log_file=` (Nagios then
+/// uses its compiled-in default).
+pub const DEFAULT_LOG_FILE: &str = "/var/log/vigil/vigil.log";
+
 /// Highest `$USERn$` index (`MAX_USER_MACROS`).
 pub const MAX_USER_MACROS: usize = 256;
 
@@ -252,11 +256,26 @@ impl Ctx<'_> {
         }
     }
 
+    /// Nagios reads these with `atoi` and then checks the range: a value
+    /// without digits is 0, an error where 0 is out of range, otherwise
+    /// loaded as 0 (vigil warns).
     fn int(&mut self, line: u32, name: &str, value: &str, min: u64, field: &mut u64) {
-        match parse_leading_int(value) {
-            Some(v) if v >= min as i64 => *field = v as u64,
-            Some(_) => self.bad(line, name, value, &format!("must be at least {min}")),
-            None => self.bad(line, name, value, "not a number"),
+        let v = match parse_leading_int(value) {
+            Some(v) => v,
+            None if min == 0 => {
+                self.diags.warn_at(
+                    &self.file,
+                    line,
+                    format!("value '{value}' of {name} is not a number; read as 0, as Nagios does"),
+                );
+                0
+            }
+            None => return self.bad(line, name, value, "not a number"),
+        };
+        if v >= min as i64 {
+            *field = v as u64;
+        } else {
+            self.bad(line, name, value, &format!("must be at least {min}"));
         }
     }
 
@@ -271,23 +290,30 @@ impl Ctx<'_> {
 
 /// `atoi`-like: optional sign and leading digits; `None` when there are no digits.
 pub(crate) fn parse_leading_int(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-        i += 1;
-    }
-    let start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i == start {
+    let b = s.trim().as_bytes();
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 {
         return None;
     }
-    s[..i].parse::<i64>().ok().or_else(|| {
-        // Overflow: saturate like strtol.
-        Some(if b[0] == b'-' { i64::MIN } else { i64::MAX })
-    })
+    // Accumulate negatively so that i64::MIN fits; saturate like strtol.
+    let mut v: i64 = 0;
+    for &c in &digits[..n] {
+        let d = i64::from(c - b'0');
+        match v.checked_mul(10).and_then(|x| x.checked_sub(d)) {
+            Some(x) => v = x,
+            None => return Some(if neg { i64::MIN } else { i64::MAX }),
+        }
+    }
+    if neg {
+        Some(v)
+    } else {
+        Some(v.checked_neg().unwrap_or(i64::MAX))
+    }
 }
 
 /// `strtod`-like: the longest leading decimal number; `None` when there is none.
@@ -400,7 +426,18 @@ pub(crate) fn parse_main(src: Source, diags: &mut Diags) -> MainParse {
             "lock_file" => m.lock_file = Some(p(value)),
             "temp_file" => m.temp_file = Some(p(value)),
             "temp_path" => m.temp_path = Some(p(value)),
-            "check_result_path" => m.check_result_path = Some(p(value)),
+            "check_result_path" => {
+                // Nagios checks this one where it reads it (opendir).
+                let path = p(value);
+                if !path.is_dir() {
+                    cx.diags.error_at(
+                        &file,
+                        line,
+                        format!("check result path '{value}' is not a valid directory"),
+                    );
+                }
+                m.check_result_path = Some(path);
+            }
             "query_socket" => m.query_socket = Some(p(value)),
             "log_archive_path" => m.log_archive_path = Some(p(value)),
             "status_update_interval" => cx.int(line, name, value, 1, &mut m.status_update_interval),
@@ -592,13 +629,18 @@ pub(crate) fn parse_main(src: Source, diags: &mut Diags) -> MainParse {
     }
 
     if !have_log_file {
-        cx.diags.error(
-            None,
-            format!(
-                "log file is not specified anywhere in main config file '{}'",
-                file.display()
-            ),
-        );
+        // Nagios 4.4.6 falls back to its compiled-in default
+        // (/var/lib/nagios4/nagios.log in Debian's build); vigil to its own.
+        m.log_file = PathBuf::from(DEFAULT_LOG_FILE);
+    }
+    // Nagios checks temp_path after reading the whole file, without a line.
+    if let Some(t) = &m.temp_path {
+        if !t.is_dir() {
+            cx.diags.error(
+                None,
+                format!("temp_path '{}' is not a valid directory", t.display()),
+            );
+        }
     }
     if m.illegal_macro_output_chars.is_none() {
         cx.diags.warn(
@@ -681,6 +723,11 @@ mod tests {
         assert_eq!(parse_leading_int("10"), Some(10));
         assert_eq!(parse_leading_int(" -3x"), Some(-3));
         assert_eq!(parse_leading_int("abc"), None);
+        assert_eq!(parse_leading_int("+7"), Some(7));
+        assert_eq!(parse_leading_int("-"), None);
+        assert_eq!(parse_leading_int("99999999999999999999"), Some(i64::MAX));
+        assert_eq!(parse_leading_int("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_leading_int("-99999999999999999999"), Some(i64::MIN));
         assert_eq!(parse_leading_float("5.0"), Some(5.0));
         assert_eq!(parse_leading_float("2.5s"), Some(2.5));
         assert_eq!(parse_leading_float("x"), None);

@@ -68,6 +68,38 @@ impl Parsed {
         }
     }
 
+    /// Appends `other` (parsed after everything in `self`), renumbering its
+    /// string spans, pool ranges and file ids.
+    pub fn append(&mut self, other: Parsed) {
+        let shift = |sp: Span, by: u32| Span {
+            start: sp.start.saturating_add(by),
+            len: sp.len,
+        };
+        let a = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+        let p = u32::try_from(self.props.len()).unwrap_or(u32::MAX);
+        let c = u32::try_from(self.customs.len()).unwrap_or(u32::MAX);
+        let f = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.arena.push_str(&other.arena);
+        self.props.extend(other.props.iter().map(|x| Prop {
+            val: shift(x.val, a),
+            ..*x
+        }));
+        self.customs.extend(other.customs.iter().map(|x| Custom {
+            name: shift(x.name, a),
+            val: shift(x.val, a),
+            line: x.line,
+        }));
+        for (mine, theirs) in self.objs.iter_mut().zip(other.objs) {
+            mine.extend(theirs.into_iter().map(|o| RawObj {
+                file: o.file.saturating_add(f),
+                props: (o.props.0.saturating_add(p), o.props.1),
+                custom: (o.custom.0.saturating_add(c), o.custom.1),
+                ..o
+            }));
+        }
+        self.files.extend(other.files);
+    }
+
     /// The text of `sp`.
     pub fn s(&self, sp: Span) -> &str {
         self.arena
@@ -159,16 +191,31 @@ fn parse_include(line: &str) -> Option<(bool, &str)> {
     (!target.is_empty()).then_some((is_dir, target))
 }
 
-/// Whether `c` is a blank byte (`strip()`'s set).
+/// Whether `c` is a blank byte (`strip()`'s set: space, `\t` `\n` `\x0b`
+/// `\x0c` `\r`, i.e. 9..=13).
 #[inline]
 fn blank(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+    c == b' ' || c.wrapping_sub(b'\t') < 5
 }
 
-/// Number of leading blank bytes.
+/// Number of leading blank bytes. Directive values are usually aligned with
+/// runs of spaces: those are skipped eight at a time.
 #[inline]
 fn lead_blanks(b: &[u8]) -> usize {
-    b.iter().position(|&c| !blank(c)).unwrap_or(b.len())
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        if u64::from_ne_bytes(w) != SPACES {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..]
+        .iter()
+        .position(|&c| !blank(c))
+        .unwrap_or(b.len() - i)
 }
 
 /// Length of `b` without trailing blank bytes.
@@ -357,12 +404,60 @@ impl<'d> ObjParser<'d> {
         }
         let mut files = Vec::new();
         match list_cfg_dir(dir, &mut files, 0) {
-            Ok(()) => {
-                for f in files {
-                    self.parse_path(&f, origin.clone());
+            Ok(()) => self.parse_files(&files, origin),
+            Err(e) => self.diags.error(origin, e),
+        }
+    }
+
+    /// Parses `files` in order. A large set is split in two: the second half
+    /// is parsed on a second thread into its own pools, which are then
+    /// appended, so the result (objects, diagnostics, their order) is the same
+    /// as parsing one file after the other.
+    fn parse_files(&mut self, files: &[PathBuf], origin: Option<Location>) {
+        const MIN_FILES: usize = 4;
+        const MIN_BYTES: u64 = 1 << 20;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let bytes: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        if threads < 2 || files.len() < MIN_FILES || bytes < MIN_BYTES {
+            for f in files {
+                self.parse_path(f, origin.clone());
+            }
+            return;
+        }
+        let (first, second) = files.split_at(files.len() / 2);
+        let mut other_diags = Diags::default();
+        let (base, use_fs, stack) = (self.base.clone(), self.use_fs, self.stack.clone());
+        let worker_origin = origin.clone();
+        let other = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
+                let mut p = ObjParser::new(base, use_fs, &mut other_diags);
+                p.stack = stack;
+                for f in second {
+                    p.parse_path(f, worker_origin.clone());
+                }
+                p.out
+            });
+            for f in first {
+                self.parse_path(f, origin.clone());
+            }
+            worker.join()
+        });
+        match other {
+            Ok(out) => {
+                self.out.append(out);
+                self.diags.errors += other_diags.errors;
+                self.diags.list.append(&mut other_diags.list);
+            }
+            // The worker panicked (it does not, on any input): parse here.
+            Err(_) => {
+                for f in second {
+                    self.parse_path(f, origin.clone());
                 }
             }
-            Err(e) => self.diags.error(origin, e),
         }
     }
 

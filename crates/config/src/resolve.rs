@@ -165,12 +165,44 @@ impl<'p> Resolver<'p> {
             use_range: Vec::new(),
             use_pool: Vec::new(),
         };
-        // Unknown templates, reported once per definition.
+        // Flatten every template (depth-first, cycles reported).
+        let mut state: Vec<FxMap<u32, u8>> = (0..NKINDS).map(|_| FxMap::default()).collect();
+        for ki in 0..NKINDS {
+            let mut idxs: Vec<u32> = r.names[ki].values().copied().collect();
+            idxs.sort_unstable();
+            for i in idxs {
+                r.flatten(ki, i, &mut state, diags, 0);
+            }
+        }
+        // Template lists of every object, resolved once per distinct `use`
+        // value of a kind (100,000 services typically share a few).
+        let mut use_range = Vec::with_capacity(NKINDS);
         for objs in parsed.objs.iter() {
+            let mut v = Vec::with_capacity(objs.len());
+            // Per distinct value: the range in `use_pool` and whether some
+            // name in it is not a template (reported for every definition).
+            let mut by_value: FxMap<&'p str, ((u32, u32), bool)> = FxMap::default();
             for o in objs.iter() {
-                if let Some(u) = parsed.get(o, K::Use) {
-                    for t in list(u) {
-                        if !r.names[o.kind.idx()].contains_key(t) {
+                let Some(value) = parsed.get(o, K::Use) else {
+                    v.push((0, 0));
+                    continue;
+                };
+                let ki = o.kind.idx();
+                let (range, has_unknown) = match by_value.get(value) {
+                    Some(&e) => e,
+                    None => {
+                        let u = r.uses(o);
+                        let start = r.use_pool.len() as u32;
+                        r.use_pool.extend_from_slice(u.as_slice());
+                        let range = (start, u.as_slice().len() as u32);
+                        let unknown = list(value).any(|t| !r.names[ki].contains_key(t));
+                        by_value.insert(value, (range, unknown));
+                        (range, unknown)
+                    }
+                };
+                if has_unknown {
+                    for t in list(value) {
+                        if !r.names[ki].contains_key(t) {
                             diags.error_at(
                                 file_path(parsed, o.file),
                                 o.line,
@@ -182,26 +214,7 @@ impl<'p> Resolver<'p> {
                         }
                     }
                 }
-            }
-        }
-        // Flatten every template (depth-first, cycles reported).
-        let mut state: Vec<FxMap<u32, u8>> = (0..NKINDS).map(|_| FxMap::default()).collect();
-        for ki in 0..NKINDS {
-            let mut idxs: Vec<u32> = r.names[ki].values().copied().collect();
-            idxs.sort_unstable();
-            for i in idxs {
-                r.flatten(ki, i, &mut state, diags, 0);
-            }
-        }
-        // Template lists of every object, resolved once.
-        let mut use_range = Vec::with_capacity(NKINDS);
-        for objs in parsed.objs.iter() {
-            let mut v = Vec::with_capacity(objs.len());
-            for o in objs.iter() {
-                let u = r.uses(o);
-                let start = r.use_pool.len() as u32;
-                r.use_pool.extend_from_slice(u.as_slice());
-                v.push((start, u.as_slice().len() as u32));
+                v.push(range);
             }
             use_range.push(v);
         }
@@ -273,11 +286,13 @@ impl<'p> Resolver<'p> {
                 return;
             }
             1 => {
-                diags.error_at(
+                // Nagios loads it (each template is resolved once; the loop
+                // is cut where it closes) and Naemon has a test that it must.
+                diags.warn_at(
                     file_path(parsed, o.file),
                     o.line,
                     format!(
-                        "circular template inheritance involving {} template '{}'",
+                        "circular template inheritance involving {} template '{}' (the loop is cut here)",
                         o.kind.name(),
                         parsed.get(o, K::Name).unwrap_or("")
                     ),
@@ -358,6 +373,13 @@ impl<'p> Resolver<'p> {
     /// Resolves `k` from own values `own` over templates `uses` (first wins).
     fn find<'x>(&'x self, own: &'x [Prop], uses: &[u32], k: K) -> Option<Found<'x, 'p>> {
         let own_p = own.iter().rev().find(|p| p.key == k);
+        // Fast path: an own value that neither adds to nor yields to a
+        // template value (the templates need not be looked at).
+        if let Some(p) = own_p {
+            if k != K::CheckCommand && !(k.additive() && self.parsed.s(p.val).starts_with('+')) {
+                return Some(Found::Own(p, false, false, 0));
+            }
+        }
         let mut tpl: Option<&FlatProp> = None;
         for &f in uses {
             let fl = &self.flats[f as usize];
@@ -435,8 +457,8 @@ impl<'p> Resolver<'p> {
 
     /// The flattened templates an object uses (a cache key for values that
     /// depend only on the templates).
-    pub fn uses_key(&self, kind: Kind, idx: u32) -> Vec<u32> {
-        self.uses_of(kind, idx).to_vec()
+    pub fn uses_key(&self, kind: Kind, idx: u32) -> &[u32] {
+        self.uses_of(kind, idx)
     }
 
     /// Whether the object's own directives are limited to identity and
@@ -458,7 +480,6 @@ impl<'p> Resolver<'p> {
                         | K::IsVolatile
                         | K::Parents
                         | K::ParallelizeCheck
-                        | K::Importance
                 )
             })
     }
@@ -553,6 +574,18 @@ impl<'r> Resolved<'r> {
     /// Whether `k` was written at all (including `null`).
     pub fn has(&self, k: K) -> bool {
         self.slot(k).is_some()
+    }
+
+    /// The keys among `keys` the object writes itself, as a bit mask.
+    pub fn own_mask(&self, keys: &[K]) -> u32 {
+        self.own.iter().fold(0, |m, p| {
+            m | keys.iter().position(|&k| k == p.key).map_or(0, |i| 1 << i)
+        })
+    }
+
+    /// The templates the object uses (identical slices for identical lists).
+    pub fn uses(&self) -> &'r [u32] {
+        self.uses
     }
 
     /// Custom variables (or timeperiod lines): own, then inherited.

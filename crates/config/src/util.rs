@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// FxHash (the rustc hasher): one multiply-rotate per word.
 #[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
+pub struct FxHasher {
     hash: u64,
 }
 
@@ -56,6 +56,9 @@ impl Hasher for FxHasher {
         self.hash
     }
 }
+
+/// Builds `FxHasher`s (FxHash, the rustc hasher) for the model's index maps.
+pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 /// A `HashMap` using [`FxHasher`].
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;

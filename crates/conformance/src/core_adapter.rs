@@ -148,7 +148,12 @@ impl SimEngine for CoreEngine {
             passive_checks: m.log_passive_checks,
         };
         let mut engine = CoreEngine {
-            core: Core::new(model.clone(), now, SIM_PID),
+            core: Core::new(
+                model.clone(),
+                vigil_engine::zone::system_zone(),
+                now,
+                SIM_PID,
+            ),
             model: model.clone(),
             jobs: HashMap::new(),
             next_id: 1,

@@ -111,8 +111,8 @@ impl Core {
             }
             if let Some(tp) = self.settings(obj).check_period {
                 let tps = &self.model.timeperiods;
-                if !tps[tp.idx()].contains(now as i64, tps) {
-                    match tps[tp.idx()].next_valid(now as i64, tps) {
+                if !tps[tp.idx()].contains(&self.zone, now as i64, tps) {
+                    match tps[tp.idx()].next_valid(&self.zone, now as i64, tps) {
                         Some(t) => self.schedule.set(obj, (t as f64).max(now + 1.0)),
                         None => self.schedule.set(obj, now + 86400.0),
                     }
@@ -209,6 +209,7 @@ impl Core {
             model: &self.model,
             statuses,
             program: &self.program,
+            zone: &self.zone,
             host: Some(host),
             service,
             now: now as i64,

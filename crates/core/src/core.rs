@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use vigil_config::zone::Zone;
 use vigil_config::{HostId, Model, ServiceId};
 use vigil_events::{Event, HostState, ObjectState, ServiceState, StateLine, StateReport};
 use vigil_state::{HostStatus, ProgramState, ServiceStatus, Status, Time};
@@ -73,6 +74,8 @@ pub struct Core {
     /// Next freshness checks of services and hosts (`*_freshness_check_interval`).
     pub(crate) next_service_freshness: Time,
     pub(crate) next_host_freshness: Time,
+    /// The local time zone: timeperiods and date macros are evaluated in it.
+    pub(crate) zone: Zone,
 }
 
 /// Runs `$body` with `$st` bound to the status of `$obj`, whatever its kind: one
@@ -120,8 +123,9 @@ fn initial_status<S: ObjectState>(set: &vigil_config::CheckSettings) -> Status<S
 
 impl Core {
     /// A core with every object in its initial state (no retention applied yet).
-    /// `now` is the program start; `pid` the process id status.dat shows.
-    pub fn new(model: Arc<Model>, now: Time, pid: u32) -> Core {
+    /// `zone` is the local time zone (timeperiods, date macros); `now` the program
+    /// start; `pid` the process id status.dat shows.
+    pub fn new(model: Arc<Model>, zone: Zone, now: Time, pid: u32) -> Core {
         let m = &model.main;
         let hosts: Vec<HostStatus> = model
             .hosts
@@ -177,6 +181,7 @@ impl Core {
             last_program_stop: 0.0,
             next_service_freshness,
             next_host_freshness,
+            zone,
         }
     }
 
@@ -340,7 +345,7 @@ impl Core {
                 let svc = self.model.service(s);
                 vigil_events::Obj::Service {
                     host: self.model.host(svc.host).name.clone(),
-                    service: svc.description.clone(),
+                    service: svc.description.to_string(),
                 }
             }
         }
@@ -446,7 +451,7 @@ impl Core {
         match self.settings(obj).check_period {
             Some(tp) => {
                 let tps = &self.model.timeperiods;
-                tps[tp.idx()].contains(now as i64, tps)
+                tps[tp.idx()].contains(&self.zone, now as i64, tps)
             }
             None => true,
         }

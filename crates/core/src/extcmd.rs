@@ -450,7 +450,7 @@ fn passive_result(
                 .model
                 .index
                 .services
-                .get(&(h, service.clone()))
+                .get(&(h, service.as_str().into()))
                 .copied()
             else {
                 core.emit(Event::Command(CommandEvent::PassiveUnknown {

@@ -37,7 +37,7 @@ fn core(dir: &std::path::Path) -> Core {
         )
         .unwrap();
     let (m, _) = vigil_config::load(&dir.join("nagios.cfg")).unwrap();
-    Core::new(Arc::new(m), 1000.0, 1)
+    Core::new(Arc::new(m), vigil_config::zone::Zone::utc(), 1000.0, 1)
 }
 
 fn service_ok(core: &mut Core, now: f64) {
@@ -126,7 +126,7 @@ fn freshness_core(dir: &std::path::Path) -> Core {
     )
     .unwrap();
     let (m, _) = vigil_config::load(&dir.join("nagios.cfg")).unwrap();
-    Core::new(Arc::new(m), 1000.0, 1)
+    Core::new(Arc::new(m), vigil_config::zone::Zone::utc(), 1000.0, 1)
 }
 
 /// The checks started since the last call, with their job ids.

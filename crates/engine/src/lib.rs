@@ -21,6 +21,7 @@ mod persist;
 pub mod rotation;
 pub mod runner;
 pub mod statelog;
+pub mod zone;
 
 use std::path::PathBuf;
 

@@ -179,7 +179,12 @@ mod tests {
         )
         .unwrap();
         let (model, _) = vigil_config::load(&d.join("nagios.cfg")).unwrap();
-        let mut core = Core::new(std::sync::Arc::new(model.clone()), 1000.0, 1);
+        let mut core = Core::new(
+            std::sync::Arc::new(model.clone()),
+            vigil_config::zone::Zone::utc(),
+            1000.0,
+            1,
+        );
         let mut log = LogFile::open(&model.main.log_file).unwrap();
         log.write(1000, "before the rotation");
 

@@ -232,6 +232,8 @@ where
     };
 
     let pid = std::process::id();
+    // Read once: the core is given the zone, it never reads the process's.
+    let zone = crate::zone::system_zone();
     let check_slots = crate::lock::raise_fd_limit();
     let sig = |k| signal(k).map_err(|e| EngineError::Io("signals".into(), e));
     let (mut sigterm, mut sigint, mut sighup) = (
@@ -270,7 +272,7 @@ where
         );
         program_event(&mut out.log, now as i64, ProgramEvent::LogVersion);
         out.log_opts = log_options(&model);
-        let mut core = Core::new(Arc::new(model.clone()), now, pid);
+        let mut core = Core::new(Arc::new(model.clone()), zone.clone(), now, pid);
         core.set_default_check_slots(check_slots);
         match carried.take() {
             Some(old) => core.carry_over(old, now),

@@ -321,7 +321,12 @@ mod tests {
         let rec = recover(&m, &mut log);
         assert!(rec.retention.is_none());
         let mut states = rec.journal.expect("journal opened");
-        let mut core = Core::new(Arc::new(m.clone()), 1000.0, 1);
+        let mut core = Core::new(
+            Arc::new(m.clone()),
+            vigil_config::zone::Zone::utc(),
+            1000.0,
+            1,
+        );
         result(&mut core, 0, 2, 1000.0);
         result(&mut core, 0, 2, 1001.0);
         states.set_checkpoint_bytes(1000);
@@ -355,7 +360,12 @@ mod tests {
         let mut log = LogFile::open(&m.main.log_file).unwrap();
         let rec = recover(&m, &mut log);
         assert!(rec.notes.is_empty(), "{:?}", rec.notes);
-        let mut fresh = Core::new(Arc::new(m.clone()), 2000.0, 2);
+        let mut fresh = Core::new(
+            Arc::new(m.clone()),
+            vigil_config::zone::Zone::utc(),
+            2000.0,
+            2,
+        );
         fresh.restore(rec.retention.as_ref().unwrap(), 2000.0);
         assert!(fresh.take_events().is_empty(), "restore problems");
         assert_eq!(svc_state(&fresh, 0), (2, StateType::Hard, 3));
@@ -390,7 +400,12 @@ mod tests {
         let mut log = LogFile::open(&m.main.log_file).unwrap();
         log.write(999, "before");
         let mut states = recover(&m, &mut log).journal.unwrap();
-        let mut core = Core::new(Arc::new(m.clone()), 1000.0, 1);
+        let mut core = Core::new(
+            Arc::new(m.clone()),
+            vigil_config::zone::Zone::utc(),
+            1000.0,
+            1,
+        );
         result(&mut core, 0, 2, 1000.0);
         result(&mut core, 1, 1, 1000.0);
         commit(&mut states, &mut core, &mut log, 1000);

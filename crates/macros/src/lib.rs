@@ -90,6 +90,9 @@ pub struct Context<'a> {
     pub service: Option<ServiceId>,
     /// Unix time used for `$TIMET$`, dates and durations.
     pub now: i64,
+    /// The time zone timeperiods are evaluated in (`$ISVALIDTIME$`,
+    /// `$NEXTVALIDTIME$`).
+    pub zone: &'a vigil_config::zone::Zone,
 }
 
 /// A fragment of an expanded command line.

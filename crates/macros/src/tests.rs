@@ -56,6 +56,7 @@ fn settings() -> CheckSettings {
         icon_image: None,
         icon_image_alt: None,
         check_timeout: None,
+        importance: 0,
         custom_vars: Vec::new(),
     }
 }
@@ -71,6 +72,7 @@ fn host(name: &str, address: &str, groups: &[u32], services: &[u32]) -> Host {
         hostgroups: groups.iter().map(|&g| HostgroupId(g)).collect(),
         services: services.iter().map(|&s| ServiceId(s)).collect(),
         settings: settings(),
+        map: Default::default(),
         location: Location::default(),
     }
 }
@@ -81,8 +83,10 @@ fn service(host: u32, desc: &str, groups: &[u32]) -> Service {
         description: desc.into(),
         display_name: desc.into(),
         is_volatile: false,
+        parallelize_check: true,
+        parents: Vec::new(),
         servicegroups: groups.iter().map(|&g| ServicegroupId(g)).collect(),
-        settings: settings(),
+        settings: settings().into(),
         location: Location::default(),
     }
 }
@@ -165,22 +169,24 @@ fn model() -> Model {
     let h3 = host("h3", "10.0.0.3", &[], &[]);
 
     let mut s0 = service(0, "disk", &[0]);
-    s0.settings.custom_vars = vec![("OWNER".into(), "ops-team".into())];
-    s0.settings.notes = Some("note for $HOSTNAME$/$SERVICEDESC$".into());
-    s0.settings.check_command = Some(CommandCall {
+    std::sync::Arc::make_mut(&mut s0.settings).custom_vars =
+        vec![("OWNER".into(), "ops-team".into())];
+    std::sync::Arc::make_mut(&mut s0.settings).notes =
+        Some("note for $HOSTNAME$/$SERVICEDESC$".into());
+    std::sync::Arc::make_mut(&mut s0.settings).check_command = Some(CommandCall {
         raw: "check_x!/!90%".into(),
         command: CommandId(0),
         args: vec!["/".into(), "90%".into()],
     });
-    s0.settings.max_check_attempts = 2;
-    s0.settings.event_handler = Some(CommandCall {
+    std::sync::Arc::make_mut(&mut s0.settings).max_check_attempts = 2;
+    std::sync::Arc::make_mut(&mut s0.settings).event_handler = Some(CommandCall {
         raw: "svc-eh!first arg!second".into(),
         command: CommandId(2),
         args: vec!["first arg".into(), "second".into()],
     });
     let s1 = service(0, "HTTP", &[]);
     let mut s2 = service(1, "disk", &[0]);
-    s2.settings.custom_vars = vec![("OWNER".into(), "dba".into())];
+    std::sync::Arc::make_mut(&mut s2.settings).custom_vars = vec![("OWNER".into(), "dba".into())];
     s2.is_volatile = true;
 
     let hostgroups = vec![
@@ -228,6 +234,9 @@ fn model() -> Model {
         host_notifications_enabled: true,
         service_notifications_enabled: true,
         can_submit_commands: true,
+        retain_status_information: true,
+        retain_nonstatus_information: true,
+        minimum_importance: 0,
         custom_vars: vec![("PHONE".into(), "555-1234".into())],
         location: Location::default(),
     }];
@@ -302,6 +311,7 @@ struct World {
     hosts: Vec<Status<HostState>>,
     services: Vec<Status<ServiceState>>,
     program: ProgramState,
+    zone: vigil_config::zone::Zone,
 }
 
 impl Statuses for World {
@@ -343,6 +353,7 @@ impl World {
             model: model(),
             hosts: vec![h1, h2, h3],
             services: vec![s0, s1, s2],
+            zone: vigil_config::zone::Zone::utc(),
             program: ProgramState {
                 enable_notifications: true,
                 execute_service_checks: true,
@@ -375,6 +386,7 @@ impl World {
             host: host.map(HostId),
             service: service.map(ServiceId),
             now: NOW,
+            zone: &self.zone,
         }
     }
 
@@ -1051,7 +1063,7 @@ fn max_attempts_runtime_override() {
 fn date_time_macros() {
     let w = World::new();
     let c = w.svc();
-    let tm = time::local(NOW).expect("local time");
+    let tm = time::local(c.zone, NOW).expect("local time");
     let mut long = String::new();
     tm.write_long(&mut long).expect("fmt");
     let mut date = String::new();
@@ -1091,14 +1103,17 @@ fn date_formats() {
     let mut long = String::new();
     tm.write_long(&mut long).expect("fmt");
     assert_eq!(long, "Thu Nov 5 02:06:09 UTC 2026");
-    // The real conversion agrees with a known instant (any zone: compare to UTC fields
-    // shifted by the zone only when the zone is UTC).
-    let epoch = time::local(0).expect("local");
-    if epoch.zone == "UTC" {
-        let mut s = String::new();
-        epoch.write_long(&mut s).expect("fmt");
-        assert_eq!(s, "Thu Jan 1 00:00:00 UTC 1970");
-    }
+    // The real conversion, in UTC and in a fixed zone an hour east.
+    let utc = vigil_config::zone::Zone::utc();
+    let mut s = String::new();
+    time::local(&utc, 0)
+        .expect("local")
+        .write_long(&mut s)
+        .expect("fmt");
+    assert_eq!(s, "Thu Jan 1 00:00:00 UTC 1970");
+    let east = vigil_config::zone::Zone::fixed(3600).expect("zone");
+    let t = time::local(&east, 0).expect("local");
+    assert_eq!((t.hour, t.day, t.year), (1, 1, 1970));
 }
 
 #[test]
@@ -1264,7 +1279,7 @@ fn env_world() -> World {
     w.model.hosts[0].settings.custom_vars = vec![("RACK".into(), "r12".into())];
     w.model.hosts[0].hostgroups.clear();
     w.model.services[0].servicegroups.clear();
-    w.model.services[0].settings.check_command = Some(CommandCall {
+    std::sync::Arc::make_mut(&mut w.model.services[0].settings).check_command = Some(CommandCall {
         raw: "vigil-check-service".into(),
         command: CommandId(0),
         args: vec![],

@@ -1,9 +1,9 @@
 //! Local-time formatting for `$LONGDATETIME$`, `$SHORTDATETIME$`, `$DATE$` and
 //! `$TIME$`, in the formats Nagios' `get_datetime_string` produces for each
-//! `date_format` (`us`, `euro`, `iso8601`, `strict-iso8601`). Uses the C library's
-//! `localtime_r` so that `TZ` and the zone abbreviation behave like Nagios.
+//! `date_format` (`us`, `euro`, `iso8601`, `strict-iso8601`), in the time zone the
+//! context carries (read from the system by the runner, as Nagios's `localtime_r`
+//! does), with its abbreviation.
 
-use std::ffi::CStr;
 use std::fmt::{self, Write};
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -27,34 +27,20 @@ pub(crate) struct LocalTm {
     pub(crate) zone: String,
 }
 
-/// Converts Unix time `t` to local time (`None` if the C library cannot).
-pub(crate) fn local(t: i64) -> Option<LocalTm> {
-    let tt = libc::time_t::try_from(t).ok()?;
-    // SAFETY: `tm` is plain old data that localtime_r fully initialises on success;
-    // both pointers are valid for the duration of the call.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let res = unsafe { libc::localtime_r(&tt, &mut tm) };
-    if res.is_null() {
-        return None;
-    }
-    let zone = if tm.tm_zone.is_null() {
-        String::new()
-    } else {
-        // SAFETY: glibc/musl point tm_zone at a static NUL-terminated string.
-        unsafe { CStr::from_ptr(tm.tm_zone) }
-            .to_string_lossy()
-            .into_owned()
-    };
-    let u = |v: libc::c_int| u32::try_from(v).unwrap_or(0);
+/// Converts Unix time `t` to local time in `zone` (`None` out of range).
+pub(crate) fn local(zone: &vigil_config::zone::Zone, t: i64) -> Option<LocalTm> {
+    use chrono::{Datelike, Timelike};
+    let l = zone.to_local(t)?;
+    let w = l.wall;
     Some(LocalTm {
-        year: i64::from(tm.tm_year) + 1900,
-        month: u(tm.tm_mon) + 1,
-        day: u(tm.tm_mday),
-        hour: u(tm.tm_hour),
-        min: u(tm.tm_min),
-        sec: u(tm.tm_sec),
-        wday: u(tm.tm_wday),
-        zone,
+        year: i64::from(w.year()),
+        month: w.month(),
+        day: w.day(),
+        hour: w.hour(),
+        min: w.minute(),
+        sec: w.second(),
+        wday: w.weekday().num_days_from_sunday(),
+        zone: l.abbreviation,
     })
 }
 

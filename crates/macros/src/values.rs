@@ -675,20 +675,22 @@ impl<'c, 'a> Expander<'c, 'a> {
                 };
                 let t = a2.map_or(now, strtoul);
                 if m == M::ISVALIDTIME {
-                    R::Str(if tp.contains(t, &model.timeperiods) {
+                    R::Str(if tp.contains(self.ctx.zone, t, &model.timeperiods) {
                         "1"
                     } else {
                         "0"
                     })
                 } else {
                     // Like Nagios' get_next_valid_time, never earlier than now.
-                    let next = tp.next_valid(t.max(now), &model.timeperiods).unwrap_or(0);
+                    let next = tp
+                        .next_valid(self.ctx.zone, t.max(now), &model.timeperiods)
+                        .unwrap_or(0);
                     self.n(next.max(0))
                 }
             }
             _ => {
                 let date_format = self.model().main.date_format.as_str();
-                let Some(tm) = time::local(now) else {
+                let Some(tm) = time::local(self.ctx.zone, now) else {
                     return R::Null;
                 };
                 self.scratch.clear();

@@ -150,6 +150,7 @@ define service {
     let mut services = vec![Status::initial(ServiceState::Ok); model.services.len()];
     services[s.idx()] = ss;
     let program = program();
+    let zone = vigil_config::zone::Zone::utc();
     let ctx = Context {
         model: &model,
         statuses: &StatusSlices {
@@ -160,6 +161,7 @@ define service {
         host: Some(h),
         service: Some(s),
         now: NOW,
+        zone: &zone,
     };
 
     let eh = model

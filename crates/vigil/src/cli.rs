@@ -30,6 +30,9 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Verify a configuration like `nagios -v`: every error with file:line, then object counts.
+    ///
+    /// Without a `log_file=` line the log file is /var/log/vigil/vigil.log (Nagios falls
+    /// back to its own compiled-in default).
     Verify {
         /// Main configuration file (nagios.cfg / naemon.cfg syntax).
         config: PathBuf,
@@ -38,7 +41,11 @@ enum Cmd {
         json: bool,
     },
     /// Run the monitoring core in the foreground until SIGTERM / SIGINT.
+    ///
+    /// Without a `log_file=` line vigil logs to /var/log/vigil/vigil.log (Nagios falls back
+    /// to its own compiled-in default).
     Run {
+        /// Main configuration file (nagios.cfg / naemon.cfg syntax).
         config: PathBuf,
         /// Print log lines and handler outcomes on stderr as they happen.
         #[arg(long, short = 'V')]
@@ -447,7 +454,12 @@ fn fire(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
-    let mut core = Core::new(Arc::new(model), now, std::process::id());
+    let mut core = Core::new(
+        Arc::new(model),
+        vigil_engine::zone::system_zone(),
+        now,
+        std::process::id(),
+    );
     vigil_engine::restore_for_tools(&mut core, now);
     core.take_events(); // restore notes are not this command's business
     let spawns = core.fire(obj, st, ty, attempt, now);

@@ -330,3 +330,15 @@ fn unknown_subcommand_option_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2), "clap usage errors exit 2");
     assert!(stderr(&o).contains("--no-such-option"));
 }
+
+#[test]
+fn help_states_the_default_log_file() {
+    for sub in ["verify", "run"] {
+        let text = stdout(&vigil(&[sub, "--help"]));
+        assert!(
+            text.contains(vigil_config::DEFAULT_LOG_FILE),
+            "{sub} --help names {}:\n{text}",
+            vigil_config::DEFAULT_LOG_FILE
+        );
+    }
+}
