@@ -27,7 +27,6 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::io::unix::AsyncFd;
-use tokio::io::Interest;
 use vigil_cmdline::Plan;
 
 /// How long to wait for EOF on the pipes after the direct child has exited before the
@@ -331,9 +330,7 @@ fn reap_in_background(pid: i32, launch: Option<Launch>) {
 
 /// Registers an owned descriptor with the tokio reactor for readability.
 fn register(fd: OwnedFd) -> Option<AsyncFd<OwnedFd>> {
-    // SAFETY: an OwnedFd is a valid open descriptor that stays open, and keeps returning
-    // the same number, for as long as the AsyncFd owns it.
-    unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE) }.ok()
+    sys::register_readable(fd)
 }
 
 /// The read end of an output pipe (non-blocking).

@@ -1,6 +1,7 @@
 //! Thin wrappers over the few libc / Linux calls the runner needs (process groups,
 //! pidfds, non-reaping exit checks, raw reads, pipes, child stacks, signal masks,
-//! `strerror`). All `unsafe` outside the child side of `spawn` lives here.
+//! `strerror`, registering descriptors with tokio). All `unsafe` outside the child side
+//! of `spawn` lives here.
 
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
@@ -233,4 +234,12 @@ mod tests {
         assert_eq!(strerror(libc::EACCES), "Permission denied");
         assert_eq!(strerror(libc::EINVAL), "Invalid argument");
     }
+}
+
+/// Registers an owned descriptor with the tokio reactor for readability.
+pub(crate) fn register_readable(fd: OwnedFd) -> Option<tokio::io::unix::AsyncFd<OwnedFd>> {
+    // SAFETY: an OwnedFd is a valid open descriptor that stays open, and keeps returning
+    // the same number, for as long as the AsyncFd owns it (tokio's I/O-safety rule).
+    unsafe { tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE) }
+        .ok()
 }
