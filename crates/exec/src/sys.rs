@@ -224,6 +224,14 @@ pub fn strerror(errno: i32) -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
+/// Registers an owned descriptor with the tokio reactor for readability.
+pub(crate) fn register_readable(fd: OwnedFd) -> Option<tokio::io::unix::AsyncFd<OwnedFd>> {
+    // SAFETY: an OwnedFd is a valid open descriptor that stays open, and keeps returning
+    // the same number, for as long as the AsyncFd owns it (tokio's I/O-safety rule).
+    unsafe { tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE) }
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,12 +242,4 @@ mod tests {
         assert_eq!(strerror(libc::EACCES), "Permission denied");
         assert_eq!(strerror(libc::EINVAL), "Invalid argument");
     }
-}
-
-/// Registers an owned descriptor with the tokio reactor for readability.
-pub(crate) fn register_readable(fd: OwnedFd) -> Option<tokio::io::unix::AsyncFd<OwnedFd>> {
-    // SAFETY: an OwnedFd is a valid open descriptor that stays open, and keeps returning
-    // the same number, for as long as the AsyncFd owns it (tokio's I/O-safety rule).
-    unsafe { tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE) }
-        .ok()
 }
