@@ -31,18 +31,26 @@ pub fn save_retention(
     let Some(path) = &main.state_retention_file else {
         return true;
     };
-    let text = vigil_retention::render_view(
-        &vigil_retention::ConfigView::from_model(core.model()),
-        core.program(),
-        core.hosts().as_shared(),
-        core.services().as_shared(),
-        extras,
-        now,
-    );
-    match vigil_retention::write_atomic(path, &text) {
+    // Streamed (bounded memory); the journal learns the identity of what was written.
+    let mut base = None;
+    let written = vigil_retention::write_atomic_with(path, |w| {
+        let mut w = vigil_retention::wal::BaseIdWriter::new(w);
+        vigil_retention::render_view_to(
+            &mut w,
+            &ConfigView::from_model(core.model()),
+            core.program(),
+            core.hosts().as_shared(),
+            core.services().as_shared(),
+            extras,
+            now,
+        )?;
+        base = Some(w.base_id());
+        Ok(())
+    });
+    match written {
         Ok(()) => {
-            if let Some(j) = states {
-                j.saved(&text, log, now);
+            if let (Some(j), Some(base)) = (states, base) {
+                j.saved(base, log, now);
             }
             true
         }
@@ -99,15 +107,19 @@ impl StatusWriter {
         }
         let (view, busy, extras) = (self.view.clone(), self.busy.clone(), extras.clone());
         tokio::task::spawn_blocking(move || {
-            let text = vigil_retention::render_status_view(
-                &view,
-                snap.program(),
-                snap.hosts(),
-                snap.services(),
-                &extras,
-                snap.at as i64,
-            );
-            if let Err(e) = vigil_retention::write_atomic(&path, &text) {
+            // Streamed: memory stays bounded whatever the number of objects.
+            let written = vigil_retention::write_atomic_with(&path, |w| {
+                vigil_retention::render_status_to(
+                    w,
+                    &view,
+                    snap.program(),
+                    snap.hosts(),
+                    snap.services(),
+                    &extras,
+                    snap.at as i64,
+                )
+            });
+            if let Err(e) = written {
                 eprintln!("vigil: cannot write status file {}: {e}", path.display());
             }
             busy.store(false, Ordering::Release);

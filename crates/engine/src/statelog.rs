@@ -31,6 +31,8 @@ pub struct StateLog {
     checkpoint_bytes: u64,
     /// An append failed and was reported; the next failure is not logged again.
     failing: bool,
+    /// Commit timings (write + fdatasync).
+    stats: SyncStats,
 }
 
 /// What start-up found: the state to restore and the journal to continue.
@@ -99,6 +101,7 @@ pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
                 view: ConfigView::from_model(model),
                 checkpoint_bytes: CHECKPOINT_BYTES,
                 failing: false,
+                stats: SyncStats::default(),
             });
         }
         Err(e) => out.notes.push(ProgramEvent::Problem {
@@ -142,12 +145,13 @@ impl StateLog {
             view: ConfigView::from_model(model),
             checkpoint_bytes: CHECKPOINT_BYTES,
             failing: false,
+            stats: SyncStats::default(),
         }))
     }
 
     /// Commit timings so far.
     pub fn stats(&self) -> SyncStats {
-        self.wal.stats()
+        self.stats
     }
 
     /// True when the journal is large enough to be folded into retention.dat.
@@ -207,7 +211,9 @@ impl StateLog {
             log: lines.to_vec(),
             records,
         };
+        let t0 = std::time::Instant::now();
         let result = self.wal.append(&batch);
+        self.stats.record(t0.elapsed());
         log.write_formatted(&batch.log);
         match result {
             Ok(()) => {
@@ -244,8 +250,8 @@ impl StateLog {
 
     /// retention.dat was just written (durably) with `contents`: everything in the
     /// journal is in it, so the journal starts again, empty, on top of it.
-    pub fn saved(&mut self, contents: &str, log: &mut LogFile, now: i64) {
-        if let Err(e) = self.wal.reset(wal::BaseId::of(contents.as_bytes())) {
+    pub fn saved(&mut self, base: wal::BaseId, log: &mut LogFile, now: i64) {
+        if let Err(e) = self.wal.reset(base) {
             let text = format!("could not restart the state journal after saving retention data (retried with the next change): {e}");
             crate::runner::write_event(
                 log,
@@ -343,7 +349,7 @@ mod tests {
         );
         vigil_retention::write_atomic(m.main.state_retention_file.as_ref().unwrap(), &text)
             .unwrap();
-        states.saved(&text, &mut log, 1001);
+        states.saved(wal::BaseId::of(text.as_bytes()), &mut log, 1001);
         assert!(!states.checkpoint_due());
         result(&mut core, 0, 2, 1002.0); // HARD CRITICAL
         result(&mut core, 1, 1, 1002.0); // SOFT WARNING

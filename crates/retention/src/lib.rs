@@ -29,7 +29,8 @@ use std::path::Path;
 pub use apply::{apply, apply_view};
 pub use parse::parse;
 pub use render::{
-    render, render_status, render_status_view, render_view, RenderExtras, NAGIOS_COMPAT_VERSION,
+    render, render_status, render_status_to, render_status_view, render_view, render_view_to,
+    RenderExtras, NAGIOS_COMPAT_VERSION,
 };
 pub use view::{ConfigView, ContactConfig, ObjectConfig};
 
@@ -166,7 +167,18 @@ pub fn read(path: &Path) -> Result<Retention, RetentionError> {
 /// directory, fsync, rename over `path`, fsync of the directory. The file gets mode
 /// 0644 (like Nagios' status and retention files under the usual umask).
 pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(contents.as_bytes()))
+}
+
+/// [`write_atomic`] with the contents streamed by `fill` (through a buffer), so a
+/// large file is never held in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -176,16 +188,18 @@ pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
+    tmp_name.push(format!(".tmp{}", TMP_SEQ.fetch_add(1, Ordering::Relaxed)));
     let tmp = dir.join(tmp_name);
     let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
+        let f = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
             .mode(0o644)
             .open(&tmp)?;
-        f.write_all(contents.as_bytes())?;
+        let mut w = io::BufWriter::with_capacity(64 * 1024, f);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;

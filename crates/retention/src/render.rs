@@ -6,6 +6,7 @@
 
 use std::borrow::Borrow;
 use std::fmt::Write as _;
+use std::io;
 
 use vigil_config::Model;
 use vigil_state::{HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, Status};
@@ -76,6 +77,18 @@ fn secs(t: f64) -> u64 {
 
 fn b(v: bool) -> u8 {
     v as u8
+}
+
+/// Bytes kept in the render buffer before it is written out.
+const SPILL: usize = 64 * 1024;
+
+/// Writes the buffer out once it holds [`SPILL`] bytes.
+fn spill(out: &mut String, w: &mut dyn io::Write) -> io::Result<()> {
+    if out.len() >= SPILL {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
 }
 
 /// Hosts and services sorted by name (the order Nagios writes them), as indexes.
@@ -211,7 +224,24 @@ pub fn render_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     extras: &RenderExtras,
     now: i64,
 ) -> String {
-    let mut out = String::with_capacity(2048 + 2048 * (hosts.len() + services.len()));
+    let mut buf = Vec::with_capacity(2048 * (hosts.len() + services.len() + 1));
+    // Writing into a Vec cannot fail.
+    let _ = render_view_to(&mut buf, view, program, hosts, services, extras, now);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// [`render_view`], streamed into `w` in chunks of about 64 KiB (memory stays
+/// bounded whatever the number of objects).
+pub fn render_view_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
+    w: &mut dyn io::Write,
+    view: &ConfigView,
+    program: &ProgramState,
+    hosts: &[H],
+    services: &[S],
+    extras: &RenderExtras,
+    now: i64,
+) -> io::Result<()> {
+    let mut out = String::with_capacity(SPILL + 8192);
     out.push_str(
         "########################################\n\
          #      NAGIOS STATE RETENTION FILE\n\
@@ -220,18 +250,18 @@ pub fn render_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
          # BY VIGIL.  DO NOT MODIFY THIS FILE!\n\
          ########################################\n",
     );
-    let mut w = Block::open(&mut out, "info", "");
-    w.kv("created", now.max(0))
+    let mut b = Block::open(&mut out, "info", "");
+    b.kv("created", now.max(0))
         .kv("version", NAGIOS_COMPAT_VERSION)
         .kv("last_update_check", 0)
         .kv("update_available", 0)
         .kv("update_uid", secs(program.program_start))
         .kv("last_version", "")
         .kv("new_version", "");
-    w.close();
+    b.close();
 
-    let mut w = Block::open(&mut out, "program", "");
-    w.kv(
+    let mut b = Block::open(&mut out, "program", "");
+    b.kv(
         "modified_host_attributes",
         program.modified_host_attributes.bits(),
     )
@@ -239,26 +269,28 @@ pub fn render_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         "modified_service_attributes",
         program.modified_service_attributes.bits(),
     );
-    program_switches(&mut w, program);
-    program_ids(&mut w, program, extras);
-    w.close();
+    program_switches(&mut b, program);
+    program_ids(&mut b, program, extras);
+    b.close();
 
     for i in sorted(&view.hosts) {
         if let Some(st) = hosts.get(i) {
             retained_host(&mut out, &view.hosts[i], st.borrow());
         }
+        spill(&mut out, w)?;
     }
     for i in sorted(&view.services) {
         if let Some(st) = services.get(i) {
             retained_service(&mut out, &view.services[i], st.borrow());
         }
+        spill(&mut out, w)?;
     }
     for c in &view.contacts {
         contact(&mut out, c, "contact", "");
     }
     raw_blocks(&mut out, &extras.comments, "", &[]);
     raw_blocks(&mut out, &extras.downtimes, "", &[]);
-    out
+    w.write_all(out.as_bytes())
 }
 
 fn program_switches(w: &mut Block, p: &ProgramState) {
@@ -508,8 +540,25 @@ pub fn render_status_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     extras: &RenderExtras,
     now: i64,
 ) -> String {
+    let mut buf = Vec::with_capacity(2048 * (hosts.len() + services.len() + 1));
+    // Writing into a Vec cannot fail.
+    let _ = render_status_to(&mut buf, view, program, hosts, services, extras, now);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// [`render_status_view`], streamed into `w` in chunks of about 64 KiB (memory stays
+/// bounded whatever the number of objects).
+pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
+    w: &mut dyn io::Write,
+    view: &ConfigView,
+    program: &ProgramState,
+    hosts: &[H],
+    services: &[S],
+    extras: &RenderExtras,
+    now: i64,
+) -> io::Result<()> {
     let now = now.max(0);
-    let mut out = String::with_capacity(2048 + 2048 * (hosts.len() + services.len()));
+    let mut out = String::with_capacity(SPILL + 8192);
     out.push_str(
         "########################################\n\
          #          NAGIOS STATUS FILE\n\
@@ -518,17 +567,17 @@ pub fn render_status_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
          # BY VIGIL.  DO NOT MODIFY THIS FILE!\n\
          ########################################\n\n",
     );
-    let mut w = Block::open(&mut out, "info", "\t");
-    w.kv("created", now)
+    let mut b = Block::open(&mut out, "info", "\t");
+    b.kv("created", now)
         .kv("version", NAGIOS_COMPAT_VERSION)
         .kv("last_update_check", 0)
         .kv("update_available", 0)
         .kv("last_version", "")
         .kv("new_version", "");
-    w.close();
+    b.close();
 
-    let mut w = Block::open(&mut out, "programstatus", "\t");
-    w.kv(
+    let mut b = Block::open(&mut out, "programstatus", "\t");
+    b.kv(
         "modified_host_attributes",
         program.modified_host_attributes.bits(),
     )
@@ -540,8 +589,8 @@ pub fn render_status_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     .kv("daemon_mode", 0)
     .kv("program_start", secs(program.program_start))
     .kv("last_log_rotation", 0);
-    program_switches(&mut w, program);
-    program_ids(&mut w, program, extras);
+    program_switches(&mut b, program);
+    program_ids(&mut b, program, extras);
     for stat in [
         "active_scheduled_host_check_stats",
         "active_ondemand_host_check_stats",
@@ -555,26 +604,28 @@ pub fn render_status_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         "parallel_host_check_stats",
         "serial_host_check_stats",
     ] {
-        w.kv(stat, "0,0,0");
+        b.kv(stat, "0,0,0");
     }
-    w.close();
+    b.close();
 
     for i in sorted(&view.hosts) {
         if let Some(st) = hosts.get(i) {
             object_status(&mut out, &view.hosts[i], st.borrow(), now);
         }
+        spill(&mut out, w)?;
     }
     for i in sorted(&view.services) {
         if let Some(st) = services.get(i) {
             object_status(&mut out, &view.services[i], st.borrow(), now);
         }
+        spill(&mut out, w)?;
     }
     for c in &view.contacts {
         contact(&mut out, c, "contactstatus", "\t");
     }
     raw_blocks(&mut out, &extras.comments, "\t", &[]);
     raw_blocks(&mut out, &extras.downtimes, "\t", STATUS_DOWNTIME_ORDER);
-    out
+    w.write_all(out.as_bytes())
 }
 
 fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Status<S>, now: i64) {

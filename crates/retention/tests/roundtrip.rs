@@ -213,3 +213,52 @@ proptest! {
         let _ = r.problems.len();
     }
 }
+
+/// A writer that records how the bytes arrive.
+struct Chunks(Vec<usize>, Vec<u8>);
+
+impl std::io::Write for Chunks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.push(buf.len());
+        self.1.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn streamed_renders_are_the_same_bytes_in_bounded_chunks() {
+    // 2,000 services: about 3 MB of status.dat, far past one 64 KiB chunk.
+    let mut view = ConfigView::default();
+    view.hosts.push(vigil_retention::ObjectConfig {
+        host_name: "h".into(),
+        ..Default::default()
+    });
+    for i in 0..2000 {
+        view.services.push(vigil_retention::ObjectConfig {
+            host_name: "h".into(),
+            service_description: Some(format!("s{i:04}")),
+            ..Default::default()
+        });
+    }
+    let hosts = vec![HostStatus::initial(vigil_state::HostState::Up)];
+    let services = vec![ServiceStatus::initial(vigil_state::ServiceState::Ok); 2000];
+    let program = initial_program();
+    let extras = RenderExtras::default();
+    let whole =
+        vigil_retention::render_status_view(&view, &program, &hosts, &services, &extras, NOW);
+    let mut w = Chunks(Vec::new(), Vec::new());
+    vigil_retention::render_status_to(&mut w, &view, &program, &hosts, &services, &extras, NOW)
+        .unwrap();
+    assert_eq!(String::from_utf8(w.1).unwrap(), whole);
+    assert!(w.0.len() > 10, "written in pieces: {:?}", w.0.len());
+    assert!(w.0.iter().all(|&n| n < 80 * 1024), "{:?}", w.0.iter().max());
+    let whole = render_view(&view, &program, &hosts, &services, &extras, NOW);
+    let mut w = Chunks(Vec::new(), Vec::new());
+    vigil_retention::render_view_to(&mut w, &view, &program, &hosts, &services, &extras, NOW)
+        .unwrap();
+    assert_eq!(String::from_utf8(w.1).unwrap(), whole);
+    assert!(w.0.iter().all(|&n| n < 80 * 1024));
+}
