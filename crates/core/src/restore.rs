@@ -42,7 +42,8 @@ impl Core {
         let model = self.model.clone();
         for (i, h) in model.hosts.iter().enumerate() {
             if let Some(oid) = old.model.find_host(&h.name) {
-                self.hosts[i] = old.hosts[oid.idx()].clone();
+                self.hosts
+                    .set_shared(i, old.hosts.as_shared()[oid.idx()].clone());
             }
         }
         for (i, s) in model.services.iter().enumerate() {
@@ -50,7 +51,8 @@ impl Core {
                 .model
                 .find_service(&model.host(s.host).name, &s.description)
             {
-                self.services[i] = old.services[oid.idx()].clone();
+                self.services
+                    .set_shared(i, old.services.as_shared()[oid.idx()].clone());
             }
         }
         let start = self.program.program_start;

@@ -53,6 +53,14 @@ impl<T: Clone> CowVec<T> {
         self.iter().cloned().collect()
     }
 
+    /// Replaces element `i` by a shared one (a reload takes over the old
+    /// generation's statuses without copying them).
+    pub fn set_shared(&mut self, i: usize, item: Arc<T>) {
+        if let Some(slot) = self.items.get_mut(i) {
+            *slot = item;
+        }
+    }
+
     /// A frozen copy: one `Arc` clone per element.
     pub fn share(&self) -> Arc<[Arc<T>]> {
         self.items.as_slice().into()

@@ -46,8 +46,14 @@ pub enum RunEnd {
 /// Why the loop ended.
 enum Exit {
     Shutdown(&'static str),
-    Restart(&'static str),
+    /// A reloaded configuration is ready (read and resolved off the loop), with the
+    /// core built for it; the running core's state is carried over in one step.
+    Restart(Box<(Model, Core)>),
 }
+
+/// A reload in progress: the configuration is read, resolved and given a fresh core
+/// on a blocking thread while the loop goes on checking.
+type Reloaded = Result<Box<(Model, Core)>, String>;
 
 /// Seconds since the epoch, now.
 pub fn now_secs() -> f64 {
@@ -73,7 +79,7 @@ fn program_event(log: &mut LogFile, now: i64, p: ProgramEvent) {
 /// configuration on RESTART_PROGRAM / SIGHUP.
 pub fn run_blocking<F>(model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
 where
-    F: Fn() -> Result<Model, String>,
+    F: Fn() -> Result<Model, String> + Send + Sync + 'static,
 {
     // One runtime thread: the core, the spawns (a check's never waits for its exec; a
     // handler's does, see vigil-exec), the process supervision and the files share it.
@@ -202,8 +208,9 @@ impl Outputs {
 
 async fn run<F>(mut model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
 where
-    F: Fn() -> Result<Model, String>,
+    F: Fn() -> Result<Model, String> + Send + Sync + 'static,
 {
+    let load = Arc::new(load);
     let _lock = match &model.main.lock_file {
         Some(p) => Some(crate::lock::take(p)?),
         None => None,
@@ -261,7 +268,8 @@ where
     }
 
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(JobId, Finished)>();
-    let mut carried: Option<Core> = None;
+    let (reload_tx, mut reload_rx) = mpsc::unbounded_channel::<Reloaded>();
+    let mut carried: Option<(Core, Core)> = None;
     loop {
         let now = now_secs();
         let version = env!("CARGO_PKG_VERSION").to_string();
@@ -272,11 +280,15 @@ where
         );
         program_event(&mut out.log, now as i64, ProgramEvent::LogVersion);
         out.log_opts = log_options(&model);
-        let mut core = Core::new(Arc::new(model.clone()), zone.clone(), now, pid);
-        core.set_default_check_slots(check_slots);
-        match carried.take() {
-            Some(old) => core.carry_over(old, now),
+        let mut core = match carried.take() {
+            Some((old, mut new)) => {
+                new.set_default_check_slots(check_slots);
+                new.carry_over(old, now);
+                new
+            }
             None => {
+                let mut core = Core::new(Arc::new(model.clone()), zone.clone(), now, pid);
+                core.set_default_check_slots(check_slots);
                 let (ret, notes) = initial.take().unwrap_or_default();
                 for n in notes {
                     program_event(&mut out.log, now as i64, n);
@@ -287,8 +299,9 @@ where
                     // as they were read, so switching back to Nagios keeps them.
                     out.extras = vigil_retention::RenderExtras::from_retention(r);
                 }
+                core
             }
-        }
+        };
         core.start(now);
         out.flush(&mut core);
 
@@ -311,11 +324,13 @@ where
             None => None,
         };
         let mut gate = RunQueue::new(RunQueue::default_limit(), RunQueue::default_floor());
+        let mut reloading = false;
         let exit = loop {
             // State changes become durable before their log lines are written and
             // before any check or handler is started.
             out.flush(&mut core);
             let mut exit = None;
+            let mut restart = None;
             while let Some(a) = core.poll_action() {
                 match a {
                     Action::Run { id, job } => {
@@ -335,11 +350,22 @@ where
                     }
                     Action::SaveState => out.save(&core),
                     Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
-                    Action::Restart => exit = exit.or(Some(Exit::Restart("RESTART_PROGRAM"))),
+                    Action::Restart => restart = Some("RESTART_PROGRAM"),
                 }
             }
             if let Some(e) = exit {
                 break e;
+            }
+            if let Some(why) = restart {
+                start_reload(
+                    why,
+                    &mut reloading,
+                    &mut out.log,
+                    &load,
+                    &reload_tx,
+                    &zone,
+                    pid,
+                );
             }
             let sleep = match core.poll_timeout() {
                 // Due now but not started: every slot is taken or the machine's run
@@ -351,7 +377,23 @@ where
                 biased;
                 _ = sigterm.recv() => break Exit::Shutdown("SIGTERM"),
                 _ = sigint.recv() => break Exit::Shutdown("SIGINT"),
-                _ = sighup.recv() => break Exit::Restart("SIGHUP"),
+                _ = sighup.recv() => {
+                    start_reload("SIGHUP", &mut reloading, &mut out.log, &load, &reload_tx, &zone, pid);
+                }
+                Some(reloaded) = reload_rx.recv() => {
+                    reloading = false;
+                    match reloaded {
+                        Ok(ready) => break Exit::Restart(ready),
+                        Err(e) => program_event(
+                            &mut out.log,
+                            now_secs() as i64,
+                            ProgramEvent::Problem {
+                                error: true,
+                                text: format!("configuration reload failed, keeping the running configuration: {e}"),
+                            },
+                        ),
+                    }
+                }
                 Some((id, fin)) = done_rx.recv() => {
                     let now = now_secs();
                     core.handle_job_done(id, job_result(fin), now);
@@ -418,46 +460,54 @@ where
                     RunEnd::Clean
                 });
             }
-            Exit::Restart(why) => {
-                let e = if why == "SIGHUP" {
-                    ProgramEvent::CaughtSignal {
-                        signal: why.into(),
-                        restart: true,
-                    }
-                } else {
-                    ProgramEvent::CommandedStop { restart: true }
-                };
-                program_event(&mut out.log, now, e);
-                out.save(&core);
-                match load() {
-                    Ok(m) => model = m,
-                    Err(e) => program_event(
-                        &mut out.log,
-                        now,
-                        ProgramEvent::Problem {
-                            error: true,
-                            text: format!("configuration reload failed, keeping the running configuration: {e}"),
-                        },
-                    ),
+            Exit::Restart(ready) => {
+                let (new_model, new_core) = *ready;
+                model = new_model;
+                // The journal goes on (its records name objects, not indexes); it
+                // only needs the new configuration's view.
+                if let Some(j) = out.states.as_mut() {
+                    j.set_model(&model);
                 }
-                out.states = match StateLog::reopen(&model) {
-                    Ok(j) => j,
-                    Err(e) => {
-                        program_event(
-                            &mut out.log,
-                            now,
-                            ProgramEvent::Problem {
-                                error: true,
-                                text: format!("cannot open the state journal, state changes are not crash-safe: {e}"),
-                            },
-                        );
-                        None
-                    }
-                };
-                carried = Some(core);
+                carried = Some((core, new_core));
             }
         }
     }
+}
+
+/// Starts reading the configuration again on a blocking thread (SIGHUP,
+/// `RESTART_PROGRAM`); the result arrives on `tx` with a core built for it. A reload
+/// already in progress absorbs the request.
+fn start_reload<F>(
+    why: &'static str,
+    reloading: &mut bool,
+    log: &mut LogFile,
+    load: &Arc<F>,
+    tx: &mpsc::UnboundedSender<Reloaded>,
+    zone: &vigil_config::zone::Zone,
+    pid: u32,
+) where
+    F: Fn() -> Result<Model, String> + Send + Sync + 'static,
+{
+    let e = if why == "SIGHUP" {
+        ProgramEvent::CaughtSignal {
+            signal: why.into(),
+            restart: true,
+        }
+    } else {
+        ProgramEvent::CommandedStop { restart: true }
+    };
+    program_event(log, now_secs() as i64, e);
+    if std::mem::replace(reloading, true) {
+        return;
+    }
+    let (load, tx, zone) = (load.clone(), tx.clone(), zone.clone());
+    tokio::task::spawn_blocking(move || {
+        let result = load().map(|m| {
+            let core = Core::new(Arc::new(m.clone()), zone, now_secs(), pid);
+            Box::new((m, core))
+        });
+        let _ = tx.send(result);
+    });
 }
 
 /// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks

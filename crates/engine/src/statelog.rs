@@ -149,6 +149,11 @@ impl StateLog {
         }))
     }
 
+    /// After a reload: the journal goes on, with the new configuration's view.
+    pub fn set_model(&mut self, model: &Model) {
+        self.view = ConfigView::from_model(model);
+    }
+
     /// Commit timings so far.
     pub fn stats(&self) -> SyncStats {
         self.stats
