@@ -19,6 +19,7 @@ use crate::statelog::StateLog;
 /// on top of it. Returns false when it could not be written.
 pub fn save_retention(
     core: &Core,
+    view: &ConfigView,
     log: &mut LogFile,
     states: Option<&mut StateLog>,
     extras: &RenderExtras,
@@ -37,7 +38,7 @@ pub fn save_retention(
         let mut w = vigil_retention::wal::BaseIdWriter::new(w);
         vigil_retention::render_view_to(
             &mut w,
-            &ConfigView::from_model(core.model()),
+            view,
             core.program(),
             core.hosts().as_shared(),
             core.services().as_shared(),
@@ -79,10 +80,10 @@ pub struct StatusWriter {
 }
 
 impl StatusWriter {
-    /// A writer for `model`'s configuration (rebuilt at every reload).
-    pub fn new(model: &vigil_config::Model) -> StatusWriter {
+    /// A writer for a configuration's view (one per generation).
+    pub fn new(view: Arc<ConfigView>) -> StatusWriter {
         StatusWriter {
-            view: Arc::new(ConfigView::from_model(model)),
+            view,
             busy: Arc::new(AtomicBool::new(false)),
         }
     }

@@ -48,12 +48,12 @@ enum Exit {
     Shutdown(&'static str),
     /// A reloaded configuration is ready (read and resolved off the loop), with the
     /// core built for it; the running core's state is carried over in one step.
-    Restart(Box<(Model, Core)>),
+    Restart(Box<(Arc<vigil_retention::ConfigView>, Core)>),
 }
 
 /// A reload in progress: the configuration is read, resolved and given a fresh core
 /// on a blocking thread while the loop goes on checking.
-type Reloaded = Result<Box<(Model, Core)>, String>;
+type Reloaded = Result<Box<(Arc<vigil_retention::ConfigView>, Core)>, String>;
 
 /// Seconds since the epoch, now.
 pub fn now_secs() -> f64 {
@@ -131,6 +131,8 @@ struct Outputs {
     journal: Journal,
     states: Option<StateLog>,
     extras: vigil_retention::RenderExtras,
+    /// The running configuration's view for the state files (one per generation).
+    view: Arc<vigil_retention::ConfigView>,
     echo: bool,
     /// A state-journal write or a retention save failed since the last successful
     /// retention save.
@@ -201,16 +203,25 @@ impl Outputs {
     /// Saves retention.dat now.
     fn save(&mut self, core: &Core) {
         let now = now_secs() as i64;
-        self.unsaved =
-            !save_retention(core, &mut self.log, self.states.as_mut(), &self.extras, now);
+        let view = self.view.clone();
+        self.unsaved = !save_retention(
+            core,
+            &view,
+            &mut self.log,
+            self.states.as_mut(),
+            &self.extras,
+            now,
+        );
     }
 }
 
-async fn run<F>(mut model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
+async fn run<F>(model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
 where
     F: Fn() -> Result<Model, String> + Send + Sync + 'static,
 {
     let load = Arc::new(load);
+    // One copy of the configuration, shared by the core, the writers and the loop.
+    let mut model = Arc::new(model);
     let _lock = match &model.main.lock_file {
         Some(p) => Some(crate::lock::take(p)?),
         None => None,
@@ -226,7 +237,8 @@ where
         .map_err(|e| EngineError::Io(format!("handler journal {}", journal_path.display()), e))?;
     // Before anything is logged: the log may lack the lines of the last journalled
     // batch (killed between the journal write and the log write).
-    let recovery = statelog::recover(&model, &mut log);
+    let mut view = Arc::new(vigil_retention::ConfigView::from_model(&model));
+    let recovery = statelog::recover(&model, view.clone(), &mut log);
     let mut initial = Some((recovery.retention, recovery.notes));
     let mut out = Outputs {
         log,
@@ -234,6 +246,7 @@ where
         journal,
         states: recovery.journal,
         extras: vigil_retention::RenderExtras::default(),
+        view: view.clone(),
         echo: opts.echo,
         unsaved: false,
     };
@@ -287,7 +300,7 @@ where
                 new
             }
             None => {
-                let mut core = Core::new(Arc::new(model.clone()), zone.clone(), now, pid);
+                let mut core = Core::new(model.clone(), zone.clone(), now, pid);
                 core.set_default_check_slots(check_slots);
                 let (ret, notes) = initial.take().unwrap_or_default();
                 for n in notes {
@@ -314,7 +327,7 @@ where
             t
         };
         let mut status_tick = every(model.main.status_update_interval);
-        let status_writer = StatusWriter::new(&model);
+        let status_writer = StatusWriter::new(view.clone());
         let mut retention_tick = every(match model.main.retention_update_interval * 60 {
             0 => 86400 * 365,
             n => n,
@@ -461,12 +474,14 @@ where
                 });
             }
             Exit::Restart(ready) => {
-                let (new_model, new_core) = *ready;
-                model = new_model;
+                let (new_view, new_core) = *ready;
+                model = new_core.model().clone();
+                view = new_view;
                 // The journal goes on (its records name objects, not indexes); it
                 // only needs the new configuration's view.
+                out.view = view.clone();
                 if let Some(j) = out.states.as_mut() {
-                    j.set_model(&model);
+                    j.set_view(view.clone());
                 }
                 carried = Some((core, new_core));
             }
@@ -503,8 +518,9 @@ fn start_reload<F>(
     let (load, tx, zone) = (load.clone(), tx.clone(), zone.clone());
     tokio::task::spawn_blocking(move || {
         let result = load().map(|m| {
-            let core = Core::new(Arc::new(m.clone()), zone, now_secs(), pid);
-            Box::new((m, core))
+            let view = Arc::new(vigil_retention::ConfigView::from_model(&m));
+            let core = Core::new(Arc::new(m), zone, now_secs(), pid);
+            Box::new((view, core))
         });
         let _ = tx.send(result);
     });

@@ -10,6 +10,7 @@
 //! state change that anyone could have seen.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use vigil_config::Model;
 use vigil_retention::wal::{self, Batch, SyncStats, Wal};
@@ -26,7 +27,7 @@ pub const CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
 /// An open state journal and what it needs to write records.
 pub struct StateLog {
     wal: Wal,
-    view: ConfigView,
+    view: Arc<ConfigView>,
     /// Size past which [`StateLog::checkpoint_due`] says yes.
     checkpoint_bytes: u64,
     /// An append failed and was reported; the next failure is not logged again.
@@ -57,7 +58,7 @@ fn retention_path(model: &Model) -> Option<PathBuf> {
 /// Start-up: reads retention.dat, opens its journal, writes the log lines of the
 /// last journalled batch that the log is missing (call before anything else is
 /// logged), and returns retention.dat with the journal applied.
-pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
+pub fn recover(model: &Model, view: Arc<ConfigView>, log: &mut LogFile) -> Recovery {
     let mut out = Recovery {
         retention: None,
         journal: None,
@@ -98,7 +99,7 @@ pub fn recover(model: &Model, log: &mut LogFile) -> Recovery {
             }
             out.journal = Some(StateLog {
                 wal,
-                view: ConfigView::from_model(model),
+                view,
                 checkpoint_bytes: CHECKPOINT_BYTES,
                 failing: false,
                 stats: SyncStats::default(),
@@ -142,7 +143,7 @@ impl StateLog {
         let (wal, _) = Wal::open(&wal::path_for(&path), base)?;
         Ok(Some(StateLog {
             wal,
-            view: ConfigView::from_model(model),
+            view: Arc::new(ConfigView::from_model(model)),
             checkpoint_bytes: CHECKPOINT_BYTES,
             failing: false,
             stats: SyncStats::default(),
@@ -150,8 +151,8 @@ impl StateLog {
     }
 
     /// After a reload: the journal goes on, with the new configuration's view.
-    pub fn set_model(&mut self, model: &Model) {
-        self.view = ConfigView::from_model(model);
+    pub fn set_view(&mut self, view: Arc<ConfigView>) {
+        self.view = view;
     }
 
     /// Commit timings so far.
@@ -329,7 +330,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let m = model(dir.path());
         let mut log = LogFile::open(&m.main.log_file).unwrap();
-        let rec = recover(&m, &mut log);
+        let rec = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
         assert!(rec.retention.is_none());
         let mut states = rec.journal.expect("journal opened");
         let mut core = Core::new(
@@ -369,7 +370,7 @@ mod tests {
         drop(states); // kill -9: no save
 
         let mut log = LogFile::open(&m.main.log_file).unwrap();
-        let rec = recover(&m, &mut log);
+        let rec = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
         assert!(rec.notes.is_empty(), "{:?}", rec.notes);
         let mut fresh = Core::new(
             Arc::new(m.clone()),
@@ -410,7 +411,9 @@ mod tests {
         let m = model(dir.path());
         let mut log = LogFile::open(&m.main.log_file).unwrap();
         log.write(999, "before");
-        let mut states = recover(&m, &mut log).journal.unwrap();
+        let mut states = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log)
+            .journal
+            .unwrap();
         let mut core = Core::new(
             Arc::new(m.clone()),
             vigil_config::zone::Zone::utc(),
@@ -437,18 +440,18 @@ mod tests {
             .unwrap();
         drop(states);
         let mut log = LogFile::open(&m.main.log_file).unwrap();
-        let rec = recover(&m, &mut log);
+        let rec = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
         assert!(rec.notes.is_empty(), "{:?}", rec.notes);
         assert_eq!(std::fs::read_to_string(&m.main.log_file).unwrap(), full);
         // Once complete, a second start-up adds nothing.
         drop(rec);
         let mut log = LogFile::open(&m.main.log_file).unwrap();
-        let _ = recover(&m, &mut log);
+        let _ = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
         assert_eq!(std::fs::read_to_string(&m.main.log_file).unwrap(), full);
         // A log that was replaced meanwhile is left alone.
         std::fs::write(&m.main.log_file, "[5] rotated\n").unwrap();
         let mut log = LogFile::open(&m.main.log_file).unwrap();
-        let _ = recover(&m, &mut log);
+        let _ = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
         assert_eq!(
             std::fs::read_to_string(&m.main.log_file).unwrap(),
             "[5] rotated\n"
@@ -461,7 +464,7 @@ mod tests {
         let mut m = model(dir.path());
         m.main.retain_state_information = false;
         let mut log = LogFile::none();
-        let rec = recover(&m, &mut log);
+        let rec = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
         assert!(rec.journal.is_none() && rec.retention.is_none());
         assert!(!wal::path_for(m.main.state_retention_file.as_ref().unwrap()).exists());
     }
