@@ -23,6 +23,9 @@ mod extcmd;
 mod freshness;
 mod handlers;
 pub mod jobs;
+mod remediation;
+#[cfg(test)]
+mod remediation_tests;
 mod restore;
 mod schedule;
 mod snapshot;
