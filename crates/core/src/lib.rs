@@ -14,7 +14,8 @@
 //!
 //! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
 //! launch, results), `handlers`, `freshness`, `extcmd`, `restore` (retention and
-//! reloads), [`jobs`], `schedule`, `dirty`.
+//! reloads), [`jobs`], `schedule`, `dirty`, `remediation` (handler outcomes and
+//! policies) and [`replay`] (logged results through the current configuration).
 
 mod checks;
 pub mod core;
@@ -26,6 +27,7 @@ pub mod jobs;
 mod remediation;
 #[cfg(test)]
 mod remediation_tests;
+pub mod replay;
 mod restore;
 mod schedule;
 mod snapshot;
