@@ -171,6 +171,8 @@ pub struct ReplayCounts {
     pub from_handler_lines: u64,
     /// External commands fed.
     pub commands: u64,
+    /// External commands the recorded engine refused (not fed).
+    pub refused_commands: u64,
     /// Lines naming an object the current configuration does not have.
     pub unknown_objects: u64,
     /// Program starts seen after the first.
@@ -195,6 +197,10 @@ pub struct Replay {
     seen_start: bool,
     report_from: i64,
     now: i64,
+    /// An external command waiting for the next line: Nagios logs
+    /// `Error: External command failed -> ...` right after a command it refused,
+    /// and a refused command changed nothing.
+    pending_command: Option<(i64, String, String)>,
 }
 
 impl Replay {
@@ -225,12 +231,44 @@ impl Replay {
             seen_start: false,
             report_from: report_from.unwrap_or(i64::MIN),
             now: start,
+            pending_command: None,
         }
+    }
+
+    fn command(&mut self, t: i64, name: &str, args: &str) {
+        let upper = name.to_ascii_uppercase();
+        if upper == "PROCESS_SERVICE_CHECK_RESULT" || upper == "PROCESS_HOST_CHECK_RESULT" {
+            if let Some(obj) = self.passive_target(&upper, args) {
+                self.passive.insert(obj, t);
+                self.counts.results += 1;
+            }
+        }
+        self.counts.commands += 1;
+        let line = if args.is_empty() {
+            format!("[{t}] {name}")
+        } else {
+            format!("[{t}] {name};{args}")
+        };
+        self.core.handle_command(&line, t as f64);
+        self.drain(t);
     }
 
     /// Feeds one log entry (entries must come in time order).
     pub fn feed(&mut self, e: &LogEntry) {
         let t = e.time;
+        if let Some((ct, name, args)) = self.pending_command.take() {
+            let refused = match &e.line {
+                LogLine::Other(text) => text
+                    .strip_prefix("Error: External command failed -> ")
+                    .is_some_and(|c| c == format!("{name};{args}")),
+                _ => false,
+            };
+            if refused {
+                self.counts.refused_commands += 1;
+            } else {
+                self.command(ct, &name, &args);
+            }
+        }
         self.now = t;
         self.core.handler_timers(t as f64);
         self.drain(t);
@@ -238,20 +276,7 @@ impl Replay {
             LogLine::State(_, l) => self.set_state(l),
             LogLine::Alert(l) => self.alert(t, l),
             LogLine::ExternalCommand { name, args } => {
-                let upper = name.to_ascii_uppercase();
-                if upper == "PROCESS_SERVICE_CHECK_RESULT" || upper == "PROCESS_HOST_CHECK_RESULT" {
-                    if let Some(obj) = self.passive_target(&upper, args) {
-                        self.passive.insert(obj, t);
-                        self.counts.results += 1;
-                    }
-                }
-                self.counts.commands += 1;
-                let line = if args.is_empty() {
-                    format!("[{t}] {name}")
-                } else {
-                    format!("[{t}] {name};{args}")
-                };
-                self.core.handle_command(&line, t as f64);
+                self.pending_command = Some((t, name.clone(), args.clone()));
             }
             LogLine::HandlerStarted(h) => {
                 self.logged.push((t, h.clone()));
@@ -272,6 +297,9 @@ impl Replay {
     /// The items, in time order, and the counts.
     pub fn finish(mut self) -> (Vec<ReplayItem>, ReplayCounts) {
         let t = self.now;
+        if let Some((ct, name, args)) = self.pending_command.take() {
+            self.command(ct, &name, &args);
+        }
         self.core.stop(t as f64);
         self.drain(t);
         // Logged handler runs the replay did not make; and the ones it made.
@@ -355,9 +383,14 @@ impl Replay {
             st.state_type = l.state_type;
             st.current_attempt = l.attempt;
             st.has_been_checked = l.output.is_some();
+            // `(null)`: not checked yet then; its first check is not logged.
             st.output = match &l.output {
                 Some(o) => logged_output(o),
-                None => Output::default(),
+                None => {
+                    let mut o = Output::default();
+                    unknown_output(&mut o);
+                    o
+                }
             };
         });
     }
