@@ -8,9 +8,8 @@ use vigil_config::ServiceId;
 use vigil_events::{Event, HandlerOutcome, ProcessEnd, Suppression};
 
 use crate::jobs::JobResult;
-use crate::{Action, Core, JobId, ObjRef, Purpose};
+use crate::{Action, Core, JobId, Purpose};
 
-const S: ObjRef = ObjRef::Service(ServiceId(0));
 
 /// One service `h;s` (max_check_attempts `max`, retry 1 s, check 60 s) with the
 /// handler `eh` and the custom variables `vars`.
