@@ -106,7 +106,8 @@ impl Core {
                 });
                 continue;
             };
-            let (cmdline, env) = self.finish_expansion(full, &ctx);
+            let (cmdline, mut env) = self.finish_expansion(full, &ctx);
+            self.policy_env(obj, &mut env);
             let command = cmdline.to_display_string();
             let run = HandlerRun {
                 obj: self.obj_name(obj),

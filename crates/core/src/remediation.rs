@@ -68,6 +68,8 @@ struct ObjRem {
     /// Batches whose outcome is open or not reported yet; at most the last one
     /// is undecided.
     batches: Vec<Batch>,
+    /// The outcome of the latest batch reported.
+    last_outcome: Option<HandlerOutcome>,
 }
 
 #[derive(Debug, Clone)]
@@ -464,8 +466,10 @@ impl Core {
             return;
         };
         let mut out = Vec::new();
+        let mut last = rem.last_outcome;
         rem.batches.retain(|b| match b.decided {
             Some((outcome, at)) if b.runs.iter().all(|(_, done)| *done) => {
+                last = Some(outcome);
                 for (run, _) in &b.runs {
                     out.push(Event::HandlerOutcome {
                         run: run.clone(),
@@ -477,7 +481,35 @@ impl Core {
             }
             _ => true,
         });
+        rem.last_outcome = last;
         self.events.extend(out);
+    }
+
+    /// The environment a handler of `obj` gets from vigil's policies: for objects
+    /// with a policy, `VIGIL_LAST_OUTCOME` (the outcome of the object's previous
+    /// handler run, `recovered`, `not_recovered`, ...) and, when it recovered,
+    /// `VIGIL_LAST_RECOVERED_AFTER` (seconds), so a handler (vigil-remedy's
+    /// `last_outcome`) can escalate when the previous try did not help. Objects
+    /// without a policy get nothing (Nagios's environment).
+    pub(crate) fn policy_env(&self, obj: ObjRef, env: &mut Vec<(String, String)>) {
+        if self.remedy.policy(obj).is_none() {
+            return;
+        }
+        let Some(rem) = self.remedy.objs.get(&obj) else {
+            return;
+        };
+        let latest = rem
+            .batches
+            .iter()
+            .rev()
+            .find_map(|b| b.decided.map(|(o, _)| o))
+            .or(rem.last_outcome);
+        if let Some(o) = latest {
+            env.push(("VIGIL_LAST_OUTCOME".into(), o.field().into()));
+            if let HandlerOutcome::Recovered { after } = o {
+                env.push(("VIGIL_LAST_RECOVERED_AFTER".into(), format!("{after:.3}")));
+            }
+        }
     }
 
     /// vigil stops: every outcome not reported yet is reported, `unknown` where it

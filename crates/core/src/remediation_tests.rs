@@ -10,7 +10,6 @@ use vigil_events::{Event, HandlerOutcome, ProcessEnd, Suppression};
 use crate::jobs::JobResult;
 use crate::{Action, Core, JobId, Purpose};
 
-
 /// One service `h;s` (max_check_attempts `max`, retry 1 s, check 60 s) with the
 /// handler `eh` and the custom variables `vars`.
 fn core(vars: &str, max: u32) -> (tempfile::TempDir, Core) {
@@ -325,4 +324,40 @@ fn without_policies_every_transition_runs_as_in_nagios() {
         assert_eq!(handler_jobs(&mut c).len(), 1, "transition {i}");
     }
     assert!(suppressions(&c.take_events()).is_empty());
+}
+
+#[test]
+fn the_next_handler_learns_the_previous_outcome_only_with_a_policy() {
+    let env_of = |c: &mut Core| -> Vec<Vec<(String, String)>> {
+        c.take_actions()
+            .into_iter()
+            .filter_map(|a| match a {
+                Action::Run { job, .. } if job.purpose == Purpose::EventHandler => Some(job.env),
+                _ => None,
+            })
+            .collect()
+    };
+    // _VIGIL_VERIFY 5: the recheck (here a passive result after it was due) says the
+    // restart did not help; the SOFT 2 handler is told so.
+    let (_d, mut c) = core(" _VIGIL_VERIFY 5\n", 3);
+    result(&mut c, 2, 1010.0);
+    let first = handler_jobs(&mut c);
+    assert_eq!(first.len(), 1);
+    end(&mut c, first[0], 1011.0);
+    result(&mut c, 2, 1016.0);
+    let envs = env_of(&mut c);
+    assert_eq!(
+        envs,
+        vec![vec![(
+            "VIGIL_LAST_OUTCOME".to_string(),
+            "not_recovered".to_string()
+        )]]
+    );
+    // Without a policy the environment is Nagios's (empty here).
+    let (_d, mut c) = core("", 3);
+    result(&mut c, 2, 1010.0);
+    let j = handler_jobs(&mut c);
+    end(&mut c, j[0], 1011.0);
+    result(&mut c, 2, 1016.0);
+    assert_eq!(env_of(&mut c), vec![Vec::new()]);
 }
