@@ -142,12 +142,22 @@ impl Remediation {
             .iter()
             .map(|h| of(&h.settings.custom_vars))
             .collect();
+        // Services made from the same templates share their settings, and so one
+        // policy; only settings with `_VIGIL_*` variables are looked up.
         let mut shared: HashMap<*const vigil_config::CheckSettings, Option<Arc<HandlerPolicy>>> =
             HashMap::new();
         let svc_policy = model
             .services
             .iter()
             .map(|s| {
+                if !s
+                    .settings
+                    .custom_vars
+                    .iter()
+                    .any(|(n, _)| n.starts_with(PREFIX))
+                {
+                    return None;
+                }
                 shared
                     .entry(Arc::as_ptr(&s.settings))
                     .or_insert_with(|| of(&s.settings.custom_vars))

@@ -621,11 +621,21 @@ fn fire(
     let spawns = core.fire(obj, st, ty, attempt, now);
     let log: Vec<String> = core.take_events().iter().flat_map(Event::lines).collect();
     if spawns.is_empty() {
+        let held = log
+            .iter()
+            .any(|l| l.contains(" EVENT HANDLER SUPPRESSED: "));
         let why = if !core.program().enable_event_handlers {
             "event handlers are disabled (enable_event_handlers=0)"
+        } else if held {
+            "a vigil handler policy holds them back (see the log line)"
         } else {
             "no event handler is configured or enabled for this object"
         };
+        if !json {
+            for l in &log {
+                println!("log: {l}");
+            }
+        }
         if json {
             println!(
                 "{}",
