@@ -344,3 +344,77 @@ fn replay_lists_the_handlers_nagios4_ran() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// What-if: nagios4's log of `svc_soft_hard_max3` (handlers at CRITICAL SOFT 1,
+/// SOFT 2, HARD 3 and the OK HARD recovery) replayed after adding
+/// `_VIGIL_MAX_RUNS 2/1h` to the service: the first two would run, the other two
+/// would be suppressed by the policy, and the replay says that nagios4 ran them.
+#[test]
+fn replay_shows_what_a_new_policy_would_have_held_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let scenario =
+        workspace_root().join("tests/shared/conformance/scenarios/svc_soft_hard_max3.json");
+    let gen = Command::new("python3")
+        .arg(workspace_root().join("tests/shared/conformance/run.py"))
+        .args(["config", "--scenario"])
+        .arg(&scenario)
+        .arg("--dir")
+        .arg(&run)
+        .output()
+        .expect("python3");
+    assert!(gen.status.success());
+    let services = run.join("etc/objects/services.cfg");
+    let text = std::fs::read_to_string(&services).unwrap().replacen(
+        "    service_description          HTTP\n",
+        "    service_description          HTTP\n    _VIGIL_MAX_RUNS              2/1h\n",
+        1,
+    );
+    assert!(text.contains("_VIGIL_MAX_RUNS"));
+    std::fs::write(&services, text).unwrap();
+    let log = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/nagios4-logs/public/svc_soft_hard_max3.log"),
+    )
+    .unwrap();
+    let log_path = dir.path().join("nagios.log");
+    std::fs::write(&log_path, log.replace("{run}", &run.display().to_string())).unwrap();
+    let out = Command::new(vigil_bin())
+        .arg("replay")
+        .arg(run.join("etc/nagios.cfg"))
+        .arg(&log_path)
+        .output()
+        .expect("vigil replay");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let with = |s: &str| lines.iter().filter(|l| l.contains(s)).count();
+    assert_eq!(
+        with("would run svc-eh (object) for web01;HTTP on CRITICAL;SOFT;1  [ran then too]"),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        with("would run svc-eh (object) for web01;HTTP on CRITICAL;SOFT;2  [ran then too]"),
+        1,
+        "{text}"
+    );
+    assert_eq!(with("  would run "), 2, "{text}");
+    for t in ["CRITICAL;HARD;3", "OK;HARD;3"] {
+        assert_eq!(
+            with(&format!(
+                "would NOT run svc-eh (object) for web01;HTTP on {t}: 2 runs within 3600 s already (_VIGIL_MAX_RUNS)"
+            )),
+            1,
+            "{text}"
+        );
+        assert_eq!(
+            with(&format!(
+                "ran then, would not run now: svc-eh (object) for web01;HTTP on {t}"
+            )),
+            1,
+            "{text}"
+        );
+    }
+    assert!(text.contains("What a log cannot tell:"), "{text}");
+}
