@@ -522,7 +522,7 @@ fn handler_stats(
     Ok(0)
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in UTC without pulling a date crate into the binary.
+/// `YYYY-MM-DD HH:MM:SS` in UTC.
 pub(crate) fn chrono_like(t: f64) -> String {
     let secs = t as i64;
     let days = secs.div_euclid(86400);
@@ -780,6 +780,27 @@ mod tests {
     fn utc_time_format() {
         assert_eq!(chrono_like(0.0), "1970-01-01 00:00:00Z");
         assert_eq!(chrono_like(1795643438.0), "2026-11-25 21:50:38Z");
+    }
+
+    #[test]
+    fn time_arguments() {
+        assert_eq!(parse_time_arg(None).unwrap(), None);
+        assert_eq!(
+            parse_time_arg(Some("1795643438")).unwrap(),
+            Some(1795643438.0)
+        );
+        assert_eq!(
+            parse_time_arg(Some("2026-11-25T21:50:38")).unwrap(),
+            Some(1795643438.0)
+        );
+        assert_eq!(parse_time_arg(Some("1970-01-02")).unwrap(), Some(86400.0));
+        let ago = parse_time_arg(Some("7d")).unwrap().unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        assert!((now - 7.0 * 86400.0 - ago).abs() < 60.0);
+        assert!(parse_time_arg(Some("last tuesday")).is_err());
     }
 
     #[test]
