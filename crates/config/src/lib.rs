@@ -54,6 +54,7 @@ pub mod model;
 mod names;
 mod objects_cache;
 mod objfile;
+pub mod policy;
 mod resolve;
 mod source;
 pub mod timeperiod;

@@ -90,8 +90,8 @@ impl Core {
     /// Launches a check of `obj` due at `scheduled`. `forced` skips the gates
     /// (freshness checks, forced external commands).
     pub(crate) fn launch_check(&mut self, obj: ObjRef, scheduled: Time, now: Time, forced: bool) {
-        if !self.exists(obj) || self.rt(obj).executing {
-            // Its result will reschedule it.
+        if !self.exists(obj) || self.rt(obj).executing || self.no_checks {
+            // Its result will reschedule it (replay: results come from the log).
             return;
         }
         let Some(call) = self.settings(obj).check_command.clone() else {
@@ -324,6 +324,7 @@ impl Core {
         if DurableKey::of(&self.hosts[hid.idx()]) != host_before {
             self.dirty.mark(ObjRef::Host(hid));
         }
+        self.handler_result(obj, now);
         self.perform(obj, &tr, now);
         vigil_state::finish_result(&mut self.services[s.idx()]);
         self.after_result(obj, before, &tr, now, active);
@@ -365,6 +366,7 @@ impl Core {
             reach,
             &mut self.program.counters,
         );
+        self.handler_result(obj, now);
         self.perform(obj, &tr, now);
         vigil_state::finish_result(&mut self.hosts[h.idx()]);
         self.after_result(obj, before, &tr, now, active);

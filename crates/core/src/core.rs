@@ -76,6 +76,10 @@ pub struct Core {
     pub(crate) next_host_freshness: Time,
     /// The local time zone: timeperiods and date macros are evaluated in it.
     pub(crate) zone: Zone,
+    /// Handler policies and outcomes (`remediation`).
+    pub(crate) remedy: crate::remediation::Remediation,
+    /// Replay: no check is ever started (results come from a log).
+    pub(crate) no_checks: bool,
 }
 
 /// Runs `$body` with `$st` bound to the status of `$obj`, whatever its kind: one
@@ -164,6 +168,7 @@ impl Core {
         // Freshness checks come one interval after the start, as Nagios schedules them.
         let next_service_freshness = now + m.service_freshness_check_interval.max(1) as f64;
         let next_host_freshness = now + m.host_freshness_check_interval.max(1) as f64;
+        let model_ref = model.clone();
         Core {
             host_rt: vec![Runtime::default(); hosts.len()],
             svc_rt: vec![Runtime::default(); services.len()],
@@ -182,6 +187,8 @@ impl Core {
             next_service_freshness,
             next_host_freshness,
             zone,
+            remedy: crate::remediation::Remediation::new(&model_ref),
+            no_checks: false,
         }
     }
 
@@ -218,6 +225,9 @@ impl Core {
         if self.program.check_host_freshness {
             consider(self.next_host_freshness);
         }
+        if let Some(x) = self.remedy.next_timer() {
+            consider(x);
+        }
         t
     }
 
@@ -235,6 +245,7 @@ impl Core {
     /// seconds ago or earlier start whatever the allowance says — and runs the
     /// periodic work that is due (freshness checks). Returns how many checks started.
     pub fn handle_timeout(&mut self, now: Time, allowance: usize, max_hold: f64) -> usize {
+        self.handler_timers(now);
         let started = self.run_due(now, allowance, max_hold);
         let m = &self.model.main;
         let (svc_every, host_every) = (
@@ -263,7 +274,7 @@ impl Core {
                 obj: Some(obj),
                 scheduled,
             }) => self.check_done(obj, scheduled, result, now),
-            Some(crate::jobs::InFlight::Handler(run)) => self.handler_done(run, result),
+            Some(crate::jobs::InFlight::Handler(run)) => self.handler_done(run, result, now),
             // A check of an object that is gone after a reload, or an unknown id.
             Some(crate::jobs::InFlight::Check { obj: None, .. }) | None => {}
         }

@@ -41,10 +41,35 @@ impl Core {
             ObjRef::Host(_) => vigil_events::ObjKind::Host,
             ObjRef::Service(_) => vigil_events::ObjKind::Service,
         };
-        for (kind, raw) in [(HandlerKind::Global, global), (HandlerKind::Object, own)] {
-            let Some(raw) = raw.filter(|r| !r.is_empty()) else {
-                continue;
-            };
+        let todo: Vec<(HandlerKind, String)> =
+            [(HandlerKind::Global, global), (HandlerKind::Object, own)]
+                .into_iter()
+                .filter_map(|(k, raw)| raw.filter(|r| !r.is_empty()).map(|r| (k, r)))
+                .collect();
+        if todo.is_empty() {
+            return;
+        }
+        // vigil's handler policies (none: Nagios's behaviour).
+        let gate = self.handler_gate(obj, now);
+        if gate != crate::remediation::Gate::Run {
+            let held = todo
+                .into_iter()
+                .map(|(kind, directive)| HandlerRun {
+                    obj: self.obj_name(obj),
+                    kind,
+                    state,
+                    state_type,
+                    attempt,
+                    directive,
+                    command: String::new(),
+                    id: 0,
+                })
+                .collect();
+            self.handlers_held(obj, gate, held);
+            return;
+        }
+        let mut started = Vec::new();
+        for (kind, raw) in todo {
             let statuses = self.statuses();
             let ctx = self.context(&statuses, host, service, now);
             let full = match (kind, overridden.is_none()) {
@@ -69,6 +94,7 @@ impl Core {
                     attempt,
                     directive: raw.clone(),
                     command: String::new(),
+                    id: 0,
                 };
                 self.emit(Event::HandlerStarted {
                     run,
@@ -80,7 +106,8 @@ impl Core {
                 });
                 continue;
             };
-            let (cmdline, env) = self.finish_expansion(full, &ctx);
+            let (cmdline, mut env) = self.finish_expansion(full, &ctx);
+            self.policy_env(obj, &mut env);
             let command = cmdline.to_display_string();
             let run = HandlerRun {
                 obj: self.obj_name(obj),
@@ -90,6 +117,7 @@ impl Core {
                 attempt,
                 directive: raw,
                 command,
+                id: self.jobs.next_id().0,
             };
             self.emit(Event::HandlerStarted {
                 run: run.clone(),
@@ -106,6 +134,7 @@ impl Core {
                     continue;
                 }
             };
+            started.push(run.clone());
             let id = self.jobs.start(InFlight::Handler(run));
             self.push_action(Action::Run {
                 id,
@@ -113,16 +142,19 @@ impl Core {
                     purpose: Purpose::EventHandler,
                     plan,
                     env,
-                    timeout: self.model.main.event_handler_timeout.max(1) as f64,
+                    timeout: self.handler_timeout(obj),
                     max_output: MAX_HANDLER_OUTPUT,
                 },
             });
+        }
+        if !started.is_empty() {
+            self.handlers_started(obj, started, now);
         }
     }
 
     /// A handler ended: its output (stdout, then stderr) cut to the journal's limit,
     /// reported with the run.
-    pub(crate) fn handler_done(&mut self, run: HandlerRun, res: JobResult) {
+    pub(crate) fn handler_done(&mut self, run: HandlerRun, res: JobResult, now: Time) {
         let mut output = String::from_utf8_lossy(&res.stdout).into_owned();
         if !res.stderr.is_empty() {
             output.push_str(&String::from_utf8_lossy(&res.stderr));
@@ -134,6 +166,7 @@ impl Core {
             }
             output.truncate(cut);
         }
+        let (obj, id) = (self.obj_of(&run.obj), run.id);
         self.emit(Event::HandlerFinished {
             run,
             end: res.end,
@@ -141,6 +174,19 @@ impl Core {
             duration: res.duration,
             output,
         });
+        if let Some(obj) = obj {
+            self.handler_ended(obj, id, now);
+        }
+    }
+
+    /// The object of the current model with these names.
+    pub(crate) fn obj_of(&self, name: &vigil_events::Obj) -> Option<ObjRef> {
+        match name {
+            vigil_events::Obj::Host { host } => self.model.find_host(host).map(ObjRef::Host),
+            vigil_events::Obj::Service { host, service } => {
+                self.model.find_service(host, service).map(ObjRef::Service)
+            }
+        }
     }
 
     /// Runs the handlers of an object as the scheduler would right now (`vigil

@@ -86,6 +86,11 @@ impl Jobs {
         id
     }
 
+    /// The id the next [`Jobs::start`] returns.
+    pub(crate) fn next_id(&self) -> JobId {
+        JobId(self.next + 1)
+    }
+
     /// Takes a finished job (`None` for an unknown id: a duplicate or stale report).
     pub(crate) fn finish(&mut self, id: JobId) -> Option<InFlight> {
         self.running.remove(&id)

@@ -14,7 +14,8 @@
 //!
 //! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
 //! launch, results), `handlers`, `freshness`, `extcmd`, `restore` (retention and
-//! reloads), [`jobs`], `schedule`, `dirty`.
+//! reloads), [`jobs`], `schedule`, `dirty`, `remediation` (handler outcomes and
+//! policies) and [`replay`] (logged results through the current configuration).
 
 mod checks;
 pub mod core;
@@ -23,6 +24,10 @@ mod extcmd;
 mod freshness;
 mod handlers;
 pub mod jobs;
+mod remediation;
+#[cfg(test)]
+mod remediation_tests;
+pub mod replay;
 mod restore;
 mod schedule;
 mod snapshot;

@@ -60,6 +60,9 @@ impl Core {
         self.program.program_start = start;
         // The old generation stopped just now (Nagios's last_program_stop on a restart).
         self.last_program_stop = now;
+        let (from, to) = (old.model.clone(), model.clone());
+        let remedy = std::mem::take(&mut old.remedy);
+        self.remedy.carry_over(remedy, |o| map_obj(&from, &to, o));
         let mut jobs = old.jobs.take();
         for (_, job) in jobs.iter_mut() {
             if let InFlight::Check { obj, .. } = job {

@@ -7,7 +7,7 @@
 //! Layout: [`runner`] is the loop (feed inputs, flush outputs, start jobs);
 //! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
 //! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
-//! `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
+//! [`stats`] (handler statistics from the journal), `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
 //! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
 //! terminal view) are its parts.
 
@@ -21,6 +21,7 @@ mod persist;
 pub mod rotation;
 pub mod runner;
 pub mod statelog;
+pub mod stats;
 pub mod zone;
 
 use std::path::PathBuf;

@@ -179,6 +179,10 @@ impl Outputs {
             }
             None => self.log.write_formatted(text.as_bytes()),
         }
+        // Handler journal: this pass's entries are written at its end, so an
+        // outcome decided in the same pass lands in its run's entry.
+        let mut entries: Vec<journal::Entry> = Vec::new();
+        let mut problems = Vec::new();
         for e in &events {
             match e {
                 Event::HandlerFinished {
@@ -192,20 +196,53 @@ impl Outputs {
                     if self.echo {
                         eprintln!("{}", echo::describe_run(&entry));
                     }
-                    if let Err(e) = self.journal.record(&entry) {
-                        let text = format!("could not write the handler journal: {e}");
-                        program_event(
-                            &mut self.log,
-                            now,
-                            ProgramEvent::Problem { error: false, text },
-                        );
+                    entries.push(entry);
+                }
+                Event::HandlerOutcome {
+                    run,
+                    outcome,
+                    decided,
+                } => {
+                    if self.echo {
+                        eprintln!("{}", echo::describe_outcome(run, *outcome));
                     }
+                    let kind = journal::OutcomeRecord::of(run, *outcome, *decided);
+                    match entries.iter_mut().rev().find(|en| {
+                        en.id == Some(run.id) && en.host == kind.host && en.handler == kind.handler
+                    }) {
+                        Some(en) => en.set_outcome(*outcome),
+                        None => {
+                            if let Err(e) = self.journal.record_outcome(&kind) {
+                                problems.push(e);
+                            }
+                        }
+                    }
+                }
+                Event::HandlerSuppressed { run, reason } => {
+                    entries.push(journal::Entry::of_suppressed(
+                        run,
+                        &reason.to_string(),
+                        now_secs(),
+                    ));
                 }
                 Event::CheckDone { line, .. } if self.echo => {
                     eprintln!("{}", echo::describe_check(line));
                 }
                 _ => {}
             }
+        }
+        for entry in &entries {
+            if let Err(e) = self.journal.record(entry) {
+                problems.push(e);
+            }
+        }
+        if let Some(e) = problems.first() {
+            let text = format!("could not write the handler journal: {e}");
+            program_event(
+                &mut self.log,
+                now,
+                ProgramEvent::Problem { error: false, text },
+            );
         }
         if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
             self.save(core);
@@ -448,6 +485,10 @@ where
                 }
             }
         };
+        if matches!(exit, Exit::Shutdown(_)) {
+            // Outcomes still open will not be decided by this process.
+            core.stop(now_secs());
+        }
         out.flush(&mut core);
         let now = now_secs() as i64;
         match exit {

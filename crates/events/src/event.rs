@@ -155,6 +155,116 @@ pub struct HandlerRun {
     pub directive: String,
     /// The expanded command line as displayed.
     pub command: String,
+    /// The core's id of this run (its job id; unique within one vigil process):
+    /// links a later [`Event::HandlerOutcome`] to the run. 0 when not run.
+    #[serde(default)]
+    pub id: u64,
+}
+
+/// What became of an event handler run for a problem state, decided by the
+/// object's next results (vigil; Nagios does not follow up on handlers).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerOutcome {
+    /// The object was OK / UP within the verify window.
+    Recovered {
+        /// Seconds from the handler's start to the first OK / UP result.
+        after: f64,
+    },
+    /// A result after the handler (or its verify recheck) was still the same
+    /// problem, or the verify window closed without an OK / UP.
+    NotRecovered,
+    /// A new state change (or a new run of the object's handlers) came first.
+    Superseded,
+    /// vigil stopped before the outcome was known.
+    Unknown,
+}
+
+impl HandlerOutcome {
+    /// `recovered`, `not recovered`, `superseded`, `unknown`.
+    pub fn word(self) -> &'static str {
+        match self {
+            HandlerOutcome::Recovered { .. } => "recovered",
+            HandlerOutcome::NotRecovered => "not recovered",
+            HandlerOutcome::Superseded => "superseded",
+            HandlerOutcome::Unknown => "unknown",
+        }
+    }
+
+    /// The word of a journal field (`not_recovered`, ...), the inverse of
+    /// [`HandlerOutcome::from_field`].
+    pub fn field(self) -> &'static str {
+        match self {
+            HandlerOutcome::Recovered { .. } => "recovered",
+            HandlerOutcome::NotRecovered => "not_recovered",
+            HandlerOutcome::Superseded => "superseded",
+            HandlerOutcome::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a journal field back (`recovered_after` completes `recovered`).
+    pub fn from_field(word: &str, recovered_after: Option<f64>) -> Option<HandlerOutcome> {
+        Some(match word {
+            "recovered" => HandlerOutcome::Recovered {
+                after: recovered_after.unwrap_or(0.0),
+            },
+            "not_recovered" | "not recovered" => HandlerOutcome::NotRecovered,
+            "superseded" => HandlerOutcome::Superseded,
+            "unknown" => HandlerOutcome::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a vigil handler policy kept an object's event handlers from running for a
+/// transition (custom variables `_VIGIL_*`, see the README).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suppression {
+    /// `_VIGIL_MAX_RUNS`: this many runs already started within the window.
+    RateLimit {
+        /// The limit.
+        runs: u32,
+        /// The window, in seconds.
+        window: f64,
+    },
+    /// `_VIGIL_OVERLAP skip`: the previous run is still running.
+    Overlap,
+    /// `_VIGIL_OVERLAP queue`: the transition waited for the previous run and a
+    /// newer transition took its place.
+    Replaced,
+    /// `_VIGIL_SKIP_WHEN downtime`: the object is in scheduled downtime.
+    Downtime,
+    /// `_VIGIL_SKIP_WHEN acknowledged`: the problem is acknowledged.
+    Acknowledged,
+    /// `_VIGIL_SKIP_WHEN flapping`: the object is flapping.
+    Flapping,
+    /// `_VIGIL_HANDLER_PERIOD`: outside this timeperiod.
+    OutsidePeriod {
+        /// The timeperiod's name.
+        period: String,
+    },
+}
+
+impl std::fmt::Display for Suppression {
+    /// The reason as vigil's log line and `vigil handlers` print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Suppression::RateLimit { runs, window } => {
+                write!(f, "{runs} runs within {window} s already (_VIGIL_MAX_RUNS)")
+            }
+            Suppression::Overlap => f.write_str("the previous run is still running (_VIGIL_OVERLAP skip)"),
+            Suppression::Replaced => {
+                f.write_str("waited for the previous run and was replaced by a newer transition (_VIGIL_OVERLAP queue)")
+            }
+            Suppression::Downtime => f.write_str("in scheduled downtime (_VIGIL_SKIP_WHEN)"),
+            Suppression::Acknowledged => f.write_str("acknowledged (_VIGIL_SKIP_WHEN)"),
+            Suppression::Flapping => f.write_str("flapping (_VIGIL_SKIP_WHEN)"),
+            Suppression::OutsidePeriod { period } => {
+                write!(f, "outside timeperiod '{period}' (_VIGIL_HANDLER_PERIOD)")
+            }
+        }
+    }
 }
 
 /// How a process (check, handler, notification) ended.
@@ -343,6 +453,37 @@ pub enum Event {
         duration: f64,
         /// Its output (stdout, then stderr), cut to the journal's limit.
         output: String,
+    },
+    /// What became of a handler run (vigil): decided by the object's next results,
+    /// reported once the run has ended. Not logged; the handler journal keeps it.
+    HandlerOutcome {
+        /// The run ([`HandlerRun::id`] links it to its `HandlerFinished`).
+        run: HandlerRun,
+        /// The outcome.
+        outcome: HandlerOutcome,
+        /// When it was decided.
+        decided: Time,
+    },
+    /// A vigil handler policy kept one of the object's handlers from running for
+    /// this transition (logged; the journal keeps it).
+    HandlerSuppressed {
+        /// The run that did not happen (`command` empty, `id` 0).
+        run: HandlerRun,
+        /// Why.
+        reason: Suppression,
+    },
+    /// `_VIGIL_OVERLAP queue`: the transition waits until the object's running
+    /// handlers have ended (logged).
+    HandlerQueued {
+        /// The run that waits (`command` empty, `id` 0).
+        run: HandlerRun,
+    },
+    /// `_VIGIL_VERIFY`: a forced recheck of the object is scheduled (not logged).
+    VerifyScheduled {
+        /// The object.
+        obj: Obj,
+        /// When the recheck is due.
+        at: Time,
     },
     /// External command file events.
     Command(CommandEvent),

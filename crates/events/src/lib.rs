@@ -2,18 +2,19 @@
 //! service states ([`states`]), the [`Event`]s the core reports — alerts, state
 //! lines, flapping, event handler runs, external commands, program events — as
 //! values ([`event`]), and the one renderer of their Nagios 4.4.6 log texts
-//! ([`logtext`]). Consumers (the log file, `--verbose`, the handler journal,
+//! ([`logtext`]) and its inverse, the typed log reader ([`logparse`]). Consumers (the log file, `--verbose`, the handler journal,
 //! metrics, Livestatus) all read the same events; no code matches log text.
 //!
 //! Pure: no I/O, no clock.
 
 pub mod event;
+pub mod logparse;
 pub mod logtext;
 pub mod states;
 
 pub use event::{
-    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, Obj, ProcessEnd,
-    ProgramEvent, StateLine, StateReport, Time,
+    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerOutcome, HandlerRun, Obj,
+    ProcessEnd, ProgramEvent, StateLine, StateReport, Suppression, Time,
 };
 pub use logtext::{Dhms, LogOptions};
 pub use states::{AnyState, CheckType, HostState, ObjKind, ObjectState, ServiceState, StateType};

@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use crate::event::{
-    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, Obj, ProcessEnd, ProgramEvent,
-    StateLine, StateReport,
+    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, Obj, ProcessEnd,
+    ProgramEvent, StateLine, StateReport,
 };
 use crate::states::ObjKind;
 
@@ -106,6 +106,27 @@ fn handler_what(kind: HandlerKind, obj: ObjKind) -> &'static str {
         (HandlerKind::Global, ObjKind::Host) => "Global host event handler",
         (HandlerKind::Object, ObjKind::Host) => "Host event handler",
     }
+}
+
+/// `[GLOBAL ]SERVICE|HOST EVENT HANDLER` (the start of a handler line).
+pub(crate) fn handler_prefix(run: &HandlerRun) -> String {
+    let global = match run.kind {
+        HandlerKind::Global => "GLOBAL ",
+        HandlerKind::Object => "",
+    };
+    format!("{global}{} EVENT HANDLER", run.obj.kind().word())
+}
+
+/// `obj;STATE;TYPE;attempt;directive` of vigil's own handler lines.
+fn handler_fields(run: &HandlerRun) -> String {
+    format!(
+        "{};{};{};{};{}",
+        run.obj,
+        run.state.name(),
+        run.state_type.name(),
+        run.attempt,
+        run.directive
+    )
 }
 
 impl Event {
@@ -251,6 +272,18 @@ impl Event {
                     )),
                 }
             }
+            Event::HandlerSuppressed { run, reason } => out.push(format!(
+                "{} SUPPRESSED: {};{}",
+                handler_prefix(run),
+                handler_fields(run),
+                reason
+            )),
+            Event::HandlerQueued { run } => out.push(format!(
+                "{} QUEUED: {};waits for the running handler (_VIGIL_OVERLAP queue)",
+                handler_prefix(run),
+                handler_fields(run)
+            )),
+            Event::HandlerOutcome { .. } | Event::VerifyScheduled { .. } => {}
             Event::Command(c) => command_lines(c, opts, out),
             Event::CheckDone { .. } => {}
             Event::Program(p) => out.push(match p {
@@ -534,6 +567,7 @@ mod tests {
             attempt: 1,
             directive: "svc-eh".into(),
             command: "/x/svc-eh a b".into(),
+            id: 7,
         };
         assert_eq!(
             one(Event::HandlerStarted {

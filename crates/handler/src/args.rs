@@ -79,6 +79,11 @@ pub struct EventArgs {
         allow_hyphen_values = true
     )]
     pub host_vars: Vec<String>,
+    /// The outcome of the object's previous handler run, as vigil decided it:
+    /// recovered, not_recovered, superseded, unknown (vigil exports it as
+    /// VIGIL_LAST_OUTCOME for objects with handler policies).
+    #[arg(long = "last-outcome", value_name = "OUTCOME")]
+    pub last_outcome: Option<String>,
     /// Read the event as a JSON document from standard input.
     #[arg(long = "stdin-json")]
     pub stdin_json: bool,
@@ -112,6 +117,7 @@ impl EventArgs {
             host_attempt: self.host_attempt.clone(),
             max_host_attempts: self.max_host_attempts.clone(),
             output: self.output.clone(),
+            last_outcome: self.last_outcome.clone(),
             ..RawEvent::default()
         };
         for v in &self.vars {

@@ -42,7 +42,16 @@ pub struct Event {
     pub service_vars: BTreeMap<String, String>,
     /// The host's custom variables, names upper-case.
     pub host_vars: BTreeMap<String, String>,
+    /// vigil: the outcome of this object's previous handler run, as its
+    /// `_VIGIL_VERIFY` / next results decided it (`recovered`, `not_recovered`,
+    /// `superseded`, `unknown`); from `VIGIL_LAST_OUTCOME`, which vigil sets for
+    /// objects with handler policies, or `--last-outcome`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_outcome: Option<String>,
 }
+
+/// The outcome words of `last_outcome`.
+pub const OUTCOMES: [&str; 4] = ["recovered", "not_recovered", "superseded", "unknown"];
 
 /// Normalises a custom variable name: leading underscore removed, upper-case.
 pub fn normalize_var_name(name: &str) -> String {
@@ -100,6 +109,7 @@ impl Event {
                 .unwrap_or_default(),
             "host_address" => self.host_address.clone().unwrap_or_default(),
             "kind" => self.kind.to_string(),
+            "last_outcome" => self.last_outcome.clone().unwrap_or_default(),
             _ if name.starts_with('_') => return self.custom_var(name).map(str::to_string),
             _ => return None,
         };
@@ -124,6 +134,7 @@ impl Event {
                 | "host_state"
                 | "host_address"
                 | "kind"
+                | "last_outcome"
         ) || (name.len() > 1 && name.starts_with('_'))
     }
 
@@ -187,6 +198,8 @@ pub struct RawEvent {
     pub service_vars: BTreeMap<String, String>,
     /// Host custom variables (normalised names).
     pub host_vars: BTreeMap<String, String>,
+    /// The previous handler run's outcome (`VIGIL_LAST_OUTCOME`).
+    pub last_outcome: Option<String>,
 }
 
 fn non_empty(v: String) -> Option<String> {
@@ -229,10 +242,12 @@ struct JsonEvent {
     service_vars: Option<BTreeMap<String, String>>,
     #[serde(default)]
     host_vars: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    last_outcome: Option<String>,
 }
 
 impl RawEvent {
-    /// Reads the `NAGIOS_*` variables vigil and Nagios export with
+    /// Reads `VIGIL_LAST_OUTCOME` and the `NAGIOS_*` variables vigil and Nagios export with
     /// `enable_environment_macros=1`: `NAGIOS_HOSTNAME`, `NAGIOS_HOSTADDRESS`,
     /// `NAGIOS_SERVICEDESC`, `NAGIOS_SERVICESTATE`, `NAGIOS_SERVICESTATETYPE`,
     /// `NAGIOS_SERVICEATTEMPT`, `NAGIOS_MAXSERVICEATTEMPTS`, `NAGIOS_SERVICEOUTPUT`,
@@ -249,6 +264,10 @@ impl RawEvent {
         let mut r = RawEvent::default();
         for (k, v) in vars {
             let k = k.as_ref();
+            if k == "VIGIL_LAST_OUTCOME" {
+                r.last_outcome = non_empty(v.into());
+                continue;
+            }
             let Some(name) = k.strip_prefix("NAGIOS_") else {
                 continue;
             };
@@ -326,6 +345,7 @@ impl RawEvent {
             host_address: j.host_address.and_then(non_empty),
             service: j.service.and_then(non_empty),
             output: j.output,
+            last_outcome: j.last_outcome.and_then(non_empty),
             ..RawEvent::default()
         };
         let state_type = scalar("state_type", j.state_type)?;
@@ -380,6 +400,7 @@ impl RawEvent {
             output: over.output.or(self.output),
             service_vars,
             host_vars,
+            last_outcome: over.last_outcome.or(self.last_outcome),
         }
     }
 
@@ -449,6 +470,16 @@ impl RawEvent {
             };
         let state_type = StateType::parse(&st_type)?;
         let attempt = parse_count("attempt", &attempt)?;
+        let last_outcome = match self.last_outcome {
+            Some(o) => {
+                let w = o.trim().to_ascii_lowercase().replace(' ', "_");
+                if !OUTCOMES.contains(&w.as_str()) {
+                    return Err(EventError::InvalidOutcome(o));
+                }
+                Some(w)
+            }
+            None => None,
+        };
         let max_attempts = match max {
             Some(m) => Some(parse_count("max attempts", &m)?),
             None => None,
@@ -474,6 +505,7 @@ impl RawEvent {
             host_address: self.host_address,
             service_vars: self.service_vars,
             host_vars: self.host_vars,
+            last_outcome,
         })
     }
 }

@@ -34,7 +34,7 @@ pub use args::{
     event, exit_usage, parse_args, parse_args_from, parse_with_event, EventArgs, EventOnly,
     EXIT_UNKNOWN,
 };
-pub use event::{normalize_var_name, Event, RawEvent};
+pub use event::{normalize_var_name, Event, RawEvent, OUTCOMES};
 pub use state::{ObjectKind, State, StateType};
 
 /// Why an event could not be read. The message says what is wrong and how to give it.
@@ -80,6 +80,11 @@ pub enum EventError {
         /// The max attempts.
         max_attempts: u32,
     },
+    /// A last outcome that is none of vigil's words.
+    #[error(
+        "invalid last outcome '{0}' (expected recovered, not_recovered, superseded or unknown)"
+    )]
+    InvalidOutcome(String),
     /// A `--var` / `--host-var` value without `NAME=`.
     #[error("invalid custom variable '{0}' (expected NAME=VALUE)")]
     BadVar(String),

@@ -151,7 +151,9 @@ fn run_rules<P: clap::CommandFactory>(rules: &Rules, event: &EventArgs, dry_run:
         },
         &mut audit,
     );
-    if audit.write_failed {
+    // A dry run is an answer on stdout; an audit log it cannot write (a path only
+    // the monitoring user may write) has been warned about and does not fail it.
+    if audit.write_failed && !(dry_run || rules.settings.dry_run) {
         return 1;
     }
     report.exit_code()

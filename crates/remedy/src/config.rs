@@ -268,6 +268,10 @@ pub struct Rule {
     pub state_types: Option<Vec<StateType>>,
     /// Attempt ranges; `None` = any attempt.
     pub attempts: Option<Vec<RangeInclusive<u32>>>,
+    /// vigil's outcome of the object's previous handler run (`VIGIL_LAST_OUTCOME`,
+    /// from `_VIGIL_VERIFY`): the rule matches only when it is one of these
+    /// (`none` matches an event without one); `None` = whatever it was.
+    pub last_outcome: Option<Vec<String>>,
     /// Cooldown and rate limit.
     pub policy: Policy,
     /// Run nothing for this rule.
@@ -327,6 +331,7 @@ struct RawRule {
     states: Option<toml::Value>,
     state_types: Option<toml::Value>,
     attempts: Option<toml::Value>,
+    last_outcome: Option<toml::Value>,
     cooldown: Option<toml::Value>,
     max_runs: Option<u32>,
     window: Option<toml::Value>,
@@ -824,6 +829,24 @@ fn rule(
         hosts: patterns(ctx, &at, "host", raw.host.as_ref())?,
         services: patterns(ctx, &at, "service", raw.service.as_ref())?,
         attempts: parse_attempts(ctx, &at, raw.attempts.as_ref())?,
+        last_outcome: match raw.last_outcome.as_ref() {
+            None => None,
+            Some(v) => {
+                let list = strings(ctx, &at, "last_outcome", v)?;
+                for o in &list {
+                    if o != "none" && !vigil_handler::OUTCOMES.contains(&o.as_str()) {
+                        return Err(ctx.err(
+                            &at,
+                            format!(
+                                "last_outcome: unknown outcome '{o}' (expected recovered, \
+                                 not_recovered, superseded, unknown or none)"
+                            ),
+                        ));
+                    }
+                }
+                Some(list)
+            }
+        },
         name: raw.name,
         object: raw.object,
         states,

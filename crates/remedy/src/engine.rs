@@ -112,7 +112,15 @@ pub fn handle(rules: &Rules, ev: &Event, opts: &Options, audit: &mut Audit) -> R
         let verdict = match &rules.settings.state_file {
             Some(path) if rule.policy.needs_state() => {
                 let key = object_key(&rule.name, &ev.host, ev.service.as_deref());
-                match StateStore::new(path).check_and_record(&key, &rule.policy, now, !dry) {
+                let store = StateStore::new(path);
+                // A dry run answers without a writable state: it reads what is there
+                // and takes no lock.
+                let res = if dry {
+                    store.peek(&key, &rule.policy, now)
+                } else {
+                    store.check_and_record(&key, &rule.policy, now, true)
+                };
+                match res {
                     Ok(v) => v,
                     Err(e) => {
                         report.failed += 1;

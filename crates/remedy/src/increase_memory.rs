@@ -202,6 +202,7 @@ pub fn build(config_path: Option<&Path>, over: &Overrides) -> Result<Rules, Conf
             states: Some(vec![State::Critical]),
             state_types: Some(vec![StateType::Soft]),
             attempts: Some(vec![1..=1]),
+            last_outcome: None,
             policy,
             dry_run: false,
             continue_on_error: false,

@@ -44,6 +44,12 @@ impl Rule {
                 }
             }
         }
+        if let Some(list) = &self.last_outcome {
+            let got = ev.last_outcome.as_deref().unwrap_or("none");
+            if !list.iter().any(|o| o == got) {
+                return Some(format!("last outcome {got} not in {list:?}"));
+            }
+        }
         if let Some(list) = &self.state_types {
             if !list.contains(&ev.state_type) {
                 let names: Vec<&str> = list.iter().map(|s| s.name()).collect();

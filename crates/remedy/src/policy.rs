@@ -247,6 +247,18 @@ impl StateStore {
         Ok(verdict)
     }
 
+    /// What [`StateStore::check_and_record`] would decide, for a dry run: reads the
+    /// state file without taking the lock and writes nothing, so it works where the
+    /// state's directory is missing or not writable (no state file: no earlier runs).
+    pub fn peek(&self, key: &str, policy: &Policy, now_ms: u64) -> Result<Verdict, PolicyError> {
+        if !policy.needs_state() {
+            return Ok(Verdict::Run);
+        }
+        let doc = self.read()?;
+        let runs = doc.objects.get(key).cloned().unwrap_or_default();
+        Ok(decide(&runs, policy, now_ms))
+    }
+
     /// The recorded run times of `key` (Unix ms), read under the lock.
     pub fn runs(&self, key: &str) -> Result<Vec<u64>, PolicyError> {
         let _lock = lock(&self.lock_path())?;

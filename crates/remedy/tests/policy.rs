@@ -332,3 +332,49 @@ service = "disk*"
         "fs01/disk /var WARNING HARD 3/3 /dev/sdb1: DISK WARNING - 91% used\n"
     );
 }
+
+/// A new user's first try: the example's paths (`/var/lib/vigil`, `/var/log/vigil`)
+/// do not exist. A dry run still answers what would happen (exit 0); a real run that
+/// cannot keep its policy state does not act and says so with exit 1.
+#[test]
+fn a_dry_run_needs_no_writable_state_and_a_real_run_that_cannot_act_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir");
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "state_file = \"{m}/state.json\"\naudit_log = \"{m}/audit.jsonl\"\n\n\
+             [[rule]]\nname = \"restart\"\nservice = \"nginx\"\ncooldown = \"10m\"\n\n\
+             [[rule.action]]\ntype = \"command\"\nargv = [\"/bin/true\"]\n",
+            m = missing.display()
+        ),
+    )
+    .unwrap();
+    let args = |dry: bool| {
+        let mut a = vec![
+            "--rules".to_string(),
+            rules.display().to_string(),
+            "--service-desc".into(),
+            "nginx".into(),
+        ];
+        a.extend(op5_flags("CRITICAL", "SOFT", 1, "web01"));
+        if dry {
+            a.push("--dry-run".into());
+        }
+        a
+    };
+    let out = remedy().args(args(true)).output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("remedy: dry_run rule=restart action=command object=web01/nginx: would run"),
+        "{text}"
+    );
+    assert!(!text.contains("failed"), "{text}");
+    let out = remedy().args(args(false)).output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("not acting"), "{text}");
+    assert!(!missing.exists(), "nothing was created");
+}

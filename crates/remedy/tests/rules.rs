@@ -347,3 +347,82 @@ fn configuration_errors_are_precise() {
     );
     assert!(e.contains("unknown field `txt`"), "{e}");
 }
+
+/// `last_outcome`: a rule that escalates only when vigil says the previous handler
+/// run did not help (`VIGIL_LAST_OUTCOME`, from `_VIGIL_VERIFY`).
+#[test]
+fn last_outcome_selects_the_escalation_rule() {
+    let rules = Rules::parse(
+        r#"
+match = "all"
+[[rule]]
+name = "restart"
+attempts = [1]
+last_outcome = "none"
+  [[rule.action]]
+  type = "command"
+  argv = ["/bin/true"]
+[[rule]]
+name = "escalate"
+last_outcome = ["not_recovered", "unknown"]
+  [[rule.action]]
+  type = "note"
+  path = "n.log"
+  text = "{host}: restart did not help ({last_outcome})"
+"#,
+    )
+    .unwrap();
+    let ev = |attempt: u32, last: Option<&str>| {
+        RawEvent {
+            host: Some("web01".into()),
+            service: Some("nginx".into()),
+            service_state: Some("CRITICAL".into()),
+            service_state_type: Some("SOFT".into()),
+            service_attempt: Some(attempt.to_string()),
+            last_outcome: last.map(str::to_string),
+            ..RawEvent::default()
+        }
+        .build()
+        .unwrap()
+    };
+    let names =
+        |e: &Event| -> Vec<String> { rules.select(e).iter().map(|r| r.name.clone()).collect() };
+    assert_eq!(names(&ev(1, None)), vec!["restart"]);
+    assert_eq!(names(&ev(2, Some("not_recovered"))), vec!["escalate"]);
+    assert_eq!(names(&ev(2, Some("recovered"))), Vec::<String>::new());
+    // From the environment, as vigil exports it.
+    let raw = RawEvent::from_env([
+        ("NAGIOS_HOSTNAME", "web01"),
+        ("NAGIOS_SERVICEDESC", "nginx"),
+        ("NAGIOS_SERVICESTATE", "CRITICAL"),
+        ("NAGIOS_SERVICESTATETYPE", "SOFT"),
+        ("NAGIOS_SERVICEATTEMPT", "2"),
+        ("VIGIL_LAST_OUTCOME", "not_recovered"),
+    ]);
+    assert_eq!(names(&raw.build().unwrap()), vec!["escalate"]);
+    // A wrong word is refused, in the event and in the rules file.
+    let bad = RawEvent {
+        last_outcome: Some("fixed".into()),
+        ..ev_raw()
+    };
+    assert!(bad.build().is_err());
+    let err = Rules::parse(
+        "[[rule]]\nname = \"x\"\nlast_outcome = \"fixed\"\n[[rule.action]]\ntype = \"command\"\nargv = [\"/bin/true\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("last_outcome: unknown outcome 'fixed'"),
+        "{err}"
+    );
+}
+
+fn ev_raw() -> RawEvent {
+    RawEvent {
+        host: Some("h".into()),
+        service_state: Some("CRITICAL".into()),
+        service_state_type: Some("SOFT".into()),
+        service_attempt: Some("1".into()),
+        ..RawEvent::default()
+    }
+}

@@ -54,9 +54,17 @@ enum Cmd {
         #[arg(long)]
         journal: Option<PathBuf>,
     },
-    /// Show the recorded event handler runs.
+    /// Show the recorded event handler runs, their outcomes, or (--stats) statistics.
     Handlers {
         config: PathBuf,
+        /// Per handler command and per object: runs, recovered %, median and p90 time
+        /// to recovery, failures, timeouts, suppressed by policy.
+        #[arg(long)]
+        stats: bool,
+        /// Only what happened since T: Unix seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or
+        /// an age such as 7d, 12h, 30m.
+        #[arg(long)]
+        since: Option<String>,
         /// Only runs for this host.
         #[arg(long)]
         host: Option<String>,
@@ -68,6 +76,24 @@ enum Cmd {
         last: Option<usize>,
         #[arg(long)]
         journal: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What-if: feed the check results recorded in Nagios or vigil log files through
+    /// the current configuration and show which event handlers would run, when, with
+    /// which command lines and policy decisions. Runs nothing.
+    Replay {
+        config: PathBuf,
+        /// Log files (nagios.log, rotated archives), in any order.
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// Report from T on (earlier lines still set the states): Unix seconds,
+        /// YYYY-MM-DD[THH:MM[:SS]] (UTC), or an age such as 7d.
+        #[arg(long)]
+        from: Option<String>,
+        /// Stop at T.
+        #[arg(long)]
+        to: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -97,7 +123,7 @@ enum Cmd {
 
 /// Rewrites nagios-style invocations (`vigil -v CFG`, `vigil CFG`) into subcommands.
 fn normalize_args(mut args: Vec<String>) -> Vec<String> {
-    const SUBS: [&str; 5] = ["verify", "run", "handlers", "fire", "help"];
+    const SUBS: [&str; 6] = ["verify", "run", "handlers", "fire", "replay", "help"];
     if args.len() >= 2 {
         let a = args[1].clone();
         if a == "-v" || a == "--verify-config" {
@@ -120,12 +146,25 @@ pub fn main() -> i32 {
         } => run(&config, verbose, journal),
         Cmd::Handlers {
             config,
+            stats,
+            since,
             host,
             service,
             last,
             journal,
             json,
-        } => handlers(&config, host, service, last, journal, json),
+        } => match parse_time_arg(since.as_deref()) {
+            Ok(since) if stats => handler_stats(&config, since, journal, json),
+            Ok(since) => handlers(&config, host, service, last, since, journal, json),
+            Err(e) => Err(e),
+        },
+        Cmd::Replay {
+            config,
+            logs,
+            from,
+            to,
+            json,
+        } => crate::replay::replay(&config, &logs, from.as_deref(), to.as_deref(), json),
         Cmd::Fire {
             config,
             host,
@@ -159,6 +198,11 @@ pub fn main() -> i32 {
 
 fn print_diag(d: &Diagnostic) {
     eprintln!("{d}");
+}
+
+/// Loads a configuration for the commands that need a valid one.
+pub(crate) fn load_model(config: &Path) -> Result<Model> {
+    load(config)
 }
 
 /// Loads a configuration for the commands that need a valid one.
@@ -325,6 +369,7 @@ fn handlers(
     host: Option<String>,
     service: Option<String>,
     last: Option<usize>,
+    since: Option<f64>,
     journal_file: Option<PathBuf>,
     json: bool,
 ) -> Result<i32> {
@@ -333,6 +378,7 @@ fn handlers(
     let mut entries: Vec<_> = journal::read_all(&path)
         .with_context(|| format!("reading {}", path.display()))?
         .into_iter()
+        .filter(|e| since.is_none_or(|t| e.start >= t))
         .filter(|e| host.as_ref().is_none_or(|h| &e.host == h))
         .filter(|e| {
             service
@@ -366,8 +412,118 @@ fn handlers(
     Ok(0)
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in UTC without pulling a date crate into the binary.
-fn chrono_like(t: f64) -> String {
+/// `--since` / `--from` / `--to`: Unix seconds, `YYYY-MM-DD[THH:MM[:SS]]` in UTC,
+/// or an age (`7d`, `12h`, `30m`, `90s`) before now.
+pub(crate) fn parse_time_arg(v: Option<&str>) -> Result<Option<f64>> {
+    let Some(v) = v.map(str::trim) else {
+        return Ok(None);
+    };
+    if let Ok(n) = v.parse::<f64>() {
+        return Ok(Some(n));
+    }
+    if v.ends_with(['s', 'm', 'h', 'd']) {
+        if let Ok(age) = vigil_config::policy::duration(v) {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0);
+            return Ok(Some(now - age));
+        }
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, fmt) {
+            return Ok(Some(t.and_utc().timestamp() as f64));
+        }
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        if let Some(t) = d.and_hms_opt(0, 0, 0) {
+            return Ok(Some(t.and_utc().timestamp() as f64));
+        }
+    }
+    bail!("invalid time '{v}': expected Unix seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC) or an age such as 7d")
+}
+
+fn handler_stats(
+    config: &Path,
+    since: Option<f64>,
+    journal_file: Option<PathBuf>,
+    json: bool,
+) -> Result<i32> {
+    let model = load(config)?;
+    let path = journal_path(&model, journal_file);
+    let st = vigil_engine::stats::journal_stats(&path, since)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let row = |name: &str, c: &vigil_engine::stats::Counters| {
+        serde_json::json!({
+            "name": name,
+            "runs": c.runs,
+            "recovered": c.recovered,
+            "not_recovered": c.not_recovered,
+            "superseded": c.superseded,
+            "unknown": c.unknown,
+            "recovered_percent": c.recovered_percent(),
+            "median_recovery_seconds": c.recovery_quantile(0.5),
+            "p90_recovery_seconds": c.recovery_quantile(0.9),
+            "failures": c.failures,
+            "timeouts": c.timeouts,
+            "suppressed": c.suppressed,
+        })
+    };
+    if json {
+        let out = serde_json::json!({
+            "journal": path.display().to_string(),
+            "since": since,
+            "by_command": st.by_command.iter().map(|(n, c)| row(n, c)).collect::<Vec<_>>(),
+            "by_object": st.by_object.iter().map(|(n, c)| row(n, c)).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(0);
+    }
+    if st.by_command.is_empty() {
+        println!("no handler runs recorded in {}", path.display());
+        return Ok(0);
+    }
+    let opt = |v: Option<f64>, unit: &str| match v {
+        Some(x) => format!("{x:.1}{unit}"),
+        None => "-".to_string(),
+    };
+    for (title, map) in [
+        ("handler command", &st.by_command),
+        ("object", &st.by_object),
+    ] {
+        println!(
+            "{title:<32} {:>6} {:>10} {:>9} {:>9} {:>8} {:>8} {:>10}",
+            "runs", "recovered", "median", "p90", "failures", "timeouts", "suppressed"
+        );
+        for (name, c) in map {
+            println!(
+                "{name:<32} {:>6} {:>10} {:>9} {:>9} {:>8} {:>8} {:>10}",
+                c.runs,
+                opt(c.recovered_percent(), "%"),
+                opt(c.recovery_quantile(0.5), "s"),
+                opt(c.recovery_quantile(0.9), "s"),
+                c.failures,
+                c.timeouts,
+                c.suppressed
+            );
+        }
+        println!();
+    }
+    println!(
+        "recovered %: runs that recovered among those whose outcome was decided either way \
+         (superseded and unknown runs are not counted); median / p90: seconds from the \
+         handler's start to the first OK / UP result."
+    );
+    Ok(0)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in UTC.
+pub(crate) fn chrono_like(t: f64) -> String {
     let secs = t as i64;
     let days = secs.div_euclid(86400);
     let rem = secs.rem_euclid(86400);
@@ -465,11 +621,21 @@ fn fire(
     let spawns = core.fire(obj, st, ty, attempt, now);
     let log: Vec<String> = core.take_events().iter().flat_map(Event::lines).collect();
     if spawns.is_empty() {
+        let held = log
+            .iter()
+            .any(|l| l.contains(" EVENT HANDLER SUPPRESSED: "));
         let why = if !core.program().enable_event_handlers {
             "event handlers are disabled (enable_event_handlers=0)"
+        } else if held {
+            "a vigil handler policy holds them back (see the log line)"
         } else {
             "no event handler is configured or enabled for this object"
         };
+        if !json {
+            for l in &log {
+                println!("log: {l}");
+            }
+        }
         if json {
             println!(
                 "{}",
@@ -614,6 +780,27 @@ mod tests {
     fn utc_time_format() {
         assert_eq!(chrono_like(0.0), "1970-01-01 00:00:00Z");
         assert_eq!(chrono_like(1795643438.0), "2026-11-25 21:50:38Z");
+    }
+
+    #[test]
+    fn time_arguments() {
+        assert_eq!(parse_time_arg(None).unwrap(), None);
+        assert_eq!(
+            parse_time_arg(Some("1795643438")).unwrap(),
+            Some(1795643438.0)
+        );
+        assert_eq!(
+            parse_time_arg(Some("2026-11-25T21:50:38")).unwrap(),
+            Some(1795643438.0)
+        );
+        assert_eq!(parse_time_arg(Some("1970-01-02")).unwrap(), Some(86400.0));
+        let ago = parse_time_arg(Some("7d")).unwrap().unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        assert!((now - 7.0 * 86400.0 - ago).abs() < 60.0);
+        assert!(parse_time_arg(Some("last tuesday")).is_err());
     }
 
     #[test]

@@ -112,11 +112,18 @@ fn demo_heals_itself_after_the_service_is_killed() {
         &["--verbose"],
     );
     let log = || fs::read_to_string(var.join("vigil.log")).unwrap_or_default();
-    let journal = || -> Vec<serde_json::Value> {
+    let raw_journal = || -> Vec<serde_json::Value> {
         fs::read_to_string(var.join("vigil-handlers.jsonl"))
             .unwrap_or_default()
             .lines()
             .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    // The runs (outcomes decided after a run's entry are records of their own).
+    let journal = || -> Vec<serde_json::Value> {
+        raw_journal()
+            .into_iter()
+            .filter(|e| e.get("outcome_of").is_none())
             .collect()
     };
     let crit1 = "SERVICE ALERT: localhost;demo-service;CRITICAL;SOFT;1;DEMO CRITICAL - demo-service is not running";
@@ -196,6 +203,18 @@ fn demo_heals_itself_after_the_service_is_killed() {
         .count();
     assert!(nothing >= 1, "{j:?}");
     assert!(j.iter().all(|e| e["exit_code"] == 0), "{j:?}");
+    // Each restart is followed by the OK retry: recorded as recovered, with the
+    // seconds from the handler's start to that result (the retry interval, 2 s).
+    let recovered: Vec<f64> = raw_journal()
+        .iter()
+        .filter(|e| e["outcome"] == "recovered")
+        .filter_map(|e| e["recovered_after"].as_f64())
+        .collect();
+    assert_eq!(recovered.len(), 2, "{:?}", raw_journal());
+    assert!(
+        recovered.iter().all(|a| (1.0..10.0).contains(a)),
+        "{recovered:?}"
+    );
 
     // 3. The tools work on the demo, from the repository root.
     let o = vigil_in(Some(&root), &["handlers", "demo/nagios.cfg", "--last", "5"]);

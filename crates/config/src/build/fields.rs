@@ -315,4 +315,19 @@ impl<'r, 'd> Builder<'r, 'd> {
         }
         out
     }
+
+    /// Custom variables of a host or service; vigil's handler policy variables
+    /// (`_VIGIL_*`, [`crate::policy`]) among them are checked, each problem an
+    /// error at the line that sets the variable.
+    pub(super) fn custom_vars_checked(&mut self, r: &Resolved, who: &str) -> Vec<(Str, Str)> {
+        for c in &r.custom() {
+            let upper = c.name.to_ascii_uppercase();
+            let index = &self.m.index.timeperiods;
+            if let Some(why) = crate::policy::check_var(&upper, c.val, |n| index.contains_key(n)) {
+                let l = self.loc(c.file, c.line);
+                self.err(&l, format!("{who}: {why}"));
+            }
+        }
+        self.custom_vars(r)
+    }
 }

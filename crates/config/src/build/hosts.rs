@@ -118,7 +118,7 @@ impl<'r, 'd> Builder<'r, 'd> {
             icon_image_alt: self.istr(r, K::IconImageAlt),
             check_timeout,
             importance: self.int(r, K::Importance, 0, who),
-            custom_vars: self.custom_vars(r),
+            custom_vars: self.custom_vars_checked(r, who),
         }
     }
 

@@ -59,9 +59,11 @@ pub struct TestServer {
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
+    /// Serves HTTPS (see [`TestServer::start_tls`]).
+    tls: bool,
 }
 
-fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
+fn read_request<S: Read>(r: &mut BufReader<S>) -> Option<Request> {
     let mut line = String::new();
     if r.read_line(&mut line).ok()? == 0 {
         return None;
@@ -115,11 +117,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn serve(stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Request>>>) {
-    let mut w = match stream.try_clone() {
-        Ok(w) => w,
-        Err(_) => return,
-    };
+fn serve<S: Read + Write>(stream: S, handler: Arc<Handler>, log: Arc<Mutex<Vec<Request>>>) {
     let mut r = BufReader::new(stream);
     while let Some(req) = read_request(&mut r) {
         log.lock().unwrap().push(req.clone());
@@ -139,7 +137,8 @@ fn serve(stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Request>>>
         if reply.status != 204 {
             out.extend_from_slice(reply.body.as_bytes());
         }
-        if w.write_all(&out).is_err() {
+        let w = r.get_mut();
+        if w.write_all(&out).is_err() || w.flush().is_err() {
             return;
         }
     }
@@ -148,6 +147,38 @@ fn serve(stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Request>>>
 impl TestServer {
     /// Starts a server answering every request with `handler`.
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> TestServer {
+        TestServer::start_with(handler, None)
+    }
+
+    /// Starts an HTTPS server with a self-signed certificate for `127.0.0.1` and
+    /// `localhost`, made for this server (no CA signed it); returns the server and
+    /// the certificate (PEM).
+    pub fn start_tls(
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> (TestServer, String) {
+        let cert = rcgen::generate_simple_self_signed(vec![
+            "127.0.0.1".to_string(),
+            "localhost".to_string(),
+        ])
+        .unwrap();
+        let pem = cert.cert.pem();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key_pair.serialize_der().into());
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .unwrap();
+        (TestServer::start_with(handler, Some(Arc::new(config))), pem)
+    }
+
+    fn start_with(
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> TestServer {
+        let is_tls = tls.is_some();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -161,18 +192,32 @@ impl TestServer {
                 }
                 let Ok(conn) = conn else { continue };
                 let (h, l) = (handler.clone(), log.clone());
-                std::thread::spawn(move || serve(conn, h, l));
+                match &tls {
+                    None => {
+                        std::thread::spawn(move || serve(conn, h, l));
+                    }
+                    Some(config) => {
+                        let Ok(session) = rustls::ServerConnection::new(config.clone()) else {
+                            continue;
+                        };
+                        std::thread::spawn(move || {
+                            serve(rustls::StreamOwned::new(session, conn), h, l)
+                        });
+                    }
+                }
             }
         });
         TestServer {
             addr,
             requests,
             stop,
+            tls: is_tls,
         }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -284,7 +329,12 @@ impl Setup {
 
 /// A fake vCenter: the documented endpoints, with VM `vm-42` named `web01`.
 pub fn vcenter(patch_status: u16) -> TestServer {
-    TestServer::start(move |req| match (req.method.as_str(), req.path.as_str()) {
+    TestServer::start(vcenter_api(patch_status))
+}
+
+/// The fake vCenter's answers.
+pub fn vcenter_api(patch_status: u16) -> impl Fn(&Request) -> Reply + Send + Sync + 'static {
+    move |req: &Request| match (req.method.as_str(), req.path.as_str()) {
         ("POST", "/api/session") => {
             // admin@vsphere.local:s3cret
             if req.header("authorization") == Some("Basic YWRtaW5AdnNwaGVyZS5sb2NhbDpzM2NyZXQ=") {
@@ -317,7 +367,7 @@ pub fn vcenter(patch_status: u16) -> TestServer {
         }
         ("DELETE", "/api/session") => Reply::new(204, ""),
         _ => Reply::new(404, r#"{"error_type": "NOT_FOUND"}"#),
-    })
+    }
 }
 
 /// (method, path) of each request.

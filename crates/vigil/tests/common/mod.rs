@@ -171,11 +171,13 @@ impl TestDir {
         self.read("var/vigil.log")
     }
 
-    /// The handler journal of [`main_cfg`] configurations, parsed.
+    /// The runs in the handler journal of [`main_cfg`] configurations, parsed
+    /// (outcome records, `{"outcome_of": ...}`, left out).
     pub fn journal(&self) -> Vec<serde_json::Value> {
         self.read("var/vigil-handlers.jsonl")
             .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|e| e.get("outcome_of").is_none())
             .collect()
     }
 }
