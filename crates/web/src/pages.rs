@@ -125,6 +125,7 @@ pub(crate) async fn problems_page(
     let snap = c.snap();
     let now = snap.at;
     let (total, mut rows) = query::problems(snap, &c.user, 500);
+    let seen = query::summary(snap, &c.user);
     api::attach_last_runs(&app, &mut rows);
     let (unhandled, handled): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|p| p.st.handling == "unhandled");
@@ -151,7 +152,7 @@ pub(crate) async fn problems_page(
     };
     let body = html! {
         h1 { "Problems" }
-        p.summary { (total) " problem(s) among " (snap.model().hosts.len()) " hosts and " (snap.model().services.len()) " services; as of " (fmt_time(now)) }
+        p.summary { (total) " problem(s) among " (seen.hosts.values().sum::<usize>()) " hosts and " (seen.services.values().sum::<usize>()) " services; as of " (fmt_time(now)) }
         h2 { "Unhandled" }
         (table(&unhandled, "unhandled"))
         h2 { "Acknowledged or in downtime" }
