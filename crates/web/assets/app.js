@@ -6,6 +6,9 @@
 (function () {
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   let busy = false, again = false;
+  // Absolute URLs from the origin: a page opened as http://user:pw@host/ has the
+  // credentials in its base URL, and fetch() refuses URLs that carry them.
+  const at = (path) => new URL(path, location.origin);
 
   function keepInputs(main) {
     // Text typed into a form survives a refresh of the content.
@@ -26,7 +29,7 @@
     if (busy) { again = true; return; }
     busy = true;
     try {
-      const url = new URL(location.href);
+      const url = at(location.pathname + location.search);
       url.searchParams.set("fragment", "1");
       const r = await fetch(url, { credentials: "same-origin" });
       if (r.ok) {
@@ -47,7 +50,7 @@
   function live() {
     const dot = document.getElementById("live");
     if (!window.EventSource) return;
-    const es = new EventSource("/api/v1/stream");
+    const es = new EventSource(at("/api/v1/stream"));
     es.addEventListener("open", () => dot && dot.classList.add("on"));
     es.addEventListener("error", () => dot && dot.classList.remove("on"));
     es.addEventListener("update", refresh);
@@ -59,7 +62,7 @@
     const out = document.getElementById("action-answer");
     out.textContent = "sending…";
     try {
-      const r = await fetch("/api/v1/commands", {
+      const r = await fetch(at("/api/v1/commands"), {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
         body: JSON.stringify(data),
@@ -75,7 +78,7 @@
     const out = document.getElementById("whatif-answer");
     const q = new URLSearchParams(new FormData(form));
     out.textContent = "asking…";
-    const r = await fetch("/api/v1/whatif?" + q, { credentials: "same-origin" });
+    const r = await fetch(at("/api/v1/whatif?" + q), { credentials: "same-origin" });
     const a = await r.json();
     if (a.error) { out.textContent = a.error; return; }
     const lines = [];

@@ -352,6 +352,12 @@ fn perf_charts(v: &api::ObjectView) -> Markup {
                         @if let Some((_, pts)) = series.get(&it.label) { @if pts.len() > 1 { (chart(pts)) } @else { span.muted { "collecting…" } } }
                     }
                 }
+                @for (label, (uom, pts)) in series.iter().filter(|(l, _)| !current.iter().any(|c| &c.label == *l)) {
+                    figure {
+                        figcaption { (label) " (" (uom) "), not in the latest output" }
+                        @if pts.len() > 1 { (chart(pts)) }
+                    }
+                }
             }
         }
     }
@@ -455,8 +461,8 @@ pub(crate) async fn object_page(
             tr { th { "Last check" } td { (fmt_time(v.st.last_check)) } }
             tr { th { "Next check" } td { (fmt_time(v.st.next_check)) } }
             tr { th { "Check command" } td { code { (v.check_command.as_deref().unwrap_or("none")) } } }
-            tr { th { "Event handler" } td { code { (v.event_handler.as_deref().unwrap_or("none")) } }
-                @if let Some(h) = &v.event_handler { " " a href=(format!("/handler?{}", serde_urlencoded::to_string([("name", h.split('!').next().unwrap_or(""))]).unwrap_or_default())) { "all runs of this handler" } } }
+            tr { th { "Event handler" } td { code { (v.event_handler.as_deref().unwrap_or("none")) }
+                @if let Some(h) = &v.event_handler { " " a href=(format!("/handler?{}", serde_urlencoded::to_string([("name", h.split('!').next().unwrap_or(""))]).unwrap_or_default())) { "all runs of this handler" } } } }
             tr { th { "Switches" } td {
                 "checks " (if v.st.checks_enabled { "on" } else { "off" }) ", handler " (if v.st.handlers_enabled { "on" } else { "off" })
                 ", notifications " (if v.st.notifications_enabled { "on" } else { "off" })

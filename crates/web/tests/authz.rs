@@ -100,6 +100,7 @@ define service {
     host_name h1
     service_description http
     check_command check_dummy
+    event_handler notify
     max_check_attempts 1
     check_period always
     notification_period always
@@ -578,4 +579,61 @@ async fn without_authentication_only_loopback() {
     )
     .unwrap();
     assert!(started.addr.ip().is_loopback());
+}
+
+#[tokio::test]
+async fn what_would_run_answers_from_the_snapshot() {
+    let f = fixture(true);
+    let alice = basic("alice", "alice-pw");
+    let v = json(
+        &f,
+        "/api/v1/whatif?host=h1&service=http&state=CRITICAL&type=SOFT&attempt=1",
+        &alice,
+    )
+    .await;
+    assert_eq!(v["would_run"][0]["command"], "/bin/true", "{v}");
+    assert_eq!(v["would_run"][0]["handler"], "object");
+    assert_eq!(
+        v["log"][0], "SERVICE EVENT HANDLER: h1;http;CRITICAL;SOFT;1;notify",
+        "{v}"
+    );
+    let v = json(
+        &f,
+        "/api/v1/whatif?host=h1&service=disk&state=CRITICAL",
+        &alice,
+    )
+    .await;
+    assert_eq!(v["would_run"], serde_json::json!([]));
+    assert!(
+        v["reason"].as_str().unwrap().contains("no event handler"),
+        "{v}"
+    );
+    // Asking changes nothing: the service is still as the core has it.
+    let o = json(&f, "/api/v1/object?host=h1&service=http", &alice).await;
+    assert_eq!(
+        (o["state"].as_str(), o["attempt"].as_u64()),
+        (Some("CRITICAL"), Some(1))
+    );
+    let (st, _) = call(
+        &f,
+        Method::GET,
+        "/api/v1/whatif?host=h1&service=http&state=BROKEN",
+        Some(&alice),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    // Not for objects one may not command (the answer shows expanded command lines).
+    let carol = basic("carol", "carol-pw");
+    let (st, _) = call(
+        &f,
+        Method::GET,
+        "/api/v1/whatif?host=h1&service=http&state=CRITICAL",
+        Some(&carol),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
 }
