@@ -161,14 +161,6 @@ pub(crate) async fn problems_page(
     Ok(respond(&c, &frag, "Problems", "Problems", body))
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct ListQuery {
-    #[serde(flatten)]
-    filter: Filter,
-    #[serde(default)]
-    fragment: Option<u8>,
-}
-
 fn filter_form(action: &str, f: &Filter, states: &[&str]) -> Markup {
     html! {
         form.filters method="get" action=(action) {
@@ -220,15 +212,16 @@ fn pager(path: &str, f: &Filter, total: usize) -> Markup {
 pub(crate) async fn services_page(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Query(filter): Query<Filter>,
+    Query(frag): Query<Frag>,
 ) -> Result<Response, ApiError> {
     let c = ctx(&app, &headers)?;
     let snap = c.snap();
-    let page = query::services(snap, &c.user, &q.filter);
+    let page = query::services(snap, &c.user, &filter);
     let body = html! {
         h1 { "Services" }
-        (filter_form("/services", &q.filter, &["ok", "warning", "critical", "unknown", "pending", "problem"]))
-        (pager("/services", &q.filter, page.total))
+        (filter_form("/services", &filter, &["ok", "warning", "critical", "unknown", "pending", "problem"]))
+        (pager("/services", &filter, page.total))
         table.list #services {
             thead { tr { th { "Host" } th { "Service" } th { "State" } th { "For" } th { "Attempt" } th { "Last check" } th { "Output" } } }
             tbody {
@@ -246,30 +239,23 @@ pub(crate) async fn services_page(
             }
         }
     };
-    Ok(respond(
-        &c,
-        &Frag {
-            fragment: q.fragment,
-        },
-        "Services",
-        "Services",
-        body,
-    ))
+    Ok(respond(&c, &frag, "Services", "Services", body))
 }
 
 /// `/hosts`.
 pub(crate) async fn hosts_page(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Query(filter): Query<Filter>,
+    Query(frag): Query<Frag>,
 ) -> Result<Response, ApiError> {
     let c = ctx(&app, &headers)?;
     let snap = c.snap();
-    let page = query::hosts(snap, &c.user, &q.filter);
+    let page = query::hosts(snap, &c.user, &filter);
     let body = html! {
         h1 { "Hosts" }
-        (filter_form("/hosts", &q.filter, &["up", "down", "unreachable", "pending", "problem"]))
-        (pager("/hosts", &q.filter, page.total))
+        (filter_form("/hosts", &filter, &["up", "down", "unreachable", "pending", "problem"]))
+        (pager("/hosts", &filter, page.total))
         table.list #hosts {
             thead { tr { th { "Host" } th { "Address" } th { "State" } th { "For" } th { "Output" } th { "Services" } } }
             tbody {
@@ -286,15 +272,7 @@ pub(crate) async fn hosts_page(
             }
         }
     };
-    Ok(respond(
-        &c,
-        &Frag {
-            fragment: q.fragment,
-        },
-        "Hosts",
-        "Hosts",
-        body,
-    ))
+    Ok(respond(&c, &frag, "Hosts", "Hosts", body))
 }
 
 fn chart(points: &[(f64, f64)]) -> Markup {

@@ -637,3 +637,31 @@ async fn what_would_run_answers_from_the_snapshot() {
     .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn pages_take_numeric_paging() {
+    let f = fixture(true);
+    let admin = basic("admin", "admin-pw");
+    for uri in [
+        "/services?page=2&per_page=1",
+        "/hosts?page=2&per_page=1&fragment=1",
+        "/services?state=critical&page=1",
+    ] {
+        let (st, body) = call(&f, Method::GET, uri, Some(&admin), None, &[]).await;
+        assert_eq!(st, StatusCode::OK, "{uri}: {body}");
+    }
+    let (_, body) = call(
+        &f,
+        Method::GET,
+        "/services?page=2&per_page=1",
+        Some(&admin),
+        None,
+        &[],
+    )
+    .await;
+    assert!(
+        body.contains("data-host=\"h1\" data-service=\"disk\""),
+        "{body}"
+    );
+    assert!(body.contains("page 2 of 4"), "{body}");
+}
