@@ -118,6 +118,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The snapshot's index.
+    pub fn index(&self) -> Arc<crate::index::SnapIndex> {
+        self.published.index().unwrap_or_default()
+    }
+
     /// The snapshot (present: [`ctx`] checks it).
     pub fn snap(&self) -> &Snapshot {
         // ctx() refuses requests before the first publication.
@@ -244,7 +249,7 @@ async fn api_problems(
     Query(l): Query<Limit>,
 ) -> Result<Response, ApiError> {
     let c = ctx(&app, &headers)?;
-    let (total, mut rows) = query::problems(c.snap(), &c.user, l.limit.unwrap_or(1000));
+    let (total, mut rows) = query::problems(c.snap(), &c.index(), &c.user, l.limit.unwrap_or(1000));
     attach_last_runs(&app, &mut rows);
     Ok(Json(serde_json::json!({ "total": total, "problems": rows })).into_response())
 }
@@ -273,7 +278,7 @@ async fn api_summary(
     Ok(Json(serde_json::json!({
         "at": c.snap().at,
         "generation": c.published.generation,
-        "summary": query::summary(c.snap(), &c.user),
+        "summary": query::summary(c.snap(), &c.index(), &c.user),
     }))
     .into_response())
 }
@@ -293,7 +298,8 @@ async fn api_services(
     Query(f): Query<Filter>,
 ) -> Result<Response, ApiError> {
     let c = ctx(&app, &headers)?;
-    Ok(Json(query::services(c.snap(), &c.user, &f)).into_response())
+    let groups = app.groups(c.snap().model());
+    Ok(Json(query::services(c.snap(), &c.index(), &groups, &c.user, &f)).into_response())
 }
 
 /// Everything the object page shows, as data.

@@ -254,6 +254,16 @@ struct Visible {
 }
 
 impl User {
+    /// Sees every service (no per-object check needed).
+    pub fn sees_all_services(&self) -> bool {
+        self.unrestricted || self.all_services
+    }
+
+    /// Sees every host.
+    pub fn sees_all_hosts(&self) -> bool {
+        self.unrestricted || self.all_hosts
+    }
+
     /// May see host `h`.
     pub fn sees_host(&self, h: HostId) -> bool {
         self.unrestricted || self.all_hosts || self.vis.hosts.get(h.idx()).copied().unwrap_or(false)

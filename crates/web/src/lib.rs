@@ -21,6 +21,7 @@
 pub mod api;
 pub mod auth;
 pub mod cgicfg;
+pub mod index;
 pub mod logparse;
 pub mod metrics;
 pub mod pages;
@@ -85,6 +86,26 @@ pub struct App {
     pub log_file: PathBuf,
     /// The time zone for "what would run" (macros, timeperiods).
     pub zone: vigil_config::zone::Zone,
+    /// Group members of the running configuration (by the model's address).
+    groups: std::sync::Mutex<Option<(usize, Arc<index::GroupIndex>)>>,
+}
+
+impl App {
+    /// The group index of `model` (built once per configuration).
+    pub fn groups(&self, model: &Arc<vigil_config::Model>) -> Arc<index::GroupIndex> {
+        let key = Arc::as_ptr(model) as usize;
+        if let Ok(mut g) = self.groups.lock() {
+            if let Some((k, ix)) = g.as_ref() {
+                if *k == key {
+                    return ix.clone();
+                }
+            }
+            let ix = Arc::new(index::GroupIndex::build(model));
+            *g = Some((key, ix.clone()));
+            return ix;
+        }
+        Arc::new(index::GroupIndex::build(model))
+    }
 }
 
 /// What the web UI needs to know of the run.
@@ -127,6 +148,7 @@ pub fn parts(
         notifications: JsonlLog::new(runs::notifications_path(&paths.journal), 50_000),
         log_file: paths.log_file.clone(),
         zone,
+        groups: std::sync::Mutex::new(None),
     });
     let mut publisher = Publisher::new(tx, metrics, perf);
     publisher.url_file = url_file;
@@ -195,7 +217,11 @@ pub fn start(
     std::thread::Builder::new()
         .name("vigil-web".into())
         .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
+            // Two workers: requests are answered in parallel on a 2-core machine;
+            // the check loop has its own thread and runtime.
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("vigil-web")
                 .enable_all()
                 .build()
             {

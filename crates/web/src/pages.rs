@@ -124,8 +124,9 @@ pub(crate) async fn problems_page(
     let c = ctx(&app, &headers)?;
     let snap = c.snap();
     let now = snap.at;
-    let (total, mut rows) = query::problems(snap, &c.user, 500);
-    let seen = query::summary(snap, &c.user);
+    let ix = c.index();
+    let (total, mut rows) = query::problems(snap, &ix, &c.user, 500);
+    let seen = query::summary(snap, &ix, &c.user);
     api::attach_last_runs(&app, &mut rows);
     let (unhandled, handled): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|p| p.st.handling == "unhandled");
@@ -217,7 +218,8 @@ pub(crate) async fn services_page(
 ) -> Result<Response, ApiError> {
     let c = ctx(&app, &headers)?;
     let snap = c.snap();
-    let page = query::services(snap, &c.user, &filter);
+    let groups = app.groups(snap.model());
+    let page = query::services(snap, &c.index(), &groups, &c.user, &filter);
     let body = html! {
         h1 { "Services" }
         (filter_form("/services", &filter, &["ok", "warning", "critical", "unknown", "pending", "problem"]))

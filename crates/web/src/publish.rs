@@ -24,6 +24,29 @@ pub struct Published {
     pub snapshot: Option<Snapshot>,
     /// Counts publications (live updates send it).
     pub generation: u64,
+    /// Built by the first request that needs it.
+    index: std::sync::OnceLock<Arc<crate::index::SnapIndex>>,
+}
+
+impl Published {
+    /// A publication of `snapshot`.
+    pub fn new(snapshot: Snapshot, generation: u64) -> Published {
+        Published {
+            snapshot: Some(snapshot),
+            generation,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The snapshot's index (built on first use; `None` before the first snapshot).
+    pub fn index(&self) -> Option<Arc<crate::index::SnapIndex>> {
+        let snap = self.snapshot.as_ref()?;
+        Some(
+            self.index
+                .get_or_init(|| Arc::new(crate::index::SnapIndex::build(snap)))
+                .clone(),
+        )
+    }
 }
 
 /// Host name and optional service description.
@@ -136,10 +159,8 @@ impl Publisher {
         }
         self.generation += 1;
         let snap = core.snapshot(vigil_engine::runner::now_secs());
-        self.tx.send_replace(Arc::new(Published {
-            snapshot: Some(snap),
-            generation: self.generation,
-        }));
+        self.tx
+            .send_replace(Arc::new(Published::new(snap, self.generation)));
     }
 }
 

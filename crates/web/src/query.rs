@@ -10,6 +10,8 @@ use vigil_core::Snapshot;
 use vigil_state::{ObjectState, Status};
 
 use crate::auth::User;
+use crate::index::{GroupIndex, SnapIndex};
+use vigil_core::ObjRef;
 
 /// Filters and paging of a list request (`?state=critical,warning&group=web&q=db&page=2`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -182,93 +184,146 @@ pub fn contains_ci(hay: &str, needle: &str) -> bool {
     h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
-enum Group {
+/// A host list's group filter: none, a host group, or a name no host group has.
+enum HostGroup {
     Any,
-    Host(vigil_config::HostgroupId),
-    Service(vigil_config::ServicegroupId),
-    Both(vigil_config::HostgroupId, vigil_config::ServicegroupId),
+    Is(vigil_config::HostgroupId),
     NoSuch,
 }
 
-fn group(model: &Model, name: Option<&str>) -> Group {
-    let Some(name) = name.filter(|n| !n.is_empty()) else {
-        return Group::Any;
-    };
-    let hg = model.index.hostgroups.get(name).copied();
-    let sg = model.index.servicegroups.get(name).copied();
-    match (hg, sg) {
-        (Some(h), Some(s)) => Group::Both(h, s),
-        (Some(h), None) => Group::Host(h),
-        (None, Some(s)) => Group::Service(s),
-        (None, None) => Group::NoSuch,
+fn host_group(model: &Model, name: Option<&str>) -> HostGroup {
+    match name.filter(|n| !n.is_empty()) {
+        None => HostGroup::Any,
+        Some(n) => model
+            .index
+            .hostgroups
+            .get(n)
+            .map_or(HostGroup::NoSuch, |g| HostGroup::Is(*g)),
     }
 }
 
-/// One page of the services `user` may see that match `f`, in configuration order.
-pub fn services(snap: &Snapshot, user: &User, f: &Filter) -> Page<ServiceRow> {
-    let model = snap.model();
-    let states = f.states();
-    let g = group(model, f.group.as_deref());
-    let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let only_host = f.host.as_deref().and_then(|h| model.find_host(h));
-    if f.host.is_some() && only_host.is_none() {
-        return Page {
-            total: 0,
-            page: f.page(),
-            per_page: f.per_page(),
-            rows: vec![],
+/// The ascending service ids whose state is one of `states` (names as in
+/// [`Filter::state`]); unknown names match nothing.
+fn services_in_states(ix: &SnapIndex, states: &[String]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    for s in states {
+        let slots: &[usize] = match s.as_str() {
+            "ok" => &[0],
+            "warning" => &[1],
+            "critical" => &[2],
+            "unknown" => &[3],
+            "pending" => &[4],
+            "problem" | "problems" => &[1, 2, 3],
+            _ => &[],
         };
-    }
-    let (per, page) = (f.per_page(), f.page());
-    let start = (page - 1).saturating_mul(per);
-    let mut total = 0;
-    let mut rows = Vec::new();
-    let ids: Box<dyn Iterator<Item = ServiceId>> = match only_host {
-        Some(h) => Box::new(
-            model
-                .hosts
-                .get(h.idx())
-                .map(|h| h.services.clone())
-                .unwrap_or_default()
-                .into_iter(),
-        ),
-        None => Box::new((0..model.services.len() as u32).map(ServiceId)),
-    };
-    for id in ids {
-        let (Some(svc), Some(st)) = (model.services.get(id.idx()), snap.service(id)) else {
-            continue;
-        };
-        let Some(host) = model.hosts.get(svc.host.idx()) else {
-            continue;
-        };
-        if !user.sees_service(id, svc.host) || !state_matches(st, &states) {
-            continue;
-        }
-        let in_group = match g {
-            Group::Any => true,
-            Group::NoSuch => false,
-            Group::Host(hg) => host.hostgroups.contains(&hg),
-            Group::Service(sg) => svc.servicegroups.contains(&sg),
-            Group::Both(hg, sg) => host.hostgroups.contains(&hg) || svc.servicegroups.contains(&sg),
-        };
-        if !in_group {
-            continue;
-        }
-        if let Some(q) = q {
-            let out = st.output.short.as_deref().unwrap_or("");
-            if !(contains_ci(&host.name, q)
-                || contains_ci(svc.description.as_str(), q)
-                || contains_ci(out, q))
-            {
-                continue;
+        for &i in slots {
+            if let Some(v) = ix.services_by_state.get(i) {
+                out = crate::index::union(&out, v);
             }
         }
+    }
+    out
+}
+
+/// One page of the services `user` may see that match `f`, in configuration
+/// order. Each filter narrows a list of candidate ids from the indexes (state
+/// lists, group members, the text blob), so the work is proportional to the
+/// matching services, not to the configuration.
+pub fn services(
+    snap: &Snapshot,
+    ix: &SnapIndex,
+    groups: &GroupIndex,
+    user: &User,
+    f: &Filter,
+) -> Page<ServiceRow> {
+    let model = snap.model();
+    let (per, page) = (f.per_page(), f.page());
+    let empty = || Page {
+        total: 0,
+        page,
+        per_page: per,
+        rows: vec![],
+    };
+    let mut cand: Option<Vec<u32>> = None;
+    let narrow = |cand: Option<Vec<u32>>, ids: Vec<u32>| {
+        Some(match cand {
+            Some(c) => crate::index::intersect(&c, &ids),
+            None => ids,
+        })
+    };
+    let states = f.states();
+    if !states.is_empty() {
+        cand = narrow(cand, services_in_states(ix, &states));
+    }
+    if let Some(g) = f.group.as_deref().filter(|g| !g.is_empty()) {
+        match groups.services(g) {
+            Some(ids) => cand = narrow(cand, ids),
+            None => return empty(),
+        }
+    }
+    if let Some(h) = f.host.as_deref() {
+        let Some(host) = model.find_host(h).and_then(|h| model.hosts.get(h.idx())) else {
+            return empty();
+        };
+        let mut ids: Vec<u32> = host.services.iter().map(|s| s.0).collect();
+        ids.sort_unstable();
+        cand = narrow(cand, ids);
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        cand = narrow(cand, ix.services_matching(snap, q));
+    }
+    let start = (page - 1).saturating_mul(per);
+    let row = |id: u32| -> Option<ServiceRow> {
+        let svc = model.services.get(id as usize)?;
+        let st = snap.service(ServiceId(id))?;
+        Some(ServiceRow {
+            host: model.hosts.get(svc.host.idx())?.name.clone(),
+            service: svc.description.as_str().to_string(),
+            st: state_view(st, svc.settings.max_check_attempts),
+        })
+    };
+    if user.sees_all_services() {
+        // Every candidate is visible: count, and build only this page's rows.
+        let (total, rows) = match &cand {
+            Some(c) => (
+                c.len(),
+                c.iter()
+                    .skip(start)
+                    .take(per)
+                    .filter_map(|&i| row(i))
+                    .collect(),
+            ),
+            None => {
+                let n = model.services.len();
+                let end = start.saturating_add(per).min(n);
+                (
+                    n,
+                    (start.min(n)..end).filter_map(|i| row(i as u32)).collect(),
+                )
+            }
+        };
+        return Page {
+            total,
+            page,
+            per_page: per,
+            rows,
+        };
+    }
+    let mut total = 0;
+    let mut rows = Vec::new();
+    let all: Box<dyn Iterator<Item = u32>> = match cand {
+        Some(c) => Box::new(c.into_iter()),
+        None => Box::new(0..model.services.len() as u32),
+    };
+    for id in all {
+        let Some(svc) = model.services.get(id as usize) else {
+            continue;
+        };
+        if !user.sees_service(ServiceId(id), svc.host) {
+            continue;
+        }
         if total >= start && rows.len() < per {
-            rows.push(ServiceRow {
-                host: host.name.clone(),
-                service: svc.description.as_str().to_string(),
-                st: state_view(st, svc.settings.max_check_attempts),
-            });
+            rows.extend(row(id));
         }
         total += 1;
     }
@@ -284,7 +339,7 @@ pub fn services(snap: &Snapshot, user: &User, f: &Filter) -> Page<ServiceRow> {
 pub fn hosts(snap: &Snapshot, user: &User, f: &Filter) -> Page<HostRow> {
     let model = snap.model();
     let states = f.states();
-    let g = group(model, f.group.as_deref());
+    let g = host_group(model, f.group.as_deref());
     let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let (per, page) = (f.per_page(), f.page());
     let start = (page - 1).saturating_mul(per);
@@ -297,9 +352,9 @@ pub fn hosts(snap: &Snapshot, user: &User, f: &Filter) -> Page<HostRow> {
             continue;
         }
         let in_group = match g {
-            Group::Any => true,
-            Group::Host(hg) | Group::Both(hg, _) => host.hostgroups.contains(&hg),
-            Group::Service(_) | Group::NoSuch => false,
+            HostGroup::Any => true,
+            HostGroup::Is(hg) => host.hostgroups.contains(&hg),
+            HostGroup::NoSuch => false,
         };
         if !in_group {
             continue;
@@ -354,9 +409,24 @@ pub struct Summary {
 }
 
 /// Counts what `user` may see by state.
-pub fn summary(snap: &Snapshot, user: &User) -> Summary {
+pub fn summary(snap: &Snapshot, ix: &SnapIndex, user: &User) -> Summary {
     let model = snap.model();
     let mut s = Summary::default();
+    if user.sees_all_hosts() && user.sees_all_services() {
+        const SVC: [&str; 5] = ["OK", "WARNING", "CRITICAL", "UNKNOWN", "PENDING"];
+        const HOST: [&str; 4] = ["UP", "DOWN", "UNREACHABLE", "PENDING"];
+        for (name, ids) in SVC.iter().zip(&ix.services_by_state) {
+            if !ids.is_empty() {
+                s.services.insert(name.to_string(), ids.len());
+            }
+        }
+        for (name, ids) in HOST.iter().zip(&ix.hosts_by_state) {
+            if !ids.is_empty() {
+                s.hosts.insert(name.to_string(), ids.len());
+            }
+        }
+        return s;
+    }
     let name = |checked: bool, n: &'static str| if checked { n } else { "PENDING" };
     for (i, st) in snap.hosts().iter().enumerate() {
         if user.sees_host(HostId(i as u32)) {
@@ -378,64 +448,52 @@ pub fn summary(snap: &Snapshot, user: &User) -> Summary {
     s
 }
 
-fn severity(state: &str) -> u8 {
-    match state {
-        "DOWN" => 0,
-        "UNREACHABLE" => 1,
-        "CRITICAL" => 2,
-        "UNKNOWN" => 3,
-        "WARNING" => 4,
-        _ => 5,
-    }
-}
-
 /// Every problem `user` may see: unhandled first, then acknowledged / in
 /// downtime; within each, hosts before services, worst state first, longest
-/// standing first. At most `limit`.
-pub fn problems(snap: &Snapshot, user: &User, limit: usize) -> (usize, Vec<Problem>) {
+/// standing first (the index's order). At most `limit`; the total is returned too.
+pub fn problems(
+    snap: &Snapshot,
+    ix: &SnapIndex,
+    user: &User,
+    limit: usize,
+) -> (usize, Vec<Problem>) {
     let model = snap.model();
     let mut out = Vec::new();
-    for (i, st) in snap.hosts().iter().enumerate() {
-        let id = HostId(i as u32);
-        if !st.has_been_checked || st.current_state.is_ok() || !user.sees_host(id) {
-            continue;
-        }
-        if let Some(h) = model.hosts.get(i) {
-            out.push(Problem {
-                host: h.name.clone(),
-                service: None,
-                st: state_view(st, h.settings.max_check_attempts),
-                last_handler: None,
-            });
+    for obj in &ix.problems {
+        match *obj {
+            ObjRef::Host(id) => {
+                let (Some(h), Some(st)) = (model.hosts.get(id.idx()), snap.host(id)) else {
+                    continue;
+                };
+                if user.sees_host(id) {
+                    out.push(Problem {
+                        host: h.name.clone(),
+                        service: None,
+                        st: state_view(st, h.settings.max_check_attempts),
+                        last_handler: None,
+                    });
+                }
+            }
+            ObjRef::Service(id) => {
+                let (Some(svc), Some(st)) = (model.services.get(id.idx()), snap.service(id)) else {
+                    continue;
+                };
+                if !user.sees_service(id, svc.host) {
+                    continue;
+                }
+                if let Some(h) = model.hosts.get(svc.host.idx()) {
+                    out.push(Problem {
+                        host: h.name.clone(),
+                        service: Some(svc.description.as_str().to_string()),
+                        st: state_view(st, svc.settings.max_check_attempts),
+                        last_handler: None,
+                    });
+                }
+            }
         }
     }
-    for (i, st) in snap.services().iter().enumerate() {
-        if !st.has_been_checked || st.current_state.is_ok() {
-            continue;
-        }
-        let id = ServiceId(i as u32);
-        let Some(svc) = model.services.get(i) else {
-            continue;
-        };
-        if !user.sees_service(id, svc.host) {
-            continue;
-        }
-        if let Some(h) = model.hosts.get(svc.host.idx()) {
-            out.push(Problem {
-                host: h.name.clone(),
-                service: Some(svc.description.as_str().to_string()),
-                st: state_view(st, svc.settings.max_check_attempts),
-                last_handler: None,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        (a.st.handling != "unhandled")
-            .cmp(&(b.st.handling != "unhandled"))
-            .then(a.service.is_some().cmp(&b.service.is_some()))
-            .then(severity(&a.st.state).cmp(&severity(&b.st.state)))
-            .then(a.st.last_state_change.total_cmp(&b.st.last_state_change))
-    });
+    // Stable: the index's order within unhandled and handled.
+    out.sort_by_key(|p| p.st.handling != "unhandled");
     let total = out.len();
     out.truncate(limit);
     (total, out)

@@ -665,3 +665,39 @@ async fn pages_take_numeric_paging() {
     );
     assert!(body.contains("page 2 of 4"), "{body}");
 }
+
+#[tokio::test]
+async fn filters_narrow_by_state_text_and_host() {
+    let f = fixture(true);
+    let admin = basic("admin", "admin-pw");
+    let q = |uri: &'static str| {
+        let f = &f;
+        let admin = admin.clone();
+        async move { names(&json(f, uri, &admin).await, "rows") }
+    };
+    // The outputs are "<host> <service> down"; text matches names and output,
+    // case-insensitively.
+    assert_eq!(q("/api/v1/services?q=DISK").await, vec!["h1/disk"]);
+    assert_eq!(
+        q("/api/v1/services?q=h2&state=critical").await,
+        vec!["h2/http", "h2/db"]
+    );
+    assert_eq!(
+        q("/api/v1/services?q=down&host=h2").await,
+        vec!["h2/http", "h2/db"]
+    );
+    assert_eq!(q("/api/v1/services?state=ok").await, Vec::<String>::new());
+    assert_eq!(q("/api/v1/services?state=ok,problem").await.len(), 4);
+    assert_eq!(
+        q("/api/v1/services?group=nosuch").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        q("/api/v1/services?host=nosuch").await,
+        Vec::<String>::new()
+    );
+    // The same filters for a user who sees part of it.
+    let alice = basic("alice", "alice-pw");
+    let v = json(&f, "/api/v1/services?q=down", &alice).await;
+    assert_eq!(names(&v, "rows"), vec!["h1/http", "h1/disk"]);
+}
