@@ -85,13 +85,34 @@ def proc_jiffies(pid):
         return 0
 
 
+def web_thread_jiffies(pid):
+    """utime+stime of vigil's web threads (named vigil-web), in jiffies."""
+    total = 0
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return 0
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                if not f.read().startswith("vigil-web"):
+                    continue
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                st = f.read().rsplit(")", 1)[1].split()
+            total += int(st[11]) + int(st[12])
+        except OSError:
+            pass
+    return total
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
 
 
 class Clients:
-    def __init__(self, port, kinds, n):
+    def __init__(self, port, kinds, n, rate=None):
+        self.rate = rate
         self.port = port
         self.kinds = kinds
         self.n = n
@@ -104,7 +125,17 @@ class Clients:
         rnd = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         names = list(self.kinds)
+        gap = self.n / self.rate if self.rate else 0.0
+        nxt = time.perf_counter() + rnd.random() * gap
         while not self.stop.is_set():
+            if gap:
+                # Open loop: each client sends at rate/n per second, whatever the
+                # answers' times (a late answer does not delay the next request's
+                # schedule, it only shows in its own time).
+                wait = nxt - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
+                nxt += gap
             kind = rnd.choice(names)
             path = self.kinds[kind](rnd)
             t = time.perf_counter()
@@ -141,6 +172,8 @@ def main():
     ap.add_argument("--window", type=float, default=40.0, help="seconds of each window (default 40)")
     ap.add_argument("--warmup", type=float, default=45.0, help="seconds after start before the idle window")
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--rate", type=float, default=None,
+                    help="requests/s in all (open loop); default: as fast as the clients can (closed loop)")
     ap.add_argument("--vigil", default=benchlib.default_vigil())
     ap.add_argument("--port", type=int, default=18480)
     ap.add_argument("--json", action="store_true")
@@ -214,12 +247,13 @@ def main():
         def window(name, load):
             tot0, idle0 = cpu_jiffies()
             v0 = proc_jiffies(p.pid)
+            w0 = web_thread_jiffies(p.pid)
             la0 = loadavg()
             t0 = int(time.time()) + 1
             time.sleep(1)
             cl = None
             if load:
-                cl = Clients(a.port, kinds, a.clients)
+                cl = Clients(a.port, kinds, a.clients, a.rate)
                 cl.run(a.window)
             else:
                 time.sleep(a.window)
@@ -227,6 +261,7 @@ def main():
             time.sleep(6.5)  # one status_update_interval
             tot1, idle1 = cpu_jiffies()
             v1 = proc_jiffies(p.pid)
+            w1 = web_thread_jiffies(p.pid)
             busy = (tot1 - tot0) - (idle1 - idle0)
             lat = status_latencies(status, t0, t1)
             w = {
@@ -241,6 +276,8 @@ def main():
                 w["errors"] = cl.errors
                 w["requests"] = sum(len(v) for v in cl.times.values())
                 w["requests_per_s"] = round(w["requests"] / a.window, 1)
+                hz = os.sysconf("SC_CLK_TCK")
+                w["web_cpu_ms_per_request"] = round((w1 - w0) * 1000.0 / hz / max(1, w["requests"]), 3)
                 w["kinds"] = {k: {"n": len(v), "p50_ms": quantile(v, 0.5) * 1000 if v else None,
                                   "p99_ms": quantile(v, 0.99) * 1000 if v else None}
                               for k, v in cl.times.items()}
@@ -263,13 +300,16 @@ def main():
         print(json.dumps(out, indent=2))
         return
     f = lambda x: "-" if x is None else "%.1f" % x
-    print("web UI / API at %d services, %d clients on %d CPUs, %.0f s windows" % (a.services, a.clients, out["ncpu"], a.window))
+    print("web UI / API at %d services, %d clients (%s) on %d CPUs, %.0f s windows" % (
+        a.services, a.clients, "%.0f requests/s" % a.rate if a.rate else "as fast as they can",
+        out["ncpu"], a.window))
     print()
     print("%-28s %8s %9s %9s" % ("request", "n", "p50 ms", "p99 ms"))
     for k, v in out["load"]["kinds"].items():
         print("%-28s %8d %9s %9s" % (k, v["n"], f(v["p50_ms"]), f(v["p99_ms"])))
     print("%-28s %8d %9s %9s" % ("all", out["load"]["requests"], f(out["load"]["all_p50_ms"]), f(out["load"]["all_p99_ms"])))
-    print("requests/s: %s, errors: %d" % (out["load"]["requests_per_s"], out["load"]["errors"]))
+    print("requests/s: %s, errors: %d; CPU of vigil's web threads per request: %.2f ms" % (
+        out["load"]["requests_per_s"], out["load"]["errors"], out["load"]["web_cpu_ms_per_request"]))
     print()
     print("%-6s %8s %14s %14s %10s %10s %22s" % ("window", "checks", "latency p50", "latency p99", "cpu busy", "vigil cpu", "loadavg before/after"))
     for w in ("idle", "load"):

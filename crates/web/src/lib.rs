@@ -217,11 +217,20 @@ pub fn start(
     std::thread::Builder::new()
         .name("vigil-web".into())
         .spawn(move || {
-            // Two workers: requests are answered in parallel on a 2-core machine;
-            // the check loop has its own thread and runtime.
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+            // One thread answers requests (object pages and "what would run" go to
+            // the blocking pool): the web UI can take at most about one core from
+            // the check loop, whatever it is asked. Measured on 2 cores with 100,000
+            // services: two workers answered more requests per second but let check
+            // latency grow from milliseconds to seconds under a request flood
+            // (bench/README.md, web_load.py).
+            //
+            // And every thread of the web runtime (the blocking pool too) runs at
+            // nice +10: when requests and checks both want the CPU, the scheduler
+            // gives the check loop about nine times the web UI's share.
+            lower_priority();
+            let rt = match tokio::runtime::Builder::new_current_thread()
                 .thread_name("vigil-web")
+                .on_thread_start(lower_priority)
                 .enable_all()
                 .build()
             {
@@ -244,6 +253,15 @@ pub fn start(
         })
         .map_err(|e| WebError::Io(bound.to_string(), e))?;
     Ok(Started { addr: bound, hooks })
+}
+
+/// Nice value of the web server's threads (see [`start`]).
+pub const WEB_NICE: i32 = 10;
+
+/// Lowers the calling thread's CPU priority to [`WEB_NICE`] (Linux: `setpriority`
+/// on a thread id applies to that thread only). Failing is harmless.
+fn lower_priority() {
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), WEB_NICE);
 }
 
 /// The file `vigil run --http` writes the server's URL into (next to the handler
