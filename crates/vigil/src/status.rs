@@ -120,8 +120,8 @@ pub fn status(
         return Ok(0);
     }
     println!(
-        "{:<11} {:<8} {:<9} {:<12} {:<40} {}",
-        "STATE", "FOR", "ATTEMPT", "HANDLING", "OBJECT", "OUTPUT / LAST HANDLER RUN"
+        "{:<11} {:<8} {:<9} {:<12} {:<40} OUTPUT / LAST HANDLER RUN",
+        "STATE", "FOR", "ATTEMPT", "HANDLING", "OBJECT"
     );
     for p in &list {
         let obj = match p["service"].as_str() {
