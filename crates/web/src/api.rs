@@ -115,6 +115,7 @@ pub struct Ctx {
     pub csrf: String,
     /// The published state.
     pub published: Arc<Published>,
+    snap: Snapshot,
 }
 
 impl Ctx {
@@ -123,20 +124,16 @@ impl Ctx {
         self.published.index().unwrap_or_default()
     }
 
-    /// The snapshot (present: [`ctx`] checks it).
+    /// The snapshot.
     pub fn snap(&self) -> &Snapshot {
-        // ctx() refuses requests before the first publication.
-        self.published
-            .snapshot
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("ctx() checked the snapshot"))
+        &self.snap
     }
 }
 
 /// Authenticates the request and takes the latest snapshot.
 pub fn ctx(app: &App, headers: &HeaderMap) -> Result<Ctx, ApiError> {
     let published = app.published.borrow().clone();
-    let Some(snap) = &published.snapshot else {
+    let Some(snap) = published.snapshot.clone() else {
         return Err(ApiError::Unavailable("vigil is starting".into()));
     };
     let authz = headers
@@ -151,6 +148,7 @@ pub fn ctx(app: &App, headers: &HeaderMap) -> Result<Ctx, ApiError> {
         user,
         csrf,
         published,
+        snap,
     })
 }
 
