@@ -116,7 +116,9 @@ bg blackbox-public python3 "$harness" suite --engine-cmd "$engine" -j 2 \
 # The web UI in headless Chromium (crates/vigil/tests/web_browser.rs; screenshots of
 # each step in $target/web-screenshots). .ci/run installs chromium + chromium-driver.
 if command -v chromedriver >/dev/null 2>&1; then
-    bg web-browser cargo test --release --locked -p vigil --test web_browser -- --ignored
+    # The same package selection as the cargo test above, so nothing is rebuilt.
+    bg web-browser cargo test --release --workspace --locked --exclude vigil-conformance \
+        --test web_browser -- --ignored
 elif [ -n "${CI:-}" ]; then
     echo "chromedriver is missing in CI: the browser test cannot run (install chromium-driver)"
     exit 1
