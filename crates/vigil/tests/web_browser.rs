@@ -12,7 +12,9 @@
 //!    answer is shown in place and both the audit line and the external command
 //!    line are in the log. Acknowledgements are not carried out by vigil yet
 //!    (`ACKS_CARRIED_OUT`): until they are, the step checks the recorded answer;
-//!    when they are, the problem must move to "Acknowledged or in downtime".
+//!    when they are, the problem must move to "Acknowledged or in downtime";
+//! 5. "What would run" for CRITICAL HARD 3 shows the handler's expanded command and
+//!    its log line, and runs nothing.
 //!
 //! A screenshot of each step is kept in `target/web-screenshots/`. Ignored by a
 //! plain `cargo test` (it needs chromium and chromedriver); `scripts/test-all.sh`
@@ -304,7 +306,7 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
                 .ok()
         })
         .await;
-        shot(&c, "5-problems-acknowledged.png").await;
+        shot(&c, "4b-problems-acknowledged.png").await;
     } else {
         // vigil's recorded answer until acknowledgements are carried out.
         assert!(
@@ -312,6 +314,52 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
             "{answer}"
         );
     }
+
+    // 5. What would run on a HARD CRITICAL attempt 3: the handler's expanded command,
+    // computed on a copy of the state (nothing runs).
+    // The real retries first: after HARD 3 the handler runs no more while it stays
+    // CRITICAL, so the journal must not grow from here on.
+    assert!(
+        wait_for(Duration::from_secs(20), || t
+            .journal()
+            .iter()
+            .any(|e| e["state_type"] == "HARD" && e["attempt"] == 3)),
+        "{:?}",
+        t.journal()
+    );
+    let runs_before = t.journal().len();
+    until(10, "asking what would run", || async {
+        let form = c.find(Locator::Id("whatif")).await.ok()?;
+        form.find(Locator::Css("select[name=type]"))
+            .await
+            .ok()?
+            .select_by_value("HARD")
+            .await
+            .ok()?;
+        let attempt = form.find(Locator::Css("input[name=attempt]")).await.ok()?;
+        attempt.clear().await.ok()?;
+        attempt.send_keys("3").await.ok()?;
+        form.find(Locator::Css("button"))
+            .await
+            .ok()?
+            .click()
+            .await
+            .ok()
+    })
+    .await;
+    let what = until(10, "the what-would-run answer", || async {
+        let a = text_of(&c, "#whatif-answer").await?;
+        a.contains("would run").then_some(a)
+    })
+    .await;
+    let expected = format!("would run (object): {} CRITICAL HARD 3", t.s("try_fix.sh"));
+    assert!(what.contains(&expected), "{what}");
+    assert!(
+        what.contains("log: SERVICE EVENT HANDLER: h;web;CRITICAL;HARD;3;try_fix"),
+        "{what}"
+    );
+    shot(&c, "5-what-would-run.png").await;
+    assert_eq!(t.journal().len(), runs_before, "a dry run ran something");
 
     c.close().await.unwrap();
     drop(driver);

@@ -35,11 +35,14 @@
       if (r.ok) {
         const main = document.getElementById("content");
         const answers = {};
-        main.querySelectorAll(".answer[id]").forEach(a => answers[a.id] = a.innerHTML);
+        main.querySelectorAll(".answer[id]").forEach(a => answers[a.id] = [a.innerHTML, a.className]);
         const kept = keepInputs(main);
         main.innerHTML = await r.text();
         restoreInputs(main, kept);
-        for (const id in answers) { const a = document.getElementById(id); if (a) a.innerHTML = answers[id]; }
+        for (const id in answers) {
+          const a = document.getElementById(id);
+          if (a) { a.innerHTML = answers[id][0]; a.className = answers[id][1]; }
+        }
         main.dataset.refreshed = String((+main.dataset.refreshed || 0) + 1);
       }
     } catch (e) { /* the next update retries */ }

@@ -398,8 +398,8 @@ fn whatif_form(v: &api::ObjectView) -> Markup {
         form #whatif method="get" action="/api/v1/whatif" {
             input type="hidden" name="host" value=(v.host);
             @if let Some(s) = &v.service { input type="hidden" name="service" value=(s); }
-            select name="state" { @for s in states { option { (s) } } }
-            select name="type" { option { "SOFT" } option { "HARD" } }
+            select name="state" { @for s in states { option value=(s) { (s) } } }
+            select name="type" { option value="SOFT" { "SOFT" } option value="HARD" { "HARD" } }
             label { "attempt " input name="attempt" type="number" value="1" min="1" size="3"; }
             button type="submit" { "What would run?" }
         }
