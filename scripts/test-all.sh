@@ -7,6 +7,8 @@
 #     in-process conformance replay (crates/conformance: every scenario against the
 #     sans-IO core, simulated time; prints its per-scenario report and count);
 #  3. in parallel (they mostly wait on plugin sleeps and check intervals):
+#     - the web UI in headless Chromium (crates/vigil/tests/web_browser.rs, --ignored
+#       by a plain cargo test); screenshots in target/web-screenshots;
 #     - the black-box conformance suites, `vigil run` started by the harness:
 #       vigil's own scenarios (tests/conformance) and the public ones
 #       (tests/shared/conformance), expected traces from traces/vigil/ where vigil
@@ -111,6 +113,18 @@ bg blackbox-own python3 "$harness" suite --engine-cmd "$engine" -j 2 \
     --scenarios tests/conformance/scenarios --traces "$out/traces-own"
 bg blackbox-public python3 "$harness" suite --engine-cmd "$engine" -j 2 \
     --scenarios "$vendored/conformance/scenarios" --traces "$out/traces-public"
+# The web UI in headless Chromium (crates/vigil/tests/web_browser.rs; screenshots of
+# each step in $target/web-screenshots). .ci/run installs chromium + chromium-driver.
+if command -v chromedriver >/dev/null 2>&1; then
+    # The same package selection as the cargo test above, so nothing is rebuilt.
+    bg web-browser cargo test --release --workspace --locked --exclude vigil-conformance \
+        --test web_browser -- --ignored
+elif [ -n "${CI:-}" ]; then
+    echo "chromedriver is missing in CI: the browser test cannot run (install chromium-driver)"
+    exit 1
+else
+    echo "chromedriver not installed: the browser test is skipped (apt-get install chromium chromium-driver)"
+fi
 if command -v nagios4 >/dev/null 2>&1 || [ -x "${NAGIOS_BIN:-/usr/sbin/nagios4}" ]; then
     bg provenance-nagios4 scripts/conformance-nagios4.sh
 elif [ -n "${CI:-}" ]; then

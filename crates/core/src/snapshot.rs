@@ -61,6 +61,20 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// A core with this snapshot's statuses and program state and nothing
+    /// scheduled or running, for questions asked off the loop: "what would run"
+    /// ([`Core::fire`] on it starts nothing; its jobs are returned). Statuses are
+    /// shared copy-on-write with the snapshot.
+    pub fn to_core(&self, zone: vigil_config::zone::Zone, pid: u32) -> Core {
+        let mut core = Core::new(self.model.clone(), zone, self.at, pid);
+        core.hosts = crate::store::CowVec::from_shared(&self.hosts);
+        core.services = crate::store::CowVec::from_shared(&self.services);
+        core.program = self.program.clone();
+        core
+    }
+}
+
 impl vigil_macros::Statuses for Snapshot {
     fn host(&self, h: HostId) -> Option<&HostStatus> {
         Snapshot::host(self, h)

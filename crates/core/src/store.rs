@@ -23,6 +23,11 @@ impl<T: Clone> CowVec<T> {
         }
     }
 
+    /// Shares the elements of a frozen copy (a core built from a snapshot).
+    pub fn from_shared(v: &[Arc<T>]) -> Self {
+        CowVec { items: v.to_vec() }
+    }
+
     /// Number of elements.
     pub fn len(&self) -> usize {
         self.items.len()

@@ -9,10 +9,11 @@
 //! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
 //! [`stats`] (handler statistics from the journal), `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
 //! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
-//! terminal view) are its parts.
+//! terminal view) are its parts; [`hooks`] is what an embedder (the web UI) sees.
 
 pub mod echo;
 pub mod fifo;
+pub mod hooks;
 pub mod journal;
 pub mod loadgate;
 pub mod lock;
@@ -26,7 +27,7 @@ pub mod zone;
 
 use std::path::PathBuf;
 
-pub use runner::{restore_for_tools, run_blocking, RunEnd, RunOptions};
+pub use runner::{restore_for_tools, run_blocking, run_blocking_with, RunEnd, RunOptions};
 pub use vigil_core::ObjRef;
 
 /// Why the engine could not run.

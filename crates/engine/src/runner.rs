@@ -16,6 +16,7 @@ use vigil_core::{Action, Core, JobId, JobResult, JobSpec, Purpose};
 use vigil_events::{Event, LogOptions, ProcessEnd, ProgramEvent};
 use vigil_exec::{Finished, Outcome};
 
+use crate::hooks::{CommandRequest, Hooks, Observer};
 use crate::journal::{self, Journal};
 use crate::loadgate::RunQueue;
 use crate::logfile::LogFile;
@@ -81,6 +82,20 @@ pub fn run_blocking<F>(model: Model, opts: RunOptions, load: F) -> Result<RunEnd
 where
     F: Fn() -> Result<Model, String> + Send + Sync + 'static,
 {
+    run_blocking_with(model, opts, None, load)
+}
+
+/// [`run_blocking`] with an embedder's [`Hooks`] (the web UI): an observer of every
+/// pass and a channel of commands.
+pub fn run_blocking_with<F>(
+    model: Model,
+    opts: RunOptions,
+    hooks: Option<Hooks>,
+    load: F,
+) -> Result<RunEnd, EngineError>
+where
+    F: Fn() -> Result<Model, String> + Send + Sync + 'static,
+{
     // One runtime thread: the core, the spawns (a check's never waits for its exec; a
     // handler's does, see vigil-exec), the process supervision and the files share it.
     // Measured against two runtime workers on the 10k-service overload: fewer engine
@@ -93,7 +108,7 @@ where
     // a job task waking it then only queues it (waking the `block_on` future writes
     // the runtime's eventfd every time, two system calls per check).
     rt.block_on(async move {
-        tokio::spawn(run(model, opts, load))
+        tokio::spawn(run(model, opts, hooks, load))
             .await
             .unwrap_or_else(|e| {
                 Err(EngineError::Io(
@@ -149,17 +164,19 @@ struct Outputs {
     /// A state-journal write or a retention save failed since the last successful
     /// retention save.
     unsaved: bool,
+    /// The embedder's observer (web UI, metrics).
+    observer: Option<Box<dyn Observer>>,
 }
 
 impl Outputs {
     /// Makes this pass's state changes durable, then writes its events (log, handler
     /// journal, terminal). A failed journal write is reported, and monitoring goes
-    /// on (see ARCHITECTURE.md, "when the disk says no").
-    fn flush(&mut self, core: &mut Core) {
+    /// on (see ARCHITECTURE.md, "when the disk says no"). Returns the pass's events.
+    fn flush(&mut self, core: &mut Core) -> Vec<Event> {
         let (objs, program) = core.take_dirty();
         let events = core.take_events();
         if objs.is_empty() && !program && events.is_empty() {
-            return;
+            return events;
         }
         let now = now_secs() as i64;
         let mut text = String::new();
@@ -171,11 +188,14 @@ impl Outputs {
                 text.push_str(&LogFile::format_line(now, l));
             }
         }
+        let mut commit = None;
         match self.states.as_mut() {
             Some(j) => {
+                let t0 = std::time::Instant::now();
                 if !j.commit(core, &objs, program, text.as_bytes(), &mut self.log, now) {
                     self.unsaved = true;
                 }
+                commit = Some(t0.elapsed());
             }
             None => self.log.write_formatted(text.as_bytes()),
         }
@@ -247,6 +267,10 @@ impl Outputs {
         if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
             self.save(core);
         }
+        if let Some(o) = self.observer.as_mut() {
+            o.flushed(core, &events, commit);
+        }
+        events
     }
 
     /// Saves retention.dat now.
@@ -264,7 +288,12 @@ impl Outputs {
     }
 }
 
-async fn run<F>(model: Model, opts: RunOptions, load: F) -> Result<RunEnd, EngineError>
+async fn run<F>(
+    model: Model,
+    opts: RunOptions,
+    hooks: Option<Hooks>,
+    load: F,
+) -> Result<RunEnd, EngineError>
 where
     F: Fn() -> Result<Model, String> + Send + Sync + 'static,
 {
@@ -289,6 +318,10 @@ where
     let mut view = Arc::new(vigil_retention::ConfigView::from_model(&model));
     let recovery = statelog::recover(&model, view.clone(), &mut log);
     let mut initial = Some((recovery.retention, recovery.notes));
+    let (observer, mut web_rx) = match hooks {
+        Some(h) => (Some(h.observer), Some(h.commands)),
+        None => (None, None),
+    };
     let mut out = Outputs {
         log,
         log_opts: log_options(&model),
@@ -298,6 +331,7 @@ where
         view: view.clone(),
         echo: opts.echo,
         unsaved: false,
+        observer,
     };
 
     let pid = std::process::id();
@@ -387,6 +421,8 @@ where
         };
         let mut gate = RunQueue::new(RunQueue::default_limit(), RunQueue::default_floor());
         let mut reloading = false;
+        let mut observer_tick = tokio::time::interval(crate::hooks::TICK);
+        observer_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let exit = loop {
             // State changes become durable before their log lines are written and
             // before any check or handler is started.
@@ -435,6 +471,7 @@ where
                 Some(t) => (t - now_secs()).clamp(RunQueue::REFRESH.as_secs_f64(), 3600.0),
                 None => 3600.0,
             };
+            let wake_at = now_secs() + sleep;
             tokio::select! {
                 biased;
                 _ = sigterm.recv() => break Exit::Shutdown("SIGTERM"),
@@ -472,7 +509,18 @@ where
                         core.handle_command(&line, now);
                     }
                 }
-                _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => tick(&mut core, &mut gate),
+                Some(req) = next_request(&mut web_rx) => web_command(&mut core, &mut out, req),
+                _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => {
+                    if let Some(o) = out.observer.as_mut() {
+                        o.loop_lag((now_secs() - wake_at).max(0.0));
+                    }
+                    tick(&mut core, &mut gate)
+                }
+                _ = observer_tick.tick(), if out.observer.is_some() => {
+                    if let Some(o) = out.observer.as_mut() {
+                        o.tick(&core);
+                    }
+                }
                 _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs()), &out.extras),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     out.flush(&mut core);
@@ -577,6 +625,46 @@ fn start_reload<F>(
         });
         let _ = tx.send(result);
     });
+}
+
+/// The next web command, or never when there is no web UI.
+async fn next_request(rx: &mut Option<mpsc::Receiver<CommandRequest>>) -> Option<CommandRequest> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Carries out a command from the web UI: the audit line naming the user, the
+/// command as if read from the command file, the pass flushed at once, and the
+/// command's own events as the answer.
+fn web_command(core: &mut Core, out: &mut Outputs, req: CommandRequest) {
+    let now = now_secs();
+    let command = req
+        .line
+        .trim_start()
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map_or(req.line.as_str(), |(_, rest)| rest.trim_start())
+        .to_string();
+    program_event(
+        &mut out.log,
+        now as i64,
+        ProgramEvent::WebCommand {
+            user: req.user,
+            command,
+        },
+    );
+    core.handle_command(&req.line, now);
+    let answer = out
+        .flush(core)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Command(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let _ = req.reply.send(answer);
 }
 
 /// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks

@@ -366,6 +366,15 @@ pub enum ProgramEvent {
     AutoSaved,
     /// `State journal writes work again.` (after a failed append was reported).
     JournalRecovered,
+    /// A command submitted through the web UI or API, before it is carried out:
+    /// `WEB COMMAND: <user>;<command line>` (vigil's audit line; the command's own
+    /// `EXTERNAL COMMAND:` line follows).
+    WebCommand {
+        /// The authenticated user (or the configured default user).
+        user: String,
+        /// `NAME;args` as submitted.
+        command: String,
+    },
     /// A problem of the runner itself (files, journal, configuration reload):
     /// `Warning: ...` or `Error: ...` lines with the reason.
     Problem {

@@ -310,6 +310,9 @@ impl Event {
                     "Auto-save of retention data completed successfully.".into()
                 }
                 ProgramEvent::JournalRecovered => "State journal writes work again.".into(),
+                ProgramEvent::WebCommand { user, command } => {
+                    format!("WEB COMMAND: {user};{command}")
+                }
                 ProgramEvent::Problem { error, text } => {
                     format!("{}: {text}", if *error { "Error" } else { "Warning" })
                 }

@@ -53,6 +53,33 @@ enum Cmd {
         /// Handler journal file (default: vigil-handlers.jsonl next to the retention file).
         #[arg(long)]
         journal: Option<PathBuf>,
+        /// Serve the web UI, JSON API and /metrics on ADDR:PORT (also `[http] listen`
+        /// in vigil.toml next to MAIN.cfg). Without an htpasswd file only a loopback
+        /// address is accepted.
+        #[arg(long, value_name = "ADDR:PORT")]
+        http: Option<String>,
+    },
+    /// Show the problems (and a summary) of a running vigil, through its web API.
+    ///
+    /// The address is --url, else the URL the running vigil wrote next to its handler
+    /// journal (vigil-http.url), else `[http] listen` of vigil.toml. With
+    /// authentication: --user, and the password in $VIGIL_PASSWORD.
+    Status {
+        config: PathBuf,
+        /// Only the problems.
+        #[arg(long)]
+        problems: bool,
+        /// Print the API's JSON.
+        #[arg(long)]
+        json: bool,
+        /// The web UI's URL (http://127.0.0.1:8080/).
+        #[arg(long)]
+        url: Option<String>,
+        /// User name (the password is read from $VIGIL_PASSWORD).
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        journal: Option<PathBuf>,
     },
     /// Show the recorded event handler runs, their outcomes, or (--stats) statistics.
     Handlers {
@@ -123,7 +150,7 @@ enum Cmd {
 
 /// Rewrites nagios-style invocations (`vigil -v CFG`, `vigil CFG`) into subcommands.
 fn normalize_args(mut args: Vec<String>) -> Vec<String> {
-    const SUBS: [&str; 6] = ["verify", "run", "handlers", "fire", "replay", "help"];
+    const SUBS: [&str; 7] = ["verify", "run", "handlers", "fire", "replay", "status", "help"];
     if args.len() >= 2 {
         let a = args[1].clone();
         if a == "-v" || a == "--verify-config" {
@@ -143,7 +170,16 @@ pub fn main() -> i32 {
             config,
             verbose,
             journal,
-        } => run(&config, verbose, journal),
+            http,
+        } => run(&config, verbose, journal, http),
+        Cmd::Status {
+            config,
+            problems,
+            json,
+            url,
+            user,
+            journal,
+        } => crate::status::status(&config, problems, json, url, user, journal),
         Cmd::Handlers {
             config,
             stats,
@@ -206,7 +242,7 @@ pub(crate) fn load_model(config: &Path) -> Result<Model> {
 }
 
 /// Loads a configuration for the commands that need a valid one.
-fn load(config: &Path) -> Result<Model> {
+pub(crate) fn load(config: &Path) -> Result<Model> {
     match vigil_config::load(config) {
         Ok((model, warnings)) => {
             for w in &warnings {
@@ -331,8 +367,42 @@ fn verify(config: &Path, json: bool) -> Result<i32> {
     }
 }
 
-fn run(config: &Path, verbose: bool, journal: Option<PathBuf>) -> Result<i32> {
+fn run(
+    config: &Path,
+    verbose: bool,
+    journal: Option<PathBuf>,
+    http: Option<String>,
+) -> Result<i32> {
     let model = load(config)?;
+    let settings = vigil_web::Settings::load(config, http.as_deref())?;
+    let mut url_file = None;
+    let hooks = match settings.listen {
+        None => None,
+        Some(_) => {
+            let (auth, warnings) = vigil_web::load_auth(&settings)?;
+            for w in warnings {
+                eprintln!("vigil: warning: {w}");
+            }
+            let paths = vigil_web::Paths {
+                journal: journal_path(&model, journal.clone()),
+                log_file: model.main.log_file.clone(),
+            };
+            let objects = model.hosts.len() + model.services.len();
+            let started = vigil_web::start(
+                &settings,
+                auth,
+                &paths,
+                objects,
+                vigil_engine::zone::system_zone(),
+            )?;
+            eprintln!("vigil: web UI on http://{}/", started.addr);
+            url_file = Some((
+                vigil_web::url_file(&paths.journal),
+                format!("http://{}/", started.addr),
+            ));
+            Some(started.hooks)
+        }
+    };
     let cfg = config.to_path_buf();
     let reload = move || {
         vigil_config::load(&cfg).map(|(m, _)| m).map_err(|e| {
@@ -348,7 +418,14 @@ fn run(config: &Path, verbose: bool, journal: Option<PathBuf>) -> Result<i32> {
         echo: verbose,
         journal,
     };
-    match vigil_engine::run_blocking(model, opts, reload).context("vigil run")? {
+    let end = vigil_engine::run_blocking_with(model, opts, hooks, reload);
+    if let Some((path, url)) = url_file {
+        // Only ours: a second vigil refused by the lock file never wrote it.
+        if std::fs::read_to_string(&path).is_ok_and(|s| s.trim() == url) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    match end.context("vigil run")? {
         vigil_engine::RunEnd::Clean => Ok(0),
         vigil_engine::RunEnd::StateNotSaved => {
             eprintln!(
@@ -360,7 +437,7 @@ fn run(config: &Path, verbose: bool, journal: Option<PathBuf>) -> Result<i32> {
     }
 }
 
-fn journal_path(model: &Model, journal: Option<PathBuf>) -> PathBuf {
+pub(crate) fn journal_path(model: &Model, journal: Option<PathBuf>) -> PathBuf {
     journal.unwrap_or_else(|| journal::default_path(&model.main))
 }
 
