@@ -13,8 +13,8 @@
 //! it as well.
 //!
 //! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
-//! launch, results), `handlers`, `freshness`, `extcmd`, `restore` (retention and
-//! reloads), [`jobs`], `schedule`, `dirty`.
+//! launch, results), `handlers`, `obsess` (OCSP/OCHP), [`perfdata`], `freshness`,
+//! `extcmd`, `restore` (retention and reloads), [`jobs`], `schedule`, `dirty`.
 
 mod checks;
 pub mod core;
@@ -23,6 +23,8 @@ mod extcmd;
 mod freshness;
 mod handlers;
 pub mod jobs;
+mod obsess;
+pub mod perfdata;
 mod restore;
 mod schedule;
 mod snapshot;
@@ -32,6 +34,7 @@ mod tests;
 
 pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
 pub use jobs::{JobId, JobResult, JobSpec, Purpose};
+pub use perfdata::{FileMode, PerfdataFile};
 pub use snapshot::Snapshot;
 pub use store::CowVec;
 

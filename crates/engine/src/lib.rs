@@ -7,7 +7,8 @@
 //! Layout: [`runner`] is the loop (feed inputs, flush outputs, start jobs);
 //! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
 //! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
-//! `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
+//! `persist` (retention.dat and status.dat), [`perfdata`] (the perfdata files),
+//! [`fifo`] (the command file), [`lock`]
 //! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
 //! terminal view) are its parts.
 
@@ -17,6 +18,7 @@ pub mod journal;
 pub mod loadgate;
 pub mod lock;
 pub mod logfile;
+pub mod perfdata;
 mod persist;
 pub mod rotation;
 pub mod runner;

@@ -261,6 +261,7 @@ where
     }
 
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(JobId, Finished)>();
+    let mut perfdata = crate::perfdata::PerfdataFiles::default();
     let mut carried: Option<Core> = None;
     loop {
         let now = now_secs();
@@ -319,6 +320,9 @@ where
             while let Some(a) = core.poll_action() {
                 match a {
                     Action::Run { id, job } => {
+                        if let Purpose::PerfdataProcessing(kind) = job.purpose {
+                            perfdata.start_processing(kind, id);
+                        }
                         let tx = done_tx.clone();
                         let urgent = job.purpose == Purpose::EventHandler;
                         let job = exec_job(job);
@@ -336,6 +340,12 @@ where
                     Action::SaveState => out.save(&core),
                     Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
                     Action::Restart => exit = exit.or(Some(Exit::Restart("RESTART_PROGRAM"))),
+                    Action::PerfdataOpen(spec) => {
+                        if let Some(w) = perfdata.open(spec) {
+                            write_event(&mut out.log, now_secs() as i64, &Event::Perfdata(w));
+                        }
+                    }
+                    Action::PerfdataWrite { kind, record } => perfdata.write(kind, record),
                 }
             }
             if let Some(e) = exit {
@@ -354,9 +364,14 @@ where
                 _ = sighup.recv() => break Exit::Restart("SIGHUP"),
                 Some((id, fin)) = done_rx.recv() => {
                     let now = now_secs();
-                    core.handle_job_done(id, job_result(fin), now);
+                    let mut done = Some((id, fin));
                     // Take every other result that is ready without going round the loop.
-                    while let Ok((id, fin)) = done_rx.try_recv() {
+                    while let Some((id, fin)) = done.take().or_else(|| done_rx.try_recv().ok()) {
+                        // A processing command ended: its perfdata file is reopened
+                        // before any result of this pass writes a record.
+                        if let Some(w) = perfdata.job_done(id) {
+                            write_event(&mut out.log, now as i64, &Event::Perfdata(w));
+                        }
                         core.handle_job_done(id, job_result(fin), now);
                     }
                     tick(&mut core, &mut gate);

@@ -12,8 +12,8 @@ pub mod logtext;
 pub mod states;
 
 pub use event::{
-    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, Obj, ProcessEnd,
-    ProgramEvent, StateLine, StateReport, Time,
+    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, HelperJob, Obj,
+    PerfdataEvent, ProcessEnd, ProgramEvent, StateLine, StateReport, Time,
 };
 pub use logtext::{Dhms, LogOptions};
 pub use states::{AnyState, CheckType, HostState, ObjKind, ObjectState, ServiceState, StateType};

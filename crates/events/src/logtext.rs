@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use crate::event::{
-    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, Obj, ProcessEnd, ProgramEvent,
-    StateLine, StateReport,
+    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HelperJob, Obj, PerfdataEvent,
+    ProcessEnd, ProgramEvent, StateLine, StateReport,
 };
 use crate::states::ObjKind;
 
@@ -252,6 +252,16 @@ impl Event {
                 }
             }
             Event::Command(c) => command_lines(c, opts, out),
+            Event::Perfdata(p) => out.push(perfdata_line(p)),
+            Event::HelperFinished {
+                job,
+                id,
+                pid,
+                obj,
+                command,
+                end,
+                duration,
+            } => helper_lines(*job, *id, *pid, obj, command, end, *duration, out),
             Event::CheckDone { .. } => {}
             Event::Program(p) => out.push(match p {
                 ProgramEvent::Starting { version, pid } => {
@@ -289,6 +299,121 @@ impl Event {
         let mut v = Vec::new();
         self.log_lines(&LogOptions::default(), &mut v);
         v
+    }
+}
+
+/// `service` / `host`, `Service` / `Host`: how perfdata lines name the kind.
+fn kind_words(kind: ObjKind) -> (&'static str, &'static str) {
+    match kind {
+        ObjKind::Service => ("service", "Service"),
+        ObjKind::Host => ("host", "Host"),
+    }
+}
+
+fn perfdata_line(p: &PerfdataEvent) -> String {
+    match p {
+        PerfdataEvent::CommandNotFound {
+            kind,
+            file_processing: false,
+            name,
+        } => {
+            let (lower, upper) = kind_words(*kind);
+            format!("Warning: {upper} performance command '{name}' was not found - {lower} performance data will not be processed!")
+        }
+        PerfdataEvent::CommandNotFound {
+            kind,
+            file_processing: true,
+            name,
+        } => {
+            let (lower, upper) = kind_words(*kind);
+            format!("Warning: {upper} performance file processing command '{name}' was not found - {lower} performance data file will not be processed!")
+        }
+        PerfdataEvent::FileNotOpened { kind, path } => format!(
+            "Warning: File '{path}' could not be opened - {} performance data will not be written to file!",
+            kind_words(*kind).0
+        ),
+        PerfdataEvent::ProcessingTimedOut {
+            kind,
+            command,
+            timeout,
+        } => format!(
+            "Warning: {} performance data file processing command '{command}' timed out after {timeout} seconds",
+            kind_words(*kind).1
+        ),
+        PerfdataEvent::ProcessingNotStarted {
+            kind,
+            command,
+            error,
+        } => format!(
+            "Warning: {} performance data file processing command '{command}' could not be started: {error}",
+            kind_words(*kind).1
+        ),
+    }
+}
+
+/// Nagios's `wproc:` lines for a helper job that failed (its worker's name is
+/// `Core Worker <pid>`; vigil's own pid stands in for it), and the OCSP / OCHP
+/// timeout warnings.
+#[allow(clippy::too_many_arguments)]
+fn helper_lines(
+    job: HelperJob,
+    id: u64,
+    pid: u32,
+    obj: &Obj,
+    command: &str,
+    end: &ProcessEnd,
+    duration: f64,
+    out: &mut Vec<String>,
+) {
+    let (reason, status) = match end {
+        ProcessEnd::Exited(0) => return,
+        ProcessEnd::Exited(rc) => (
+            format!("is a non-check helper but exited with return code {rc}"),
+            format!(
+                "early_timeout=0; exited_ok=1; wait_status={}; error_code=0;",
+                (rc & 0xff) << 8
+            ),
+        ),
+        ProcessEnd::Signaled(sig) => (
+            format!("died by signal {sig} after {duration:.2} seconds"),
+            format!("early_timeout=0; exited_ok=1; wait_status={sig}; error_code=0;"),
+        ),
+        ProcessEnd::TimedOut => (
+            format!("timed out after {duration:.2}s"),
+            "early_timeout=1; exited_ok=0; wait_status=9; error_code=62;".to_string(),
+        ),
+        ProcessEnd::NotStarted(e) => {
+            out.push(format!(
+                "Warning: {} command '{command}' could not be started: {e}",
+                job.wproc_name()
+            ));
+            return;
+        }
+    };
+    out.push(format!(
+        "wproc: {} job {id} from worker Core Worker {pid} {reason}",
+        job.wproc_name()
+    ));
+    // Nagios names the object only for the jobs it starts with one (OCSP, OCHP).
+    if matches!(job, HelperJob::Ocsp | HelperJob::Ochp) {
+        out.push(format!(
+            "wproc:   host={}; service={}; contact=(none)",
+            obj.host(),
+            obj.service().unwrap_or("(none)")
+        ));
+    }
+    out.push(format!("wproc:   {status}"));
+    if *end == ProcessEnd::TimedOut {
+        match (job, obj) {
+            (HelperJob::Ocsp, Obj::Service { host, service }) => out.push(format!(
+                "Warning: OCSP command '{command}' for service '{service}' on host '{host}' timed out after {duration:.2} seconds"
+            )),
+            (HelperJob::Ochp, _) => out.push(format!(
+                "Warning: OCHP command '{command}' for host '{}' timed out after {duration:.2} seconds",
+                obj.host()
+            )),
+            _ => {}
+        }
     }
 }
 
