@@ -291,6 +291,13 @@ where
             }
         }
         core.start(now);
+        if let Err(text) = crate::objcache::write(&model, &zone, now as i64) {
+            program_event(
+                &mut out.log,
+                now as i64,
+                ProgramEvent::Problem { error: true, text },
+            );
+        }
         out.flush(&mut core);
 
         // The first status.dat comes one interval after start, not before the first
