@@ -14,6 +14,7 @@
 #     - the performance data set (tests/shared/conformance/perfdata) black-box;
 #     - scripts/peer-configs.sh: vigil verify against nagios4 -v on the vendored
 #       upstream configurations (must end "N passed, 0 failed");
+#     - scripts/cgi-test.py: the Nagios 4 CGIs run against a live vigil;
 #     - when nagios4 is installed (always in CI): scripts/conformance-nagios4.sh, the
 #       provenance check of tests/conformance/traces/nagios4 against nagios4 itself;
 #     - when ../shared (or $VIGIL_SHARED) exists and differs from tests/shared: its
@@ -118,6 +119,9 @@ bg blackbox-perfdata python3 "$harness" suite --engine-cmd "$engine" -j 2 \
 # vigil verify against nagios4 -v on the vendored upstream configurations (ends in
 # "N passed, 0 failed"; under CI a missing nagios4 fails it instead of skipping).
 bg peer-configs env VIGIL_SHARED="$vendored" scripts/peer-configs.sh
+# The Nagios 4 CGIs (nagios4-cgi) reading vigil's objects.cache and status.dat: every
+# host and service listed with its state (skipped without the CGIs, except in CI).
+bg cgi python3 scripts/cgi-test.py --vigil "$target/release/vigil"
 if command -v nagios4 >/dev/null 2>&1 || [ -x "${NAGIOS_BIN:-/usr/sbin/nagios4}" ]; then
     bg provenance-nagios4 scripts/conformance-nagios4.sh
 elif [ -n "${CI:-}" ]; then
