@@ -26,6 +26,8 @@ pub mod jobs;
 mod obsess;
 pub mod perfdata;
 mod restore;
+#[cfg(test)]
+mod sched_tests;
 mod schedule;
 mod snapshot;
 pub mod store;
