@@ -108,8 +108,12 @@ impl Core {
                 ObjRef::Service(_) => self.program.execute_service_checks,
             };
             if !globally {
-                // execute_*_checks=0: the event moves on by its check window.
-                let window = self.check_window(obj);
+                // execute_*_checks=0: the event moves on by its check window (300 s
+                // when that is 0, so it never comes due again at once).
+                let window = match self.check_window(obj) {
+                    w if w > 0.0 => w,
+                    _ => 300.0,
+                };
                 self.set_due(obj, scheduled + window, false);
                 return;
             }
