@@ -382,19 +382,26 @@ impl Core {
         // The perfdata command: its own $ARGn$, cleaned like every command; no
         // environment macros (Nagios starts the job without a macro context).
         let mut command_job = None;
-        let mut template_args = Vec::new();
+        let mut command_args = None;
         if let Some(call) = &set.command {
             let full = vigil_macros::expand_call_full(call, &ctx);
-            template_args = full.args.clone();
+            command_args = Some(full.args.clone());
             let line: vigil_cmdline::CommandLine = full.line.into();
             command_job = Some(line);
-        } else if let (ObjKind::Service, Some(check)) =
-            (kind, self.settings(obj).check_command.as_ref())
-        {
-            // Without a service perfdata command, a service template's $ARGn$ are the
-            // check command's (§3.9); a host template's are always empty.
-            template_args = vigil_macros::expand_args(check, &ctx);
         }
+        // $ARGn$ in a service template are the service perfdata command's, or without
+        // one the check command's (§3.9); in a host template they are always empty
+        // (Nagios clears them after the host perfdata command).
+        let template_args = match (kind, command_args) {
+            (ObjKind::Host, _) => Vec::new(),
+            (ObjKind::Service, Some(args)) => args,
+            (ObjKind::Service, None) => self
+                .settings(obj)
+                .check_command
+                .as_ref()
+                .map(|check| vigil_macros::expand_args(check, &ctx))
+                .unwrap_or_default(),
+        };
         let record = set.file.as_ref().map(|_| {
             let opts = vigil_macros::Options {
                 clean: false,
