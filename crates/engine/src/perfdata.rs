@@ -18,6 +18,11 @@ use std::os::unix::fs::OpenOptionsExt;
 use vigil_core::{FileMode, JobId, PerfdataFile};
 use vigil_events::{ObjKind, PerfdataEvent};
 
+/// Bytes of records held while a processing command runs; beyond that they are
+/// dropped (a command that never ends must not eat the memory: Nagios would stand
+/// still instead).
+pub const MAX_HELD_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Debug, Default)]
 struct Slot {
     spec: Option<PerfdataFile>,
@@ -26,6 +31,8 @@ struct Slot {
     processing: Option<JobId>,
     /// Records written while the processing command runs.
     held: Vec<String>,
+    /// Their total size.
+    held_bytes: usize,
 }
 
 /// The host and service perfdata files of the running generation.
@@ -70,6 +77,7 @@ impl PerfdataFiles {
         let slot = self.slot(spec.kind);
         slot.file = None;
         slot.held.clear();
+        slot.held_bytes = 0;
         slot.processing = None;
         let warning = match open(&spec) {
             Ok(f) => {
@@ -89,7 +97,10 @@ impl PerfdataFiles {
     pub fn write(&mut self, kind: ObjKind, record: String) {
         let slot = self.slot(kind);
         if slot.processing.is_some() {
-            slot.held.push(record);
+            if slot.held_bytes + record.len() <= MAX_HELD_BYTES {
+                slot.held_bytes += record.len();
+                slot.held.push(record);
+            }
         } else if let Some(f) = slot.file.as_mut() {
             // A failed write loses the record, as fputs into a full pipe or a full
             // disk does for Nagios.
@@ -115,6 +126,7 @@ impl PerfdataFiles {
             slot.processing = None;
             let spec = slot.spec.clone()?;
             let held = std::mem::take(&mut slot.held);
+            slot.held_bytes = 0;
             let warning = self.open(spec);
             for r in held {
                 self.write(kind, r);
