@@ -24,4 +24,4 @@ mod shell;
 mod split;
 
 pub use cmdline::{CommandLine, Segment};
-pub use plan::{plan, shell_reasons, Plan, PlanError, ShellReasons, DATA_VAR_PREFIX};
+pub use plan::{plan, plan_shell, shell_reasons, Plan, PlanError, ShellReasons, DATA_VAR_PREFIX};

@@ -148,6 +148,36 @@ pub fn plan(cmd: &CommandLine) -> Result<Plan, PlanError> {
     })
 }
 
+/// Like [`plan`], but always a `/bin/sh -c` script: for commands Nagios runs with
+/// `popen` whatever they contain (the perfdata file processing commands). Data
+/// segments are handed over in variables as in any shell plan.
+pub fn plan_shell(cmd: &CommandLine) -> Result<Plan, PlanError> {
+    if cmd.is_empty() {
+        return Err(PlanError::Empty);
+    }
+    for s in &cmd.segments {
+        if s.text().contains('\0') {
+            return Err(PlanError::NulByte {
+                in_data: s.is_data(),
+            });
+        }
+    }
+    let segs = normalize(cmd);
+    let mut sb = ShellBuilder::new();
+    for (i, (is_data, text)) in segs.iter().enumerate() {
+        if *is_data {
+            sb.data(text)?;
+        } else {
+            let data_follows = segs.get(i + 1).is_some_and(|(d, _)| *d);
+            sb.code(text, data_follows);
+        }
+    }
+    Ok(Plan::Shell {
+        script: sb.script,
+        env: sb.env,
+    })
+}
+
 /// Why the shell would be chosen for this command line (empty = direct exec).
 pub fn shell_reasons(cmd: &CommandLine) -> ShellReasons {
     let mut sp = Splitter::default();

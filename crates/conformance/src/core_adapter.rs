@@ -38,6 +38,8 @@ pub struct CoreEngine {
     /// Comments and downtimes read from retention and written back unchanged.
     extras: vigil_retention::RenderExtras,
     exit: Option<String>,
+    /// The perfdata files, written for real in the run directory (as the runner does).
+    perfdata: vigil_engine::perfdata::PerfdataFiles,
 }
 
 impl CoreEngine {
@@ -47,6 +49,9 @@ impl CoreEngine {
         while let Some(action) = self.core.poll_action() {
             match action {
                 Action::Run { id, job } => {
+                    if let vigil_core::Purpose::PerfdataProcessing(kind) = job.purpose {
+                        self.perfdata.start_processing(kind, id);
+                    }
                     let sim = JobId(self.next_id);
                     self.next_id += 1;
                     self.jobs.insert(sim, id);
@@ -62,6 +67,14 @@ impl CoreEngine {
                     self.exit
                         .get_or_insert_with(|| "SHUTDOWN_PROGRAM".to_string());
                 }
+                Action::PerfdataOpen(spec) => {
+                    if let Some(w) = self.perfdata.open(spec) {
+                        for l in Event::Perfdata(w).lines() {
+                            self.log.push((now as i64, l));
+                        }
+                    }
+                }
+                Action::PerfdataWrite { kind, record } => self.perfdata.write(kind, record),
                 Action::Restart => {
                     self.exit.get_or_insert_with(|| {
                         "RESTART_PROGRAM (not simulated: a reload keeps the running statuses, \
@@ -162,6 +175,7 @@ impl SimEngine for CoreEngine {
             log_opts,
             extras: vigil_retention::RenderExtras::default(),
             exit: None,
+            perfdata: vigil_engine::perfdata::PerfdataFiles::default(),
         };
         engine.push(
             now,
@@ -199,6 +213,11 @@ impl SimEngine for CoreEngine {
         let Some(core_id) = self.jobs.remove(&id) else {
             return;
         };
+        if let Some(w) = self.perfdata.job_done(core_id) {
+            for l in Event::Perfdata(w).lines() {
+                self.log.push((now as i64, l));
+            }
+        }
         let end = match result.outcome {
             Outcome::Exited(c) => ProcessEnd::Exited(c),
             Outcome::Signaled(s) => ProcessEnd::Signaled(s),

@@ -52,11 +52,12 @@ impl Core {
                 if !self.has_active_check(obj) || !self.attrs(obj).active_checks_enabled {
                     continue;
                 }
-                let mut at = now + delay * i as f64;
+                // Nagios computes the first checks from time(NULL) and truncates.
+                let mut at = (whole(now) + delay * i as f64).floor();
                 if use_retained && retained > 0.0 && checked {
-                    at = retained.max(now);
+                    at = retained.max(whole(now));
                 }
-                self.schedule.set(obj, at);
+                self.set_due(obj, at, false);
             }
         }
     }
@@ -72,7 +73,8 @@ impl Core {
             let Some((obj, due)) = self.schedule.pop_due(at) else {
                 break;
             };
-            self.launch_check(obj, due, now, false);
+            let forced = std::mem::take(&mut self.rt_mut(obj).forced_due);
+            self.launch_check(obj, due, now, forced);
             started = self.running_checks.saturating_sub(before);
         }
         started
@@ -88,12 +90,14 @@ impl Core {
     }
 
     /// Launches a check of `obj` due at `scheduled`. `forced` skips the gates
-    /// (freshness checks, forced external commands).
+    /// (freshness checks, forced external commands). A check that may not run now is
+    /// dropped or put back on the schedule as Nagios 4.4.6 does
+    /// (checks-and-states.md §10, rules 8, 9 and 15).
     pub(crate) fn launch_check(&mut self, obj: ObjRef, scheduled: Time, now: Time, forced: bool) {
-        if !self.exists(obj) || self.rt(obj).executing || self.no_checks {
-            // Its result will reschedule it (replay: results come from the log).
+        if !self.exists(obj) {
             return;
         }
+        self.rt_mut(obj).forced_due = false;
         let Some(call) = self.settings(obj).check_command.clone() else {
             return;
         };
@@ -103,25 +107,43 @@ impl Core {
                 ObjRef::Host(_) => self.program.execute_host_checks,
                 ObjRef::Service(_) => self.program.execute_service_checks,
             };
-            if !globally || !self.attrs(obj).active_checks_enabled {
-                if interval > 0.0 {
-                    self.schedule.set(obj, now + interval);
-                }
+            if !globally {
+                // execute_*_checks=0: the event moves on by its check window (300 s
+                // when that is 0, so it never comes due again at once).
+                let window = match self.check_window(obj) {
+                    w if w > 0.0 => w,
+                    _ => 300.0,
+                };
+                self.set_due(obj, scheduled + window, false);
                 return;
             }
-            if let Some(tp) = self.settings(obj).check_period {
-                let tps = &self.model.timeperiods;
-                if !tps[tp.idx()].contains(&self.zone, now as i64, tps) {
-                    match tps[tp.idx()].next_valid(&self.zone, now as i64, tps) {
-                        Some(t) => self.schedule.set(obj, (t as f64).max(now + 1.0)),
-                        None => self.schedule.set(obj, now + 86400.0),
-                    }
+            // Hosts only (services have no such guard in Nagios, so a second check of
+            // a service can start while one runs): a check that comes due while the
+            // host's check runs, or within cached_host_check_horizon of the last one,
+            // is not run; it is re-queued check_interval from now (rule 15).
+            if let ObjRef::Host(h) = obj {
+                let horizon = self.model.main.cached_host_check_horizon as f64;
+                let last = whole(self.hosts[h.idx()].last_check);
+                if self.rt(obj).executing || last + horizon > whole(now) {
+                    let every = if interval > 0.0 { interval } else { 300.0 };
+                    self.requeue_in_period(obj, whole(now) + every);
                     return;
                 }
             }
+            if !self.attrs(obj).active_checks_enabled {
+                // Disabled while the check was queued: dropped (ENABLE_*_CHECK
+                // schedules a new one).
+                return;
+            }
+            if !self.in_check_period(obj, now) {
+                // Not run; re-queued check_interval from now, inside the period (rule 8).
+                let every = if interval > 0.0 { interval } else { 300.0 };
+                self.requeue_in_period(obj, whole(now) + every);
+                return;
+            }
             if self.running_checks >= self.check_slots() {
                 // No free slot: due again as soon as one frees (see run_due).
-                self.schedule.set(obj, scheduled.min(now));
+                self.set_due(obj, scheduled.min(now), false);
                 return;
             }
         }
@@ -140,7 +162,7 @@ impl Core {
                     error: e.to_string(),
                 });
                 if interval > 0.0 {
-                    self.schedule.set(obj, now + interval);
+                    self.set_due(obj, whole(now) + interval, false);
                 }
                 return;
             }
@@ -325,6 +347,7 @@ impl Core {
             self.dirty.mark(ObjRef::Host(hid));
         }
         self.handler_result(obj, now);
+        self.obsess(obj, now);
         self.perform(obj, &tr, now);
         vigil_state::finish_result(&mut self.services[s.idx()]);
         self.after_result(obj, before, &tr, now, active);
@@ -367,6 +390,7 @@ impl Core {
             &mut self.program.counters,
         );
         self.handler_result(obj, now);
+        self.obsess(obj, now);
         self.perform(obj, &tr, now);
         vigil_state::finish_result(&mut self.hosts[h.idx()]);
         self.after_result(obj, before, &tr, now, active);
@@ -439,9 +463,13 @@ impl Core {
             latency,
             execution_time,
         });
-        if active {
+        // Active results always reschedule; a passive one only when it changed the
+        // state or the state type (rule 6).
+        if active || tr.state_changed || tr.hard_changed {
             self.reschedule_after_result(obj, tr.next, now);
         }
+        // Last: the status (service recovery reset included) is what perfdata shows.
+        self.perfdata_after_result(obj, now);
     }
 
     /// The host flap check Nagios 4 runs after every result of one of the host's
@@ -475,25 +503,112 @@ impl Core {
         )
     }
 
+    /// The next check after a processed result (checks-and-states.md §10, rules 1–9
+    /// and 10–14): from the check's start or from now, by the transition; never in
+    /// the past; inside the check period; and only ever pulling a queued check in.
     fn reschedule_after_result(&mut self, obj: ObjRef, next: NextCheck, now: Time) {
+        if !self.has_active_check(obj) || !self.attrs(obj).active_checks_enabled {
+            return;
+        }
         let (interval, retry) = self.intervals(obj);
+        let (last_check, hard_or_ok) = with_status!(self, obj, |st| (
+            st.last_check,
+            st.state_type == vigil_events::StateType::Hard || st.current_state.is_ok()
+        ));
+        if interval <= 0.0 && hard_or_ok {
+            return;
+        }
+        let now = whole(now);
         let at = match next {
-            NextCheck::Retry if retry > 0.0 => now + retry,
-            _ => {
-                if interval <= 0.0 {
-                    self.schedule.cancel(obj);
-                    return;
-                }
-                let last = with_status!(self, obj, |st| st.last_check);
-                // Nagios counts from the check's start; never schedule into the past.
-                (last + interval).max(now)
-            }
+            NextCheck::Regular => whole(last_check) + interval,
+            NextCheck::Retry => now + retry,
+            NextCheck::AfterChange => now + interval,
         };
+        let at = self.within_check_period(obj, at.max(now));
+        self.request_check(obj, at, false);
+    }
+
+    /// A check of `obj` is wanted at `at` (Nagios's `schedule_*_check`, rule 7): a
+    /// queued non-forced check is replaced only by an earlier or a forced one, a
+    /// queued forced check only by an earlier forced one. Non-forced requests for an
+    /// object with active checks disabled are ignored.
+    pub(crate) fn request_check(&mut self, obj: ObjRef, at: Time, forced: bool) {
+        if !forced && !self.attrs(obj).active_checks_enabled {
+            return;
+        }
+        let queued_forced = self.rt(obj).forced_due;
+        let replace = match self.schedule.due(obj) {
+            None => true,
+            Some(t) if queued_forced => forced && at < t,
+            Some(t) => forced || at < t,
+        };
+        if replace {
+            self.set_due(obj, at, forced);
+        } else if let Some(t) = self.schedule.due(obj) {
+            with_status!(self, obj, |mut st| st.next_check = t);
+        }
+    }
+
+    /// Puts `obj` on the schedule at `at`, replacing what was queued.
+    pub(crate) fn set_due(&mut self, obj: ObjRef, at: Time, forced: bool) {
         with_status!(self, obj, |mut st| st.next_check = at);
+        self.rt_mut(obj).forced_due = forced;
         self.schedule.set(obj, at);
     }
 
-    /// An on-demand check (a service turned bad, a parent changed state).
+    /// Starts the check queued for `obj` at once if it is due by `now` (requests that
+    /// Nagios runs in its next loop pass).
+    fn start_if_due(&mut self, obj: ObjRef, now: Time) {
+        if let Some(t) = self.schedule.due(obj) {
+            if t <= now {
+                self.schedule.cancel(obj);
+                let forced = std::mem::take(&mut self.rt_mut(obj).forced_due);
+                self.launch_check(obj, t, now, forced);
+            }
+        }
+    }
+
+    /// Re-queues a check that could not run at `preferred`, moved into the check
+    /// period (Nagios adds a random offset when that moves it; vigil does not).
+    fn requeue_in_period(&mut self, obj: ObjRef, preferred: Time) {
+        let at = self.within_check_period(obj, preferred);
+        self.set_due(obj, at, false);
+    }
+
+    /// The first time at or after `t` inside the object's check period (`t` when it
+    /// has none, a day later when the period has no time left at all).
+    fn within_check_period(&self, obj: ObjRef, t: Time) -> Time {
+        let Some(tp) = self.settings(obj).check_period else {
+            return t;
+        };
+        let tps = &self.model.timeperiods;
+        let period = &tps[tp.idx()];
+        if period.contains(&self.zone, t as i64, tps) {
+            return t;
+        }
+        match period.next_valid(&self.zone, t as i64, tps) {
+            Some(v) => (v as f64).max(t),
+            None => t + 86400.0,
+        }
+    }
+
+    /// `check_window`: retry_interval in a SOFT problem state, else check_interval.
+    fn check_window(&self, obj: ObjRef) -> Time {
+        let (interval, retry) = self.intervals(obj);
+        let soft_problem = with_status!(self, obj, |st| st.state_type
+            == vigil_events::StateType::Soft
+            && !st.current_state.is_ok());
+        if soft_problem {
+            retry
+        } else {
+            interval
+        }
+    }
+
+    /// An on-demand check requested by another result (a service turned bad, a
+    /// host changed state: rules 16–18): a non-forced request at now, ignored when
+    /// the last check is younger than cached_host_check_horizon; it replaces a later
+    /// queued check, and starts at once.
     pub(crate) fn on_demand(&mut self, obj: ObjRef, now: Time) {
         if !self.has_active_check(obj) {
             return;
@@ -503,37 +618,36 @@ impl Core {
                 return;
             }
             let horizon = self.model.main.cached_host_check_horizon as f64;
-            let st = &self.hosts[h.idx()];
-            if horizon > 0.0 && st.has_been_checked && now - st.last_check <= horizon {
+            if whole(self.hosts[h.idx()].last_check) + horizon > whole(now) {
                 return;
             }
         }
-        self.launch_check(obj, now, now, false);
+        self.request_check(obj, whole(now), false);
+        self.start_if_due(obj, now);
     }
 
-    /// `SCHEDULE_*_CHECK`: a check at `at` (forced: whatever the gates say).
+    /// `SCHEDULE_*_CHECK` / `SCHEDULE_FORCED_*_CHECK`: a check at `at`.
     pub(crate) fn schedule_check(&mut self, obj: ObjRef, at: Time, forced: bool, now: Time) {
-        if forced && at <= now {
-            self.launch_check(obj, at, now, true);
+        self.request_check(obj, at, forced);
+        if forced {
+            self.start_if_due(obj, now);
+        }
+    }
+
+    /// `ENABLE_*_CHECK`: a check right now (or when the check period next allows),
+    /// unless check_interval is 0 (Nagios's `enable_*_checks`).
+    pub(crate) fn ensure_scheduled(&mut self, obj: ObjRef, now: Time) {
+        if !self.has_active_check(obj) || self.intervals(obj).0 <= 0.0 {
             return;
         }
-        match self.schedule.due(obj) {
-            // Like Nagios, a non-forced request never delays an earlier scheduled check.
-            Some(t) if !forced && t <= at => {}
-            _ => {
-                with_status!(self, obj, |mut st| st.next_check = at);
-                self.schedule.set(obj, at.max(now));
-            }
-        }
+        let at = self.within_check_period(obj, whole(now));
+        self.request_check(obj, at, false);
     }
+}
 
-    /// Starts active checks again for an object that had them off.
-    pub(crate) fn ensure_scheduled(&mut self, obj: ObjRef, now: Time) {
-        if self.has_active_check(obj) && self.schedule.due(obj).is_none() {
-            let (interval, _) = self.intervals(obj);
-            self.schedule.set(obj, now + interval.clamp(0.0, 1.0));
-        }
-    }
+/// Nagios keeps check times in whole seconds (`time_t`).
+fn whole(t: Time) -> Time {
+    t.floor()
 }
 
 /// Seconds between the first checks of consecutive objects (Nagios's inter-check

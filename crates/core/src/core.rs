@@ -42,6 +42,17 @@ pub enum Action {
     Shutdown,
     /// Reload the configuration (`RESTART_PROGRAM`).
     Restart,
+    /// Open (or reopen, at a reload) a perfdata file with its mode; at start-up,
+    /// before the first check.
+    PerfdataOpen(crate::perfdata::PerfdataFile),
+    /// Write one perfdata record (its text ends in a newline) to the file of `kind`
+    /// and flush it; held back while that kind's processing command runs.
+    PerfdataWrite {
+        /// Host or service file.
+        kind: vigil_events::ObjKind,
+        /// The expanded template and its newline.
+        record: String,
+    },
 }
 
 /// Per-object bookkeeping that is not part of the status.
@@ -51,6 +62,8 @@ pub(crate) struct Runtime {
     pub(crate) executing: bool,
     /// A freshness check was forced and its result has not come back yet.
     pub(crate) being_freshened: bool,
+    /// The check queued on the schedule is a forced one.
+    pub(crate) forced_due: bool,
 }
 
 /// The monitoring core of one configuration generation (see the module docs).
@@ -80,6 +93,8 @@ pub struct Core {
     pub(crate) remedy: crate::remediation::Remediation,
     /// Replay: no check is ever started (results come from a log).
     pub(crate) no_checks: bool,
+    /// Performance data settings and file processing timers.
+    pub(crate) perfdata: crate::perfdata::Perfdata,
 }
 
 /// Runs `$body` with `$st` bound to the status of `$obj`, whatever its kind: one
@@ -189,6 +204,10 @@ impl Core {
             zone,
             remedy: crate::remediation::Remediation::new(&model_ref),
             no_checks: false,
+            perfdata: crate::perfdata::Perfdata {
+                settings: crate::perfdata::PerfdataSettings::from_model(&model_ref),
+                ..Default::default()
+            },
         }
     }
 
@@ -228,6 +247,9 @@ impl Core {
         if let Some(x) = self.remedy.next_timer() {
             consider(x);
         }
+        if let Some(p) = self.perfdata.next_due() {
+            consider(p);
+        }
         t
     }
 
@@ -264,6 +286,7 @@ impl Core {
                 self.check_freshness_of(vigil_events::ObjKind::Host, now);
             }
         }
+        self.run_due_perfdata_processing(now);
         started
     }
 
@@ -275,6 +298,12 @@ impl Core {
                 scheduled,
             }) => self.check_done(obj, scheduled, result, now),
             Some(crate::jobs::InFlight::Handler(run)) => self.handler_done(run, result, now),
+            Some(crate::jobs::InFlight::Helper { job, obj, command }) => {
+                self.helper_done(id, job, obj, command, result)
+            }
+            Some(crate::jobs::InFlight::PerfdataProcessing { kind, command }) => {
+                self.processing_done(kind, command, result, now)
+            }
             // A check of an object that is gone after a reload, or an unknown id.
             Some(crate::jobs::InFlight::Check { obj: None, .. }) | None => {}
         }
@@ -293,6 +322,7 @@ impl Core {
             self.report_states(StateReport::Initial);
         }
         self.schedule_initial(now, self.model.main.use_retained_scheduling_info);
+        self.start_perfdata(now);
     }
 
     /// `CURRENT ... STATE` (after a log rotation) or `INITIAL ... STATE` events for

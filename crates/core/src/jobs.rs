@@ -24,6 +24,14 @@ pub enum Purpose {
     Check,
     /// An event handler.
     EventHandler,
+    /// An OCSP / OCHP command.
+    Obsess,
+    /// A host or service perfdata command.
+    Perfdata,
+    /// A perfdata file processing command. The runner closes that kind's perfdata
+    /// file before starting it, writes no record into the file while it runs, and
+    /// reopens the file with its mode when it has ended.
+    PerfdataProcessing(vigil_events::ObjKind),
 }
 
 /// A job to run.
@@ -68,6 +76,22 @@ pub(crate) enum InFlight {
     },
     /// An event handler run.
     Handler(HandlerRun),
+    /// An OCSP / OCHP / perfdata command.
+    Helper {
+        /// Which kind.
+        job: vigil_events::HelperJob,
+        /// For which object (by name: valid across reloads).
+        obj: vigil_events::Obj,
+        /// The expanded command.
+        command: String,
+    },
+    /// A perfdata file processing command.
+    PerfdataProcessing {
+        /// Host or service file.
+        kind: vigil_events::ObjKind,
+        /// The expanded command.
+        command: String,
+    },
 }
 
 /// The jobs in flight, by id.
@@ -111,7 +135,7 @@ impl Jobs {
     pub(crate) fn check_of(&self, id: JobId) -> Option<ObjRef> {
         match self.running.get(&id)? {
             InFlight::Check { obj, .. } => *obj,
-            InFlight::Handler(_) => None,
+            _ => None,
         }
     }
 

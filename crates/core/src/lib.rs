@@ -13,9 +13,10 @@
 //! it as well.
 //!
 //! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
-//! launch, results), `handlers`, `freshness`, `extcmd`, `restore` (retention and
-//! reloads), [`jobs`], `schedule`, `dirty`, `remediation` (handler outcomes and
-//! policies) and [`replay`] (logged results through the current configuration).
+//! launch, results), `handlers`, `obsess` (OCSP/OCHP), [`perfdata`], `freshness`,
+//! `extcmd`, `restore` (retention and reloads), [`jobs`], `schedule`, `dirty`,
+//! `remediation` (handler outcomes and policies) and [`replay`] (logged results
+//! through the current configuration).
 
 mod checks;
 pub mod core;
@@ -28,7 +29,11 @@ mod remediation;
 #[cfg(test)]
 mod remediation_tests;
 pub mod replay;
+mod obsess;
+pub mod perfdata;
 mod restore;
+#[cfg(test)]
+mod sched_tests;
 mod schedule;
 mod snapshot;
 pub mod store;
@@ -37,6 +42,7 @@ mod tests;
 
 pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
 pub use jobs::{JobId, JobResult, JobSpec, Purpose};
+pub use perfdata::{FileMode, PerfdataFile};
 pub use snapshot::Snapshot;
 pub use store::CowVec;
 

@@ -68,9 +68,8 @@ impl Core {
             if let InFlight::Check { obj, .. } = job {
                 *obj = obj.and_then(|o| map_obj(&old.model, &model, o));
                 if let Some(new) = *obj {
-                    if !std::mem::replace(&mut self.rt_mut(new).executing, true) {
-                        self.running_checks += 1;
-                    }
+                    self.rt_mut(new).executing = true;
+                    self.running_checks += 1;
                 }
             }
         }

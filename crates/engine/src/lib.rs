@@ -7,7 +7,9 @@
 //! Layout: [`runner`] is the loop (feed inputs, flush outputs, start jobs);
 //! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
 //! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
-//! [`stats`] (handler statistics from the journal), `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
+//! [`stats`] (handler statistics from the journal), `persist` (retention.dat and
+//! status.dat), [`objcache`] (objects.cache), [`perfdata`] (the perfdata files),
+//! [`fifo`] (the command file), [`privileges`] (nagios_user / nagios_group), [`lock`]
 //! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
 //! terminal view) are its parts; [`hooks`] is what an embedder (the web UI) sees.
 
@@ -18,7 +20,10 @@ pub mod journal;
 pub mod loadgate;
 pub mod lock;
 pub mod logfile;
+pub mod objcache;
+pub mod perfdata;
 mod persist;
+pub mod privileges;
 pub mod rotation;
 pub mod runner;
 pub mod statelog;

@@ -49,12 +49,14 @@ enum Exit {
     Shutdown(&'static str),
     /// A reloaded configuration is ready (read and resolved off the loop), with the
     /// core built for it; the running core's state is carried over in one step.
-    Restart(Box<(Arc<vigil_retention::ConfigView>, Core)>),
+    Restart(Box<(Arc<vigil_retention::ConfigView>, Core, Result<(), String>)>),
 }
 
 /// A reload in progress: the configuration is read, resolved and given a fresh core
 /// on a blocking thread while the loop goes on checking.
-type Reloaded = Result<Box<(Arc<vigil_retention::ConfigView>, Core)>, String>;
+/// A reloaded configuration: its view, a core built for it, and whether its
+/// objects.cache could be written (the error text to log when not).
+type Reloaded = Result<Box<(Arc<vigil_retention::ConfigView>, Core, Result<(), String>)>, String>;
 
 /// Seconds since the epoch, now.
 pub fn now_secs() -> f64 {
@@ -365,7 +367,8 @@ where
 
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(JobId, Finished)>();
     let (reload_tx, mut reload_rx) = mpsc::unbounded_channel::<Reloaded>();
-    let mut carried: Option<(Core, Core)> = None;
+    let mut carried: Option<(Core, Core, Result<(), String>)> = None;
+    let mut perfdata = crate::perfdata::PerfdataFiles::default();
     loop {
         let now = now_secs();
         let version = env!("CARGO_PKG_VERSION").to_string();
@@ -376,10 +379,14 @@ where
         );
         program_event(&mut out.log, now as i64, ProgramEvent::LogVersion);
         out.log_opts = log_options(&model);
+        // objects.cache: written by the reload task off the loop, or here at start-up
+        // (before the first check, as Nagios does).
+        let objcache;
         let mut core = match carried.take() {
-            Some((old, mut new)) => {
+            Some((old, mut new, written)) => {
                 new.set_default_check_slots(check_slots);
                 new.carry_over(old, now);
+                objcache = written;
                 new
             }
             None => {
@@ -395,10 +402,18 @@ where
                     // as they were read, so switching back to Nagios keeps them.
                     out.extras = vigil_retention::RenderExtras::from_retention(r);
                 }
+                objcache = crate::objcache::write(&model, &zone, now as i64);
                 core
             }
         };
         core.start(now);
+        if let Err(text) = objcache {
+            program_event(
+                &mut out.log,
+                now as i64,
+                ProgramEvent::Problem { error: true, text },
+            );
+        }
         out.flush(&mut core);
 
         // The first status.dat comes one interval after start, not before the first
@@ -432,6 +447,9 @@ where
             while let Some(a) = core.poll_action() {
                 match a {
                     Action::Run { id, job } => {
+                        if let Purpose::PerfdataProcessing(kind) = job.purpose {
+                            perfdata.start_processing(kind, id);
+                        }
                         let tx = done_tx.clone();
                         let urgent = job.purpose == Purpose::EventHandler;
                         let job = exec_job(job);
@@ -449,6 +467,12 @@ where
                     Action::SaveState => out.save(&core),
                     Action::Shutdown => exit = exit.or(Some(Exit::Shutdown("SHUTDOWN_PROGRAM"))),
                     Action::Restart => restart = Some("RESTART_PROGRAM"),
+                    Action::PerfdataOpen(spec) => {
+                        if let Some(w) = perfdata.open(spec) {
+                            write_event(&mut out.log, now_secs() as i64, &Event::Perfdata(w));
+                        }
+                    }
+                    Action::PerfdataWrite { kind, record } => perfdata.write(kind, record),
                 }
             }
             if let Some(e) = exit {
@@ -495,9 +519,14 @@ where
                 }
                 Some((id, fin)) = done_rx.recv() => {
                     let now = now_secs();
-                    core.handle_job_done(id, job_result(fin), now);
+                    let mut done = Some((id, fin));
                     // Take every other result that is ready without going round the loop.
-                    while let Ok((id, fin)) = done_rx.try_recv() {
+                    while let Some((id, fin)) = done.take().or_else(|| done_rx.try_recv().ok()) {
+                        // A processing command ended: its perfdata file is reopened
+                        // before any result of this pass writes a record.
+                        if let Some(w) = perfdata.job_done(id) {
+                            write_event(&mut out.log, now as i64, &Event::Perfdata(w));
+                        }
                         core.handle_job_done(id, job_result(fin), now);
                     }
                     tick(&mut core, &mut gate);
@@ -575,7 +604,7 @@ where
                 });
             }
             Exit::Restart(ready) => {
-                let (new_view, new_core) = *ready;
+                let (new_view, new_core, objcache) = *ready;
                 model = new_core.model().clone();
                 view = new_view;
                 // The journal goes on (its records name objects, not indexes); it
@@ -584,7 +613,7 @@ where
                 if let Some(j) = out.states.as_mut() {
                     j.set_view(view.clone());
                 }
-                carried = Some((core, new_core));
+                carried = Some((core, new_core, objcache));
             }
         }
     }
@@ -620,8 +649,10 @@ fn start_reload<F>(
     tokio::task::spawn_blocking(move || {
         let result = load().map(|m| {
             let view = Arc::new(vigil_retention::ConfigView::from_model(&m));
-            let core = Core::new(Arc::new(m), zone, now_secs(), pid);
-            Box::new((view, core))
+            let now = now_secs();
+            let objcache = crate::objcache::write(&m, &zone, now as i64);
+            let core = Core::new(Arc::new(m), zone, now, pid);
+            Box::new((view, core, objcache))
         });
         let _ = tx.send(result);
     });

@@ -385,6 +385,72 @@ pub enum ProgramEvent {
     },
 }
 
+/// Jobs Nagios 4 runs on its workers besides checks, event handlers and
+/// notifications (its `wproc` job types of the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HelperJob {
+    /// `ocsp_command` after a service result (`OCSP`).
+    Ocsp,
+    /// `ochp_command` after a host result (`OCHP`).
+    Ochp,
+    /// `service_perfdata_command` (`SERVICE PERFDATA`).
+    ServicePerfdata,
+    /// `host_perfdata_command` (`HOST PERFDATA`).
+    HostPerfdata,
+}
+
+impl HelperJob {
+    /// The job type as Nagios's `wproc:` lines name it.
+    pub fn wproc_name(self) -> &'static str {
+        match self {
+            HelperJob::Ocsp => "OCSP",
+            HelperJob::Ochp => "OCHP",
+            HelperJob::ServicePerfdata => "SERVICE PERFDATA",
+            HelperJob::HostPerfdata => "HOST PERFDATA",
+        }
+    }
+}
+
+/// Performance data events (spec perfdata.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PerfdataEvent {
+    /// A `*_perfdata_command` or `*_perfdata_file_processing_command` names no
+    /// command; it is dropped (logged at start-up).
+    CommandNotFound {
+        /// Host or service perfdata.
+        kind: ObjKind,
+        /// The file processing command (else the perfdata command).
+        file_processing: bool,
+        /// The command name as written (without `!args`).
+        name: String,
+    },
+    /// A perfdata file could not be opened; records of that kind are not written.
+    FileNotOpened {
+        /// Host or service perfdata.
+        kind: ObjKind,
+        /// The file.
+        path: String,
+    },
+    /// The file processing command ran longer than `perfdata_timeout` and was killed.
+    ProcessingTimedOut {
+        /// Host or service perfdata file.
+        kind: ObjKind,
+        /// The expanded command.
+        command: String,
+        /// `perfdata_timeout` in seconds.
+        timeout: u64,
+    },
+    /// The file processing command could not be started.
+    ProcessingNotStarted {
+        /// Host or service perfdata file.
+        kind: ObjKind,
+        /// The expanded command.
+        command: String,
+        /// Why.
+        error: String,
+    },
+}
+
 /// Everything the core reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Event {
@@ -509,4 +575,24 @@ pub enum Event {
     },
     /// Program-level events.
     Program(ProgramEvent),
+    /// Performance data events.
+    Perfdata(PerfdataEvent),
+    /// An OCSP/OCHP or perfdata command ended (logged only when it failed, as
+    /// Nagios's `wproc:` lines and, for OCSP/OCHP timeouts, its warning).
+    HelperFinished {
+        /// What kind of job.
+        job: HelperJob,
+        /// vigil's job id (Nagios prints its worker job id).
+        id: u64,
+        /// vigil's process id (Nagios prints its worker's).
+        pid: u32,
+        /// The object the job was for.
+        obj: Obj,
+        /// The expanded command.
+        command: String,
+        /// How it ended.
+        end: ProcessEnd,
+        /// How long it ran, in seconds.
+        duration: f64,
+    },
 }

@@ -13,8 +13,9 @@ pub mod logtext;
 pub mod states;
 
 pub use event::{
-    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerOutcome, HandlerRun, Obj,
-    ProcessEnd, ProgramEvent, StateLine, StateReport, Suppression, Time,
+    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerOutcome, HandlerRun,
+    HelperJob, Obj, PerfdataEvent, ProcessEnd, ProgramEvent, StateLine, StateReport,
+    Suppression, Time,
 };
 pub use logtext::{Dhms, LogOptions};
 pub use states::{AnyState, CheckType, HostState, ObjKind, ObjectState, ServiceState, StateType};

@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use crate::event::{
-    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, Obj, ProcessEnd,
-    ProgramEvent, StateLine, StateReport,
+    CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, HelperJob, Obj,
+    PerfdataEvent, ProcessEnd, ProgramEvent, StateLine, StateReport,
 };
 use crate::states::ObjKind;
 
@@ -285,6 +285,16 @@ impl Event {
             )),
             Event::HandlerOutcome { .. } | Event::VerifyScheduled { .. } => {}
             Event::Command(c) => command_lines(c, opts, out),
+            Event::Perfdata(p) => out.push(perfdata_line(p)),
+            Event::HelperFinished {
+                job,
+                id,
+                pid,
+                obj,
+                command,
+                end,
+                duration,
+            } => helper_lines(*job, *id, *pid, obj, command, end, *duration, out),
             Event::CheckDone { .. } => {}
             Event::Program(p) => out.push(match p {
                 ProgramEvent::Starting { version, pid } => {
@@ -325,6 +335,121 @@ impl Event {
         let mut v = Vec::new();
         self.log_lines(&LogOptions::default(), &mut v);
         v
+    }
+}
+
+/// `service` / `host`, `Service` / `Host`: how perfdata lines name the kind.
+fn kind_words(kind: ObjKind) -> (&'static str, &'static str) {
+    match kind {
+        ObjKind::Service => ("service", "Service"),
+        ObjKind::Host => ("host", "Host"),
+    }
+}
+
+fn perfdata_line(p: &PerfdataEvent) -> String {
+    match p {
+        PerfdataEvent::CommandNotFound {
+            kind,
+            file_processing: false,
+            name,
+        } => {
+            let (lower, upper) = kind_words(*kind);
+            format!("Warning: {upper} performance command '{name}' was not found - {lower} performance data will not be processed!")
+        }
+        PerfdataEvent::CommandNotFound {
+            kind,
+            file_processing: true,
+            name,
+        } => {
+            let (lower, upper) = kind_words(*kind);
+            format!("Warning: {upper} performance file processing command '{name}' was not found - {lower} performance data file will not be processed!")
+        }
+        PerfdataEvent::FileNotOpened { kind, path } => format!(
+            "Warning: File '{path}' could not be opened - {} performance data will not be written to file!",
+            kind_words(*kind).0
+        ),
+        PerfdataEvent::ProcessingTimedOut {
+            kind,
+            command,
+            timeout,
+        } => format!(
+            "Warning: {} performance data file processing command '{command}' timed out after {timeout} seconds",
+            kind_words(*kind).1
+        ),
+        PerfdataEvent::ProcessingNotStarted {
+            kind,
+            command,
+            error,
+        } => format!(
+            "Warning: {} performance data file processing command '{command}' could not be started: {error}",
+            kind_words(*kind).1
+        ),
+    }
+}
+
+/// Nagios's `wproc:` lines for a helper job that failed (its worker's name is
+/// `Core Worker <pid>`; vigil's own pid stands in for it), and the OCSP / OCHP
+/// timeout warnings.
+#[allow(clippy::too_many_arguments)]
+fn helper_lines(
+    job: HelperJob,
+    id: u64,
+    pid: u32,
+    obj: &Obj,
+    command: &str,
+    end: &ProcessEnd,
+    duration: f64,
+    out: &mut Vec<String>,
+) {
+    let (reason, status) = match end {
+        ProcessEnd::Exited(0) => return,
+        ProcessEnd::Exited(rc) => (
+            format!("is a non-check helper but exited with return code {rc}"),
+            format!(
+                "early_timeout=0; exited_ok=1; wait_status={}; error_code=0;",
+                (rc & 0xff) << 8
+            ),
+        ),
+        ProcessEnd::Signaled(sig) => (
+            format!("died by signal {sig} after {duration:.2} seconds"),
+            format!("early_timeout=0; exited_ok=1; wait_status={sig}; error_code=0;"),
+        ),
+        ProcessEnd::TimedOut => (
+            format!("timed out after {duration:.2}s"),
+            "early_timeout=1; exited_ok=0; wait_status=0; error_code=62;".to_string(),
+        ),
+        ProcessEnd::NotStarted(e) => {
+            out.push(format!(
+                "Warning: {} command '{command}' could not be started: {e}",
+                job.wproc_name()
+            ));
+            return;
+        }
+    };
+    out.push(format!(
+        "wproc: {} job {id} from worker Core Worker {pid} {reason}",
+        job.wproc_name()
+    ));
+    // Nagios names the object only for the jobs it starts with one (OCSP, OCHP).
+    if matches!(job, HelperJob::Ocsp | HelperJob::Ochp) {
+        out.push(format!(
+            "wproc:   host={}; service={}; contact=(none)",
+            obj.host(),
+            obj.service().unwrap_or("(none)")
+        ));
+    }
+    out.push(format!("wproc:   {status}"));
+    if *end == ProcessEnd::TimedOut {
+        match (job, obj) {
+            (HelperJob::Ocsp, Obj::Service { host, service }) => out.push(format!(
+                "Warning: OCSP command '{command}' for service '{service}' on host '{host}' timed out after {duration:.2} seconds"
+            )),
+            (HelperJob::Ochp, _) => out.push(format!(
+                "Warning: OCHP command '{command}' for host '{}' timed out after {duration:.2} seconds",
+                obj.host()
+            )),
+            _ => {}
+        }
     }
 }
 
@@ -658,6 +783,91 @@ mod tests {
                 host_found: false
             })),
             "Warning:  Passive check result was received for host 'nohost', but the host could not be found!"
+        );
+    }
+
+    #[test]
+    fn helper_job_lines_match_nagios() {
+        // Lines nagios4 (4.4.6) logged for an OCSP command killed after ocsp_timeout
+        // and an OCHP command exiting 3 (worker pid and job id are per run).
+        let web = Obj::Service {
+            host: "ob01".into(),
+            service: "Web".into(),
+        };
+        let ev = |job, obj, end, duration| Event::HelperFinished {
+            job,
+            id: 2,
+            pid: 22751,
+            obj,
+            command: "/p/ocsp-rec x".into(),
+            end,
+            duration,
+        };
+        assert_eq!(
+            ev(HelperJob::Ocsp, web.clone(), ProcessEnd::TimedOut, 1.012).lines(),
+            vec![
+                "wproc: OCSP job 2 from worker Core Worker 22751 timed out after 1.01s",
+                "wproc:   host=ob01; service=Web; contact=(none)",
+                "wproc:   early_timeout=1; exited_ok=0; wait_status=0; error_code=62;",
+                // Nagios prints 0.00 here (its runtime is never set for a timed-out
+                // job); vigil the real duration, as for event handlers (README).
+                "Warning: OCSP command '/p/ocsp-rec x' for service 'Web' on host 'ob01' timed out after 1.01 seconds",
+            ]
+        );
+        assert_eq!(
+            ev(HelperJob::Ochp, host(), ProcessEnd::Exited(3), 0.1).lines(),
+            vec![
+                "wproc: OCHP job 2 from worker Core Worker 22751 is a non-check helper but exited with return code 3",
+                "wproc:   host=db1; service=(none); contact=(none)",
+                "wproc:   early_timeout=0; exited_ok=1; wait_status=768; error_code=0;",
+            ]
+        );
+        // Perfdata jobs are started without an object: no host line.
+        assert_eq!(
+            ev(HelperJob::ServicePerfdata, web, ProcessEnd::Exited(1), 0.1).lines(),
+            vec![
+                "wproc: SERVICE PERFDATA job 2 from worker Core Worker 22751 is a non-check helper but exited with return code 1",
+                "wproc:   early_timeout=0; exited_ok=1; wait_status=256; error_code=0;",
+            ]
+        );
+        assert!(ev(HelperJob::Ocsp, host(), ProcessEnd::Exited(0), 0.1)
+            .lines()
+            .is_empty());
+    }
+
+    #[test]
+    fn perfdata_lines_match_nagios() {
+        let p = |e| one(Event::Perfdata(e));
+        assert_eq!(
+            p(PerfdataEvent::CommandNotFound {
+                kind: ObjKind::Service,
+                file_processing: false,
+                name: "nope".into()
+            }),
+            "Warning: Service performance command 'nope' was not found - service performance data will not be processed!"
+        );
+        assert_eq!(
+            p(PerfdataEvent::CommandNotFound {
+                kind: ObjKind::Host,
+                file_processing: true,
+                name: "nope".into()
+            }),
+            "Warning: Host performance file processing command 'nope' was not found - host performance data file will not be processed!"
+        );
+        assert_eq!(
+            p(PerfdataEvent::FileNotOpened {
+                kind: ObjKind::Service,
+                path: "/x/fifo".into()
+            }),
+            "Warning: File '/x/fifo' could not be opened - service performance data will not be written to file!"
+        );
+        assert_eq!(
+            p(PerfdataEvent::ProcessingTimedOut {
+                kind: ObjKind::Host,
+                command: "mv a b".into(),
+                timeout: 5
+            }),
+            "Warning: Host performance data file processing command 'mv a b' timed out after 5 seconds"
         );
     }
 

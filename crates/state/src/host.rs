@@ -18,7 +18,9 @@
 //! 3. While SOFT: problem -> problem increments A (capped at M, also DOWN <->
 //!    UNREACHABLE); a state change or UP resets it to 1. So a soft recovery logs
 //!    `UP;SOFT;1` (and the host stays UP/SOFT until its next result).
-//! 4. A >= M and the state differs from LH: HARD change.
+//! 4. A >= M and the state differs from LH: HARD change, the next check comes
+//!    check_interval after the result is processed. A hard recovery has already
+//!    reset A to 1, so with M > 1 it counts from the check's start.
 //! 5. Passive results with `passive_host_checks_are_soft = 0`: every state change
 //!    is HARD at once with A := 1.
 //! 6. A state change sets `last_state_change` (only a *state* change: unlike
@@ -196,7 +198,7 @@ pub fn apply_host_result_with(
 
     // 4. hard state change at max attempts
     if st.current_attempt >= max && cur != new_last_hard {
-        next = NextCheck::Regular;
+        next = NextCheck::AfterChange;
         hard_change = true;
         notify = true;
     }

@@ -296,13 +296,18 @@ pub enum Effect {
     Notify,
 }
 
-/// How the next regular check is to be scheduled.
+/// How the next regular check is to be scheduled (checks-and-states.md §10): from
+/// the check's start (`last_check`) or from the moment its result is processed
+/// (*now*), which differ by the plugin's run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextCheck {
-    /// `last_check + check_interval`.
+    /// `last_check + check_interval` (rules 1, 4, 10, 13).
     Regular,
-    /// `now + retry_interval` (SOFT problem states, and service soft recoveries).
+    /// `now + retry_interval` (SOFT problem states, and service soft recoveries;
+    /// rules 2, 11).
     Retry,
+    /// `now + check_interval`: a HARD state change (rules 3, 12).
+    AfterChange,
 }
 
 /// Outcome of applying one result to a status.

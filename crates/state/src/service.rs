@@ -22,7 +22,8 @@
 //! 4. When T is SOFT the next check uses retry_interval, and A is incremented
 //!    (capped at M) if the previous state was a problem; a new problem state
 //!    resets it to 1. So a soft recovery logs `OK;SOFT;A+1`.
-//! 5. A >= M and (result != LH, or a SOFT problem): HARD change, notification.
+//! 5. A >= M and (result != LH, or a SOFT problem): HARD change, notification, and
+//!    the next check comes check_interval after the result is processed.
 //!    A hard recovery thus needs A >= M; a problem that became HARD with A < M
 //!    (host down) recovers SOFT (`OK;SOFT;1`), like Nagios 4.4.6.
 //! 6. A state change sets `last_state_change`, a new event id, a new problem id
@@ -204,7 +205,7 @@ pub fn apply_service_result_with(
     if st.current_attempt >= max
         && (cur != new_last_hard || (st.state_type == StateType::Soft && cur != OK))
     {
-        next = NextCheck::Regular;
+        next = NextCheck::AfterChange;
         hard_change = true;
         notify = true;
     }

@@ -105,7 +105,7 @@ fn trace_soft_to_hard_and_hard_recovery() {
     use NextCheck::*;
     assert_eq!(
         nexts,
-        vec![Regular, Retry, Retry, Regular, Regular, Regular]
+        vec![Regular, Retry, Retry, AfterChange, Regular, Regular]
     );
 }
 

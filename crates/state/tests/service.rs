@@ -69,7 +69,7 @@ fn row3_soft2_to_hard3() {
     );
     assert!(has(&r, &Effect::Notify));
     assert_eq!(s.pre(), "CRITICAL/HARD/3");
-    assert_eq!(r.tr.next, NextCheck::Regular);
+    assert_eq!(r.tr.next, NextCheck::AfterChange);
     assert!(!r.tr.state_changed && r.tr.hard_changed);
     assert_eq!(s.st.last_hard_state, ServiceState::from_id(2));
 }

@@ -374,6 +374,9 @@ fn run(
     http: Option<String>,
 ) -> Result<i32> {
     let model = load(config)?;
+    if !drop_privileges(&model, journal.clone()) {
+        return Ok(1);
+    }
     let settings = vigil_web::Settings::load(config, http.as_deref())?;
     let mut url_file = None;
     let hooks = match settings.listen {
@@ -433,6 +436,48 @@ fn run(
                  retention.dat could not be written; see the log)"
             );
             Ok(3)
+        }
+    }
+}
+
+/// `nagios_user` / `nagios_group`, as Nagios 4.4.6 applies them right after reading
+/// the configuration: before any file is created and any process started. False
+/// when they cannot be applied: Nagios's lines are logged (and printed) and vigil
+/// stops. Staying root because neither is set is allowed but said loudly (Nagios
+/// would use its compiled-in user).
+fn drop_privileges(model: &Model, journal: Option<PathBuf>) -> bool {
+    use vigil_engine::privileges::{self, Dropped};
+    let main = &model.main;
+    let own = privileges::appended_files(main, &journal_path(model, journal));
+    let own: Vec<&Path> = own.iter().map(PathBuf::as_path).collect();
+    let user = main.raw_value("nagios_user");
+    let group = main.raw_value("nagios_group");
+    match privileges::drop_privileges(user, group, &own) {
+        // nagios_user=root is the admin's explicit choice: as quiet as Nagios.
+        Ok(Dropped::NotRoot | Dropped::To { .. }) => true,
+        Ok(Dropped::NotConfigured) => {
+            // Nagios would fall back to its compiled-in user (nagios on Debian).
+            eprintln!(
+                "vigil: WARNING: running as root because nagios_user / nagios_group are \
+                 not set in {}: every check, event handler and OCSP/OCHP/perfdata command \
+                 runs as root and every file vigil writes belongs to root; set them to the \
+                 user Nagios runs as (nagios/nagios on Debian)",
+                main.path.display()
+            );
+            true
+        }
+        Err(e) => {
+            let mut lines = e.lines;
+            lines.push("Failed to drop privileges.  Aborting.".to_string());
+            let now = vigil_engine::runner::now_secs() as i64;
+            let mut log = vigil_engine::logfile::LogFile::open(&main.log_file).ok();
+            for l in &lines {
+                eprintln!("{l}");
+                if let Some(log) = log.as_mut() {
+                    log.write(now, l);
+                }
+            }
+            false
         }
     }
 }
