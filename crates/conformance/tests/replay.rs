@@ -16,18 +16,11 @@ use vigil_conformance::{replay, CoreEngine, Options, ScenarioResult, SetSpec};
 
 /// Scenarios vigil does not pass yet, with the reason: `(set, scenario, why)`, `"*"`
 /// for every scenario of a set. Shrink this list; never grow it to hide a regression.
-const NOT_YET_PASSING: &[(&str, &str, &str)] = &[
-    (
-        "notifications",
-        "*",
-        "notifications are not implemented (README: Not implemented yet)",
-    ),
-    (
-        "perfdata",
-        "*",
-        "performance data processing is not implemented (README: Not implemented yet)",
-    ),
-];
+const NOT_YET_PASSING: &[(&str, &str, &str)] = &[(
+    "perfdata",
+    "*",
+    "performance data processing is not implemented (README: Not implemented yet)",
+)];
 
 /// Interval differences beyond this are reported (they point at scheduling
 /// differences even where the harness's tolerance accepts them).

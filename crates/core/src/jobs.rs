@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use vigil_cmdline::Plan;
-use vigil_events::{HandlerRun, ProcessEnd, Time};
+use vigil_events::{HandlerRun, NotificationRun, ProcessEnd, Time};
 
 use crate::ObjRef;
 
@@ -24,6 +24,8 @@ pub enum Purpose {
     Check,
     /// An event handler.
     EventHandler,
+    /// A notification command (one contact, one command).
+    Notification,
 }
 
 /// A job to run.
@@ -68,6 +70,8 @@ pub(crate) enum InFlight {
     },
     /// An event handler run.
     Handler(HandlerRun),
+    /// A notification command run.
+    Notification(NotificationRun),
 }
 
 /// The jobs in flight, by id.
@@ -91,6 +95,11 @@ impl Jobs {
         self.running.remove(&id)
     }
 
+    /// What a job in flight is for.
+    pub(crate) fn peek(&self, id: JobId) -> Option<&InFlight> {
+        self.running.get(&id)
+    }
+
     /// Number of jobs in flight.
     pub(crate) fn len(&self) -> usize {
         self.running.len()
@@ -106,7 +115,7 @@ impl Jobs {
     pub(crate) fn check_of(&self, id: JobId) -> Option<ObjRef> {
         match self.running.get(&id)? {
             InFlight::Check { obj, .. } => *obj,
-            InFlight::Handler(_) => None,
+            InFlight::Handler(_) | InFlight::Notification(_) => None,
         }
     }
 

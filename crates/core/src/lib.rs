@@ -13,16 +13,22 @@
 //! it as well.
 //!
 //! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
-//! launch, results), `handlers`, `freshness`, `extcmd`, `restore` (retention and
-//! reloads), [`jobs`], `schedule`, `dirty`.
+//! launch, results), `handlers`, [`notify`] (notifications, escalations, the
+//! notification journal's decisions), `downtime`, `comments` (also flapping
+//! comments), `ack`, `freshness`, `extcmd`, `restore` (retention and reloads),
+//! [`jobs`], `schedule`, `dirty`.
 
+mod ack;
 mod checks;
+mod comments;
 pub mod core;
 mod dirty;
+mod downtime;
 mod extcmd;
 mod freshness;
 mod handlers;
 pub mod jobs;
+pub mod notify;
 mod restore;
 mod schedule;
 mod snapshot;
@@ -32,6 +38,7 @@ mod tests;
 
 pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
 pub use jobs::{JobId, JobResult, JobSpec, Purpose};
+pub use notify::{Outcome as NotifyOutcome, Request as NotifyRequest};
 pub use snapshot::Snapshot;
 pub use store::CowVec;
 

@@ -30,7 +30,21 @@ impl Core {
         );
         self.hosts = crate::CowVec::from_vec(hosts);
         self.services = crate::CowVec::from_vec(services);
-        for text in notes {
+        // Comments and downtimes with Nagios's start-up rules; the downtimes are
+        // registered (and those due started) by `start`.
+        let (books, book_notes) = vigil_retention::restore_books(
+            ret,
+            |h, s| self.obj_named(h, s).is_some(),
+            |h, s| {
+                self.obj_named(h, s).is_some_and(|o| {
+                    crate::core::with_status!(self, o, |st| st.notify.acknowledged)
+                })
+            },
+        );
+        self.books = std::sync::Arc::new(books);
+        self.contacts =
+            vigil_retention::contacts_of(ret, &vigil_retention::ConfigView::from_model(&model));
+        for text in notes.into_iter().chain(book_notes) {
             self.emit(Event::Program(ProgramEvent::Problem { error: false, text }));
         }
     }
@@ -56,6 +70,39 @@ impl Core {
         let start = self.program.program_start;
         self.program = old.program.clone();
         self.program.program_start = start;
+        // Comments and downtimes of objects that are gone go with them.
+        let mut books = (*old.books).clone();
+        books.comments.retain(|c| {
+            self.obj_named(&c.host_name, c.service_description.as_deref())
+                .is_some()
+        });
+        books.downtimes.retain(|d| {
+            self.obj_named(&d.host_name, d.service_description.as_deref())
+                .is_some()
+        });
+        self.books = std::sync::Arc::new(books);
+        for (i, c) in model.contacts.iter().enumerate() {
+            if let (Some(oid), Some(slot)) = (
+                old.model.index.contacts.get(c.name.as_str()),
+                self.contacts.get_mut(i),
+            ) {
+                if let Some(st) = old.contacts.get(oid.idx()) {
+                    *slot = st.clone();
+                }
+            }
+        }
+        // Downtimes are registered again by `start` (and those in effect started
+        // again, as a Nagios restart does): their depth counts start from 0.
+        for i in 0..self.hosts.len() {
+            let n = &mut self.hosts[i].notify;
+            n.scheduled_downtime_depth = 0;
+            n.pending_flex_downtime = 0;
+        }
+        for i in 0..self.services.len() {
+            let n = &mut self.services[i].notify;
+            n.scheduled_downtime_depth = 0;
+            n.pending_flex_downtime = 0;
+        }
         // The old generation stopped just now (Nagios's last_program_stop on a restart).
         self.last_program_stop = now;
         let mut jobs = old.jobs.take();

@@ -6,7 +6,8 @@
 //!
 //! Layout: [`runner`] is the loop (feed inputs, flush outputs, start jobs);
 //! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
-//! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
+//! [`logfile`], [`journal`] (event handler runs), [`notify_journal`]
+//! (notification decisions and commands), [`rotation`] (log rotation),
 //! `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
 //! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
 //! terminal view) are its parts.
@@ -17,6 +18,7 @@ pub mod journal;
 pub mod loadgate;
 pub mod lock;
 pub mod logfile;
+pub mod notify_journal;
 mod persist;
 pub mod rotation;
 pub mod runner;

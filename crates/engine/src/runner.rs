@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub echo: bool,
     /// Journal file; `None` = next to the retention file.
     pub journal: Option<PathBuf>,
+    /// Notification journal file; `None` = next to the handler journal.
+    pub notification_journal: Option<PathBuf>,
 }
 
 /// How the run ended, for the process exit status.
@@ -123,8 +125,8 @@ struct Outputs {
     log: LogFile,
     log_opts: LogOptions,
     journal: Journal,
+    notifications: crate::notify_journal::NotifyJournal,
     states: Option<StateLog>,
-    extras: vigil_retention::RenderExtras,
     echo: bool,
     /// A state-journal write or a retention save failed since the last successful
     /// retention save.
@@ -137,8 +139,9 @@ impl Outputs {
     /// on (see ARCHITECTURE.md, "when the disk says no").
     fn flush(&mut self, core: &mut Core) {
         let (objs, program) = core.take_dirty();
+        let books = core.take_books_dirty();
         let events = core.take_events();
-        if objs.is_empty() && !program && events.is_empty() {
+        if objs.is_empty() && !program && !books && events.is_empty() {
             return;
         }
         let now = now_secs() as i64;
@@ -153,7 +156,15 @@ impl Outputs {
         }
         match self.states.as_mut() {
             Some(j) => {
-                if !j.commit(core, &objs, program, text.as_bytes(), &mut self.log, now) {
+                if !j.commit(
+                    core,
+                    &objs,
+                    program,
+                    books,
+                    text.as_bytes(),
+                    &mut self.log,
+                    now,
+                ) {
                     self.unsaved = true;
                 }
             }
@@ -184,8 +195,50 @@ impl Outputs {
                 Event::CheckDone { line, .. } if self.echo => {
                     eprintln!("{}", echo::describe_check(line));
                 }
+                Event::NotificationDecided(rec) => {
+                    if self.echo && rec.sent() {
+                        eprintln!(
+                            "notification {} #{} of {} sent to {}",
+                            rec.type_name,
+                            rec.number,
+                            rec.obj,
+                            rec.contacts
+                                .iter()
+                                .filter(|c| c.stopped_by.is_none())
+                                .map(|c| c.contact.as_str())
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        );
+                    }
+                    let _ = self
+                        .notifications
+                        .push(&crate::notify_journal::Entry::Decision((**rec).clone()));
+                }
+                Event::NotificationFinished {
+                    run,
+                    end,
+                    start,
+                    duration,
+                    output,
+                } => {
+                    let _ = self
+                        .notifications
+                        .push(&crate::notify_journal::Entry::Command(
+                            crate::notify_journal::CommandRun::of(
+                                run, end, *start, *duration, output,
+                            ),
+                        ));
+                }
                 _ => {}
             }
+        }
+        if let Err(e) = self.notifications.flush() {
+            let text = format!("could not write the notification journal: {e}");
+            program_event(
+                &mut self.log,
+                now,
+                ProgramEvent::Problem { error: false, text },
+            );
         }
         if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
             self.save(core);
@@ -195,8 +248,13 @@ impl Outputs {
     /// Saves retention.dat now.
     fn save(&mut self, core: &Core) {
         let now = now_secs() as i64;
-        self.unsaved =
-            !save_retention(core, &mut self.log, self.states.as_mut(), &self.extras, now);
+        self.unsaved = !save_retention(
+            core,
+            &mut self.log,
+            self.states.as_mut(),
+            &core.render_extras(),
+            now,
+        );
     }
 }
 
@@ -217,6 +275,15 @@ where
         .unwrap_or_else(|| journal::default_path(&model.main));
     let journal = Journal::open(&journal_path, journal::DEFAULT_MAX_BYTES)
         .map_err(|e| EngineError::Io(format!("handler journal {}", journal_path.display()), e))?;
+    let notify_path = opts
+        .notification_journal
+        .clone()
+        .unwrap_or_else(|| crate::notify_journal::default_path(&model.main));
+    let notifications = crate::notify_journal::NotifyJournal::open(
+        &notify_path,
+        crate::notify_journal::DEFAULT_MAX_BYTES,
+    )
+    .map_err(|e| EngineError::Io(format!("notification journal {}", notify_path.display()), e))?;
     // Before anything is logged: the log may lack the lines of the last journalled
     // batch (killed between the journal write and the log write).
     let recovery = statelog::recover(&model, &mut log);
@@ -225,8 +292,8 @@ where
         log,
         log_opts: log_options(&model),
         journal,
+        notifications,
         states: recovery.journal,
-        extras: vigil_retention::RenderExtras::default(),
         echo: opts.echo,
         unsaved: false,
     };
@@ -283,9 +350,6 @@ where
                 }
                 if let Some(r) = &ret {
                     core.restore(r, now);
-                    // Comments and downtimes vigil does not manage yet are written back
-                    // as they were read, so switching back to Nagios keeps them.
-                    out.extras = vigil_retention::RenderExtras::from_retention(r);
                 }
             }
         }
@@ -320,7 +384,9 @@ where
                 match a {
                     Action::Run { id, job } => {
                         let tx = done_tx.clone();
-                        let urgent = job.purpose == Purpose::EventHandler;
+                        // Handlers and notifications get the CPU at once.
+                        let urgent =
+                            matches!(job.purpose, Purpose::EventHandler | Purpose::Notification);
                         let job = exec_job(job);
                         tokio::spawn(async move {
                             // Handlers get the CPU at once (remediation latency);
@@ -369,7 +435,7 @@ where
                     }
                 }
                 _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => tick(&mut core, &mut gate),
-                _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs()), &out.extras),
+                _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs())),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     out.flush(&mut core);
                     rotation::rotate_log(&mut core, &mut out.log, next_rotation.unwrap_or_default());
@@ -476,6 +542,7 @@ fn log_options(model: &Model) -> LogOptions {
         event_handlers: m.log_event_handlers,
         external_commands: m.log_external_commands,
         passive_checks: m.log_passive_checks,
+        notifications: m.log_notifications,
     }
 }
 

@@ -161,7 +161,8 @@ impl StateLog {
     }
 
     /// Group commit of one loop iteration: the records of the changed objects
-    /// (`objs`, and the program's with `program`) and the iteration's formatted log
+    /// (`objs`, and the program's with `program`; with `books` every comment,
+    /// downtime and contact) and the iteration's formatted log
     /// `lines` are appended to the journal with one write and one `fdatasync`, then
     /// the lines are written to the log. Without changes only the lines are written.
     ///
@@ -174,11 +175,12 @@ impl StateLog {
         core: &Core,
         objs: &[ObjRef],
         program: bool,
+        books: bool,
         lines: &[u8],
         log: &mut LogFile,
         now: i64,
     ) -> bool {
-        if objs.is_empty() && !program {
+        if objs.is_empty() && !program && !books {
             log.write_formatted(lines);
             return true;
         }
@@ -202,6 +204,10 @@ impl StateLog {
             }
         }
         wal::record_program(&mut records, core.program(), program);
+        if books {
+            wal::record_books(&mut records, core.books());
+            wal::record_contacts(&mut records, &self.view, core.contacts());
+        }
         let batch = Batch {
             log_offset: log.size(),
             log: lines.to_vec(),
@@ -300,17 +306,19 @@ mod tests {
     /// ALERT lines (commands and passive-check lines left out) go to the journal.
     fn commit(states: &mut StateLog, core: &mut Core, log: &mut LogFile, now: i64) {
         let (objs, program) = core.take_dirty();
+        let books = core.take_books_dirty();
         let opts = vigil_events::LogOptions {
             event_handlers: true,
             external_commands: false,
             passive_checks: false,
+            notifications: true,
         };
         let mut lines = Vec::new();
         for e in core.take_events() {
             e.log_lines(&opts, &mut lines);
         }
         let text: String = lines.iter().map(|l| LogFile::format_line(now, l)).collect();
-        assert!(states.commit(core, &objs, program, text.as_bytes(), log, now));
+        assert!(states.commit(core, &objs, program, books, text.as_bytes(), log, now));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::notification::{DowntimeChange, NotificationLine, NotificationRecord, NotificationRun};
 use crate::states::{AnyState, ObjKind, StateType};
 
 /// Seconds since the Unix epoch.
@@ -346,6 +347,33 @@ pub enum Event {
     },
     /// External command file events.
     Command(CommandEvent),
+    /// `SERVICE NOTIFICATION: ...` / `HOST NOTIFICATION: ...`: one contact notified
+    /// with one command (written before the command runs; `log_notifications`).
+    Notification(NotificationLine),
+    /// A notification command ended (the notification journal; a timeout is
+    /// logged as Nagios logs it).
+    NotificationFinished {
+        /// The run.
+        run: NotificationRun,
+        /// How it ended.
+        end: ProcessEnd,
+        /// When it started.
+        start: Time,
+        /// How long it ran, in seconds.
+        duration: f64,
+        /// Its output (stdout, then stderr), cut to the journal's limit.
+        output: String,
+    },
+    /// A notification was decided, sent or not, with every contact considered and
+    /// the rule that stopped it (the notification journal; not logged).
+    NotificationDecided(Box<NotificationRecord>),
+    /// `SERVICE DOWNTIME ALERT: ...` / `HOST DOWNTIME ALERT: ...`.
+    DowntimeAlert {
+        /// The object.
+        obj: Obj,
+        /// Started, stopped or cancelled.
+        change: DowntimeChange,
+    },
     /// A check result was processed (not logged; `--verbose`, metrics).
     CheckDone {
         /// The object's state after the result.

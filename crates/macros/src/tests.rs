@@ -387,6 +387,8 @@ impl World {
             service: service.map(ServiceId),
             now: NOW,
             zone: &self.zone,
+            contact: None,
+            notification: None,
         }
     }
 

@@ -303,6 +303,7 @@ fn run(config: &Path, verbose: bool, journal: Option<PathBuf>) -> Result<i32> {
     let opts = vigil_engine::RunOptions {
         echo: verbose,
         journal,
+        notification_journal: None,
     };
     match vigil_engine::run_blocking(model, opts, reload).context("vigil run")? {
         vigil_engine::RunEnd::Clean => Ok(0),
