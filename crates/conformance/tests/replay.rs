@@ -1,8 +1,8 @@
 //! Every conformance scenario replayed in-process against vigil's core (see the crate
-//! documentation): the public set and vigil's own (expected to pass), and the
-//! notifications/ and perfdata/ sets (not implemented yet: expected to fail, each
-//! listed below with the reason; one that starts passing fails this test until it is
-//! taken off the list). Run with `-- --nocapture` to see the per-scenario report.
+//! documentation): the public set, vigil's own and the notifications/ set (expected
+//! to pass), and the perfdata/ set (not implemented yet: expected to fail, listed
+//! below with the reason; one that starts passing fails this test until it is taken
+//! off the list). Run with `-- --nocapture` to see the per-scenario report.
 //!
 //! Scenarios and traces come from the repository (`tests/shared/conformance`,
 //! `tests/conformance`), never from `../shared`. `VIGIL_REPLAY_SHARED=DIR` adds the

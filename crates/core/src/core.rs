@@ -343,7 +343,7 @@ impl Core {
         self.schedule_initial(now, self.model.main.use_retained_scheduling_info);
         // Retained downtimes: registered again, and those due (also those that
         // started or ended while the core was down) started and ended now.
-        self.register_downtimes();
+        self.register_downtimes(now);
         self.run_downtime_events(now);
     }
 

@@ -78,31 +78,7 @@ impl Core {
         let id = self.program.counters.take_downtime_id();
         self.dirty.mark_program();
         let name = self.obj_name(obj);
-        let word = match obj {
-            ObjRef::Host(_) => "host",
-            ObjRef::Service(_) => "service",
-        };
-        let fmt = &self.model.main.date_format;
-        let (from, to) = (
-            vigil_macros::short_datetime(&self.zone, start, fmt),
-            vigil_macros::short_datetime(&self.zone, end, fmt),
-        );
-        let text = if fixed {
-            format!("This {word} has been scheduled for fixed downtime from {from} to {to}.  Notifications for the {word} will not be sent out during that time period.")
-        } else {
-            let hours = duration / 3600;
-            let minutes = (duration - hours * 3600) / 60;
-            format!("This {word} has been scheduled for flexible downtime starting between {from} and {to} and lasting for a period of {hours} hours and {minutes} minutes.  Notifications for the {word} will not be sent out during that time period.")
-        };
-        let comment_id = self.add_comment(
-            obj,
-            CommentKind::Downtime,
-            CommentSource::Internal,
-            false,
-            now as i64,
-            author,
-            &text,
-        );
+        let comment_id = self.add_downtime_comment(obj, start, end, fixed, duration, author, now);
         let d = Downtime {
             id,
             host_name: name.host().to_string(),
@@ -124,18 +100,77 @@ impl Core {
         if !fixed {
             with_status!(self, obj, |mut st| st.notify.pending_flex_downtime += 1);
         }
+        // Started (when due) by the caller once every downtime of the command is
+        // in: a propagated child's downtime must exist when its trigger starts.
         self.books_mut().add_downtime(d);
-        self.run_downtime_events(now);
         Ok(Some(id))
     }
 
+    /// The comment a downtime comes with (Nagios's `register_downtime()`); its id.
+    #[allow(clippy::too_many_arguments)]
+    fn add_downtime_comment(
+        &mut self,
+        obj: ObjRef,
+        start: i64,
+        end: i64,
+        fixed: bool,
+        duration: u64,
+        author: &str,
+        now: Time,
+    ) -> u64 {
+        let word = match obj {
+            ObjRef::Host(_) => "host",
+            ObjRef::Service(_) => "service",
+        };
+        let fmt = &self.model.main.date_format;
+        let (from, to) = (
+            vigil_macros::short_datetime(&self.zone, start, fmt),
+            vigil_macros::short_datetime(&self.zone, end, fmt),
+        );
+        let text = if fixed {
+            format!("This {word} has been scheduled for fixed downtime from {from} to {to}.  Notifications for the {word} will not be sent out during that time period.")
+        } else {
+            let hours = duration / 3600;
+            let minutes = (duration - hours * 3600) / 60;
+            format!("This {word} has been scheduled for flexible downtime starting between {from} and {to} and lasting for a period of {hours} hours and {minutes} minutes.  Notifications for the {word} will not be sent out during that time period.")
+        };
+        self.add_comment(
+            obj,
+            CommentKind::Downtime,
+            CommentSource::Internal,
+            false,
+            now as i64,
+            author,
+            &text,
+        )
+    }
+
     /// Registers the retained downtimes at start-up (Nagios's `register_downtime()`):
-    /// downtimes in effect start again (their start time has passed, so at once),
-    /// triggered ones wait for their trigger, flexible ones that never started wait
-    /// for a problem (and count as pending).
-    pub(crate) fn register_downtimes(&mut self) {
+    /// each gets its comment again (with a new id, as in Nagios), downtimes in
+    /// effect start again (their start time has passed, so at once), triggered ones
+    /// wait for their trigger, flexible ones that never started wait for a problem
+    /// (and count as pending).
+    pub(crate) fn register_downtimes(&mut self, now: Time) {
         if self.books.downtimes.is_empty() {
             return;
+        }
+        let list: Vec<Downtime> = self.books.downtimes.clone();
+        for d in list {
+            let Some(obj) = self.downtime_obj(&d) else {
+                continue;
+            };
+            let cid = self.add_downtime_comment(
+                obj,
+                d.start_time,
+                d.end_time,
+                d.fixed,
+                d.duration,
+                &d.author,
+                now,
+            );
+            if let Some(x) = self.books_mut().downtime_mut(d.id) {
+                x.comment_id = cid;
+            }
         }
         let mut pending = Vec::new();
         for d in &mut self.books_mut().downtimes {

@@ -4,8 +4,8 @@
 //! its expanded command line, exit, duration and output. Nagios logs only the
 //! notifications it sent; this journal answers "why was nobody paged".
 //!
-//! Format: JSON lines in `<file>`, one [`Entry`] per line (`"kind": "decision"` or
-//! `"kind": "command"`); past `max_bytes` the file becomes `<file>.1` and a new one
+//! Format: JSON lines in `<file>`, one [`Entry`] per line (`"entry": "decision"` or
+//! `"entry": "command"`); past `max_bytes` the file becomes `<file>.1` and a new one
 //! starts, so the journal stays under about twice `max_bytes`. Readers skip a torn
 //! last line. Lines are buffered during a loop pass and written at its end.
 
@@ -93,7 +93,7 @@ impl CommandRun {
 
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "entry", rename_all = "snake_case")]
 pub enum Entry {
     /// A notification decision.
     Decision(NotificationRecord),
@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(all.last(), Some(&decision(39)));
         // a torn last line is skipped
         let mut f = OpenOptions::new().append(true).open(&p).unwrap();
-        f.write_all(b"{\"kind\":\"decis").unwrap();
+        f.write_all(b"{\"entry\":\"decis").unwrap();
         assert_eq!(read_all(&p).unwrap().last(), Some(&decision(39)));
     }
 
@@ -249,6 +249,6 @@ mod tests {
             line.contains(r#""stopped_by":{"rule":"in_downtime"}"#),
             "{line}"
         );
-        assert!(line.starts_with(r#"{"kind":"decision""#), "{line}");
+        assert!(line.starts_with(r#"{"entry":"decision""#), "{line}");
     }
 }

@@ -98,6 +98,7 @@ pub struct NotificationRun {
     /// The notification's id (`$SERVICENOTIFICATIONID$` / `$HOSTNOTIFICATIONID$`).
     pub id: u64,
     /// The object.
+    #[serde(with = "obj_serde")]
     pub obj: Obj,
     /// The type.
     pub kind: NotificationType,
@@ -272,6 +273,7 @@ pub struct NotificationRecord {
     /// When it was decided.
     pub time: Time,
     /// The object.
+    #[serde(with = "obj_serde")]
     pub obj: Obj,
     /// The type.
     pub kind: NotificationType,
@@ -301,5 +303,39 @@ impl NotificationRecord {
     /// True when at least one contact was notified.
     pub fn sent(&self) -> bool {
         self.stopped_by.is_none() && self.contacts.iter().any(|c| c.stopped_by.is_none())
+    }
+}
+
+/// An [`Obj`] as `{"host": ..., "service": ...}` that reads back as what it was
+/// (the untagged form would read every service as its host).
+mod obj_serde {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::event::Obj;
+
+    #[derive(Serialize, Deserialize)]
+    struct Names {
+        host: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+    }
+
+    pub(super) fn serialize<S: Serializer>(obj: &Obj, s: S) -> Result<S::Ok, S::Error> {
+        Names {
+            host: obj.host().to_string(),
+            service: obj.service().map(str::to_string),
+        }
+        .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Obj, D::Error> {
+        let n = Names::deserialize(d)?;
+        Ok(match n.service {
+            Some(service) => Obj::Service {
+                host: n.host,
+                service,
+            },
+            None => Obj::Host { host: n.host },
+        })
     }
 }

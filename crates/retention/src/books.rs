@@ -131,8 +131,9 @@ pub fn books_of(ret: &Retention) -> (Books, Vec<String>) {
 /// The books a start-up keeps (Nagios 4.4.6 `xrddefault_read_state_information`):
 /// downtimes whose object exists (`exists(host, service)`) and whose trigger was
 /// read before them; persistent comments; non-persistent acknowledgement comments
-/// of objects still acknowledged (`acknowledged(host, service)`) and downtime
-/// comments of kept downtimes. Returns the books and notes about what was left out.
+/// of objects still acknowledged (`acknowledged(host, service)`). Downtime comments
+/// are left out: registering a downtime at start-up makes its comment again (with
+/// a new id). Returns the books and notes about what was left out.
 pub fn restore_books(
     ret: &Retention,
     exists: impl Fn(&str, Option<&str>) -> bool,
@@ -150,7 +151,6 @@ pub fn restore_books(
             }
         }
     }
-    let mut kept_comments: HashSet<u64> = HashSet::new();
     for d in order {
         let label = format!(
             "downtime {} of {}",
@@ -171,7 +171,6 @@ pub fn restore_books(
             continue;
         }
         seen.insert(d.id);
-        kept_comments.insert(d.comment_id);
         books.add_downtime(d);
     }
     for c in read.comments {
@@ -182,8 +181,7 @@ pub fn restore_books(
         let keep = c.persistent
             || match c.kind {
                 CommentKind::Acknowledgement => acknowledged(&c.host_name, svc),
-                CommentKind::Downtime => kept_comments.contains(&c.id),
-                CommentKind::User | CommentKind::Flapping => false,
+                CommentKind::Downtime | CommentKind::User | CommentKind::Flapping => false,
             };
         if keep {
             books.add_comment(c);
@@ -268,7 +266,12 @@ mod tests {
             comments: vec![
                 block(
                     "servicecomment",
-                    &[("host_name", "h"), ("entry_type", "9"), ("comment_id", "1")],
+                    &[
+                        ("host_name", "h"),
+                        ("service_description", "s"),
+                        ("entry_type", "9"),
+                        ("comment_id", "1"),
+                    ],
                 ),
                 block("hostcomment", &[("entry_type", "1"), ("comment_id", "2")]),
             ],
@@ -309,7 +312,7 @@ mod tests {
                 c("1", "1", "0"), // user, not persistent: dropped
                 c("2", "1", "1"), // user, persistent: kept
                 c("3", "4", "0"), // ack, not persistent: kept while acknowledged
-                c("4", "2", "0"), // downtime comment of downtime 7: kept with it
+                c("4", "2", "0"), // downtime comment: made again with its downtime
                 c("5", "3", "0"), // flapping: dropped
                 c("6", "2", "0"), // downtime comment of a dropped downtime
             ],
@@ -340,13 +343,10 @@ mod tests {
         };
         let (b, notes) = restore_books(&ret, |h, _| h == "h", |_, _| true);
         let ids: Vec<u64> = b.comments.iter().map(|c| c.id).collect();
-        assert_eq!(ids, vec![2, 3, 4]);
+        assert_eq!(ids, vec![2, 3]);
         assert_eq!(b.downtimes.len(), 1);
         assert!(notes.iter().any(|n| n.contains("trigger 99")), "{notes:?}");
         let (b, _) = restore_books(&ret, |h, _| h == "h", |_, _| false);
-        assert_eq!(
-            b.comments.iter().map(|c| c.id).collect::<Vec<_>>(),
-            vec![2, 4]
-        );
+        assert_eq!(b.comments.iter().map(|c| c.id).collect::<Vec<_>>(), vec![2]);
     }
 }

@@ -118,6 +118,16 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
             proptest::option::of(1u32..9),
             0u32..100_000u32,
         ),
+        (
+            0u32..50,
+            0u64..100_000,
+            0u32..2_000_000_000u32,
+            0u8..16,
+            0u8..3,
+            any::<bool>(),
+            any::<bool>(),
+            0u64..1000,
+        ),
     )
         .prop_map(
             move |(
@@ -126,6 +136,7 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                 ids,
                 sw,
                 (hist, max_o, lat),
+                (number, nid, last_n, notified, ack, acked, flap_rec, flap_cid),
             )| {
                 let mut s = Status::initial(S::OK);
                 s.current_state = S::from_id(cur);
@@ -167,6 +178,18 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                 s.attrs.flap_detection_enabled = sw.3;
                 s.is_flapping = sw.3 && sw.0;
                 s.state_history = hist;
+                // Notification facts (`notified_on_*` exist for the problem states).
+                s.notify.current_notification_number = number;
+                s.notify.current_notification_id = nid;
+                s.notify.last_notification = last_n as f64;
+                s.notify.notified_on =
+                    (notified << 1) & if max_state == 3 { 0b1110 } else { 0b110 };
+                s.notify.ack = vigil_state::AckKind::from_id(ack as i64);
+                s.notify.acknowledged = acked;
+                s.notify.check_flapping_recovery_notification = flap_rec;
+                s.notify.flapping_comment_id = flap_cid;
+                // The fixture's objects have notifications_enabled 0.
+                s.attrs.notifications_enabled = false;
                 s.attrs.modified = vigil_state::ModAttr::from_bits_retain(2 | 4 | 8 | 16);
                 if let Some(m) = max_o {
                     s.attrs.max_attempts = Some(m);

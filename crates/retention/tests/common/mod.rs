@@ -90,6 +90,8 @@ pub fn initial_statuses(view: &ConfigView) -> (Vec<HostStatus>, Vec<ServiceStatu
         let mut s = Status::initial(S::OK);
         s.attrs.active_checks_enabled = active;
         s.attrs.flap_detection_enabled = false;
+        // The harness's base templates: notifications_enabled 0.
+        s.attrs.notifications_enabled = false;
         s
     }
     let hosts = view
