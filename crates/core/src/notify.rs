@@ -812,6 +812,34 @@ impl Core {
         });
     }
 
+    /// For tools that look at a restored core (`vigil notify`): registers the
+    /// retained downtimes and starts those due, so downtime depths are as the
+    /// running core has them; whatever that would log or run is dropped.
+    pub fn start_books(&mut self, now: Time) {
+        self.register_downtimes(now);
+        self.run_downtime_events(now);
+        for a in self.take_actions() {
+            if let Action::Run { id, .. } = a {
+                self.jobs.finish(id);
+            }
+        }
+        self.take_events();
+    }
+
+    /// For tools (`vigil notify --state`): the object is put in HARD state `state_id`
+    /// (checked), as a result would leave it.
+    pub fn set_state_for_tools(&mut self, obj: ObjRef, state_id: u8) {
+        if !self.exists(obj) {
+            return;
+        }
+        with_status!(self, obj, |mut st| {
+            st.last_state = st.current_state;
+            st.current_state = ObjectState::from_id(state_id);
+            st.state_type = StateType::Hard;
+            st.has_been_checked = true;
+        });
+    }
+
     /// Sends a notification of `obj` as the scheduler would right now (`vigil
     /// notify`): the decision and the commands it would run. The commands are not
     /// queued: the caller runs them (or, for a dry run, only shows them). The
