@@ -271,13 +271,13 @@ impl Event {
                                 write!(s, "{} ({})", k.macro_name(n.state.is_ok()), n.state.name());
                         }
                     }
-                    // A never-checked object's output is a NULL string in Nagios.
-                    let _ = write!(
-                        s,
-                        ";{};{}",
-                        n.command,
-                        n.output.as_deref().unwrap_or("(null)")
-                    );
+                    // A never-checked service's output is a NULL string in Nagios
+                    // (`(null)`), a host's is empty.
+                    let null = match n.obj.kind() {
+                        ObjKind::Service => "(null)",
+                        ObjKind::Host => "",
+                    };
+                    let _ = write!(s, ";{};{}", n.command, n.output.as_deref().unwrap_or(null));
                     if matches!(
                         n.kind,
                         NotificationType::Acknowledgement | NotificationType::Custom

@@ -59,6 +59,13 @@ fn b(v: bool) -> u8 {
     v as u8
 }
 
+/// Contacts sorted by name (the order Nagios writes them), as indexes.
+fn contacts_by_name(view: &ConfigView) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..view.contacts.len()).collect();
+    idx.sort_by(|&a, &b| view.contacts[a].name.cmp(&view.contacts[b].name));
+    idx
+}
+
 /// Hosts and services sorted by name (the order Nagios writes them), as indexes.
 fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..objs.len()).collect();
@@ -210,8 +217,14 @@ pub fn render_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
             retained_service(&mut out, &view.services[i], st.borrow());
         }
     }
-    for (i, c) in view.contacts.iter().enumerate() {
-        contact(&mut out, c, extras.contacts.get(i), "contact", "");
+    for i in contacts_by_name(view) {
+        contact(
+            &mut out,
+            &view.contacts[i],
+            extras.contacts.get(i),
+            "contact",
+            "",
+        );
     }
     for c in &extras.books.comments {
         comment(&mut out, c, "");
@@ -645,8 +658,14 @@ pub fn render_status_view<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
             object_status(&mut out, &view.services[i], st.borrow(), now);
         }
     }
-    for (i, c) in view.contacts.iter().enumerate() {
-        contact(&mut out, c, extras.contacts.get(i), "contactstatus", "\t");
+    for i in contacts_by_name(view) {
+        contact(
+            &mut out,
+            &view.contacts[i],
+            extras.contacts.get(i),
+            "contactstatus",
+            "\t",
+        );
     }
     for c in &extras.books.comments {
         comment(&mut out, c, "\t");
