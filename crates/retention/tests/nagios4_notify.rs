@@ -325,7 +325,11 @@ fn notification_state_round_trips_with_nagios4() {
                 f.retain(|key, _| !key.ends_with("_stats"));
                 // Notifications sent during the run (the triggered downtime starts
                 // with its trigger at start-up): at that run's time.
-                for key in ["last_notification", "last_host_notification", "last_service_notification"] {
+                for key in [
+                    "last_notification",
+                    "last_host_notification",
+                    "last_service_notification",
+                ] {
                     if let Some(v) = f.get_mut(key) {
                         if v.parse::<i64>().is_ok_and(|n| n >= t) {
                             *v = "<during the run>".into();

@@ -124,6 +124,17 @@ fn settled(key: &Key, shown: &Shown) -> Shown {
     }
 }
 
+/// Whether `got` is what a restore may give for the last logged `want`: a host's
+/// soft recovery (`UP;SOFT;1`) becomes HARD with its next UP result, which is not
+/// logged.
+fn same(key: &Key, want: &Shown, got: &Shown) -> bool {
+    want == got
+        || (key.1.is_none()
+            && want.0 == "UP"
+            && want.1 == "SOFT"
+            && got == &("UP".to_string(), "HARD".to_string(), 1))
+}
+
 /// The acknowledgement, comments and downtimes of a steady service, as the logged
 /// commands leave them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -638,14 +649,19 @@ fn kill_9_at_random_moments_loses_no_logged_state() {
                         }
                     }
                 }
-                // What status.dat shows is what the next kill starts from.
+                // What status.dat shows is what the next kill starts from; the next
+                // scan starts with this run's lines (the completed ones are in).
                 books = got;
+                if let Some(at) = after.find(" starting... (PID=") {
+                    let line_start = after[..at].rfind('\n').map_or(0, |i| i + 1);
+                    scanned = before.len() + line_start;
+                }
             }
         }
         for (key, want) in &expected {
             compared += 1;
             match restored.get(key) {
-                Some(got) if got == want => {}
+                Some(got) if same(key, want, got) => {}
                 got => {
                     lost += 1;
                     if failures.len() < 20 {
