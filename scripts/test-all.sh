@@ -8,9 +8,10 @@
 #     sans-IO core, simulated time; prints its per-scenario report and count);
 #  3. in parallel (they mostly wait on plugin sleeps and check intervals):
 #     - the black-box conformance suites, `vigil run` started by the harness:
-#       vigil's own scenarios (tests/conformance) and the public ones
-#       (tests/shared/conformance), expected traces from traces/vigil/ where vigil
-#       differs on purpose, else the Nagios 4.4.6 recordings;
+#       vigil's own scenarios (tests/conformance), the public ones
+#       (tests/shared/conformance) and the notifications/ set, expected traces from
+#       traces/vigil/ where vigil differs on purpose, else the Nagios 4.4.6
+#       recordings;
 #     - when nagios4 is installed (always in CI): scripts/conformance-nagios4.sh, the
 #       provenance check of tests/conformance/traces/nagios4 against nagios4 itself;
 #     - when ../shared (or $VIGIL_SHARED) exists and differs from tests/shared: its
@@ -32,7 +33,6 @@ start=$(date +%s)
 # its own per-scenario list (crates/conformance/tests/replay.rs, NOT_YET_PASSING) and
 # fails when a listed scenario starts passing.
 NOT_YET_PASSING=(
-    "conformance/notifications|notifications are not implemented (README: Not implemented yet); replayed in-process as expected failures, the 2.6-minute black-box run is skipped"
     "conformance/perfdata|performance data processing is not implemented; replayed in-process as expected failures, the black-box run is skipped"
     "livestatus|vigil has no Livestatus endpoint yet; tests/shared/livestatus is not run"
     "peer-configs|vigil verify still disagrees with nagios4 -v on some upstream configurations; run for the report only (needs nagios4)"
@@ -111,6 +111,9 @@ bg blackbox-own python3 "$harness" suite --engine-cmd "$engine" -j 2 \
     --scenarios tests/conformance/scenarios --traces "$out/traces-own"
 bg blackbox-public python3 "$harness" suite --engine-cmd "$engine" -j 2 \
     --scenarios "$vendored/conformance/scenarios" --traces "$out/traces-public"
+bg blackbox-notifications python3 "$harness" suite --engine-cmd "$engine" -j 2 \
+    --scenarios "$vendored/conformance/notifications/scenarios" \
+    --traces "$vendored/conformance/notifications/traces/nagios4"
 if command -v nagios4 >/dev/null 2>&1 || [ -x "${NAGIOS_BIN:-/usr/sbin/nagios4}" ]; then
     bg provenance-nagios4 scripts/conformance-nagios4.sh
 elif [ -n "${CI:-}" ]; then
@@ -124,6 +127,9 @@ if [ "$shared_differs" -eq 1 ]; then
     union "$out/traces-shared" "$shared/conformance/traces/nagios4" tests/conformance/traces/vigil
     bg blackbox-shared-public python3 "$shared/conformance/run.py" suite --engine-cmd "$engine" \
         -j 2 --traces "$out/traces-shared"
+    bg blackbox-shared-notifications python3 "$shared/conformance/run.py" suite \
+        --engine-cmd "$engine" -j 2 --scenarios "$shared/conformance/notifications/scenarios" \
+        --traces "$shared/conformance/notifications/traces/nagios4"
 fi
 for pid in "${pids[@]}"; do
     wait "$pid" || true
