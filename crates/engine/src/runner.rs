@@ -156,15 +156,12 @@ impl Outputs {
         }
         match self.states.as_mut() {
             Some(j) => {
-                if !j.commit(
-                    core,
-                    &objs,
+                let changed = statelog::Changed {
+                    objs: &objs,
                     program,
                     books,
-                    text.as_bytes(),
-                    &mut self.log,
-                    now,
-                ) {
+                };
+                if !j.commit(core, changed, text.as_bytes(), &mut self.log, now) {
                     self.unsaved = true;
                 }
             }

@@ -23,6 +23,18 @@ use crate::logfile::LogFile;
 /// The journal is folded into retention.dat once it grows past this size.
 pub const CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// What changed in a loop pass (from [`Core::take_dirty`] and
+/// [`Core::take_books_dirty`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'a> {
+    /// Hosts and services whose retained state changed.
+    pub objs: &'a [ObjRef],
+    /// Program-wide state (switches, id counters) changed.
+    pub program: bool,
+    /// Comments, downtimes or contacts changed.
+    pub books: bool,
+}
+
 /// An open state journal and what it needs to write records.
 pub struct StateLog {
     wal: Wal,
@@ -173,13 +185,16 @@ impl StateLog {
     pub fn commit(
         &mut self,
         core: &Core,
-        objs: &[ObjRef],
-        program: bool,
-        books: bool,
+        changed: Changed<'_>,
         lines: &[u8],
         log: &mut LogFile,
         now: i64,
     ) -> bool {
+        let Changed {
+            objs,
+            program,
+            books,
+        } = changed;
         if objs.is_empty() && !program && !books {
             log.write_formatted(lines);
             return true;
@@ -318,7 +333,12 @@ mod tests {
             e.log_lines(&opts, &mut lines);
         }
         let text: String = lines.iter().map(|l| LogFile::format_line(now, l)).collect();
-        assert!(states.commit(core, &objs, program, books, text.as_bytes(), log, now));
+        let changed = Changed {
+            objs: &objs,
+            program,
+            books,
+        };
+        assert!(states.commit(core, changed, text.as_bytes(), log, now));
     }
 
     #[test]
