@@ -683,17 +683,28 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
                 if let Some(s) = seen.get_mut(h.idx()) {
                     *s = true;
                 }
-                return propagate_downtime(
+                let res = propagate_downtime(
                     core, h, t, start, end, fixed, trigger, duration, &author, &comment, now,
                     &mut seen,
                 );
+                // Those due start now, once all of them are in.
+                core.run_downtime_events(now);
+                return res;
             }
+            let mut res = Ok(());
             for obj in resolve(core, &target)? {
-                core.schedule_downtime(
-                    obj, t as i64, start, end, fixed, trigger_id, duration, &author, &comment, now,
-                )?;
+                res = core
+                    .schedule_downtime(
+                        obj, t as i64, start, end, fixed, trigger_id, duration, &author, &comment,
+                        now,
+                    )
+                    .map(|_| ());
+                if res.is_err() {
+                    break;
+                }
             }
-            Ok(())
+            core.run_downtime_events(now);
+            res
         }
         Command::DeleteDowntime { kind, id } => {
             // Nagios ignores an unknown id.

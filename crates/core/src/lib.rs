@@ -29,6 +29,8 @@ mod freshness;
 mod handlers;
 pub mod jobs;
 pub mod notify;
+#[cfg(test)]
+mod notify_tests;
 mod restore;
 mod schedule;
 mod snapshot;

@@ -70,11 +70,18 @@ impl Core {
         let start = self.program.program_start;
         self.program = old.program.clone();
         self.program.program_start = start;
-        // Comments and downtimes of objects that are gone go with them.
+        // Comments and downtimes of objects that are gone go with them; the others
+        // follow the start-up rules, as Nagios reads them back at a restart:
+        // persistent comments stay, an acknowledgement's while acknowledged, a
+        // downtime's is made again when `start` registers its downtime.
         let mut books = (*old.books).clone();
         books.comments.retain(|c| {
-            self.obj_named(&c.host_name, c.service_description.as_deref())
-                .is_some()
+            let Some(obj) = self.obj_named(&c.host_name, c.service_description.as_deref()) else {
+                return false;
+            };
+            c.persistent
+                || (c.kind == vigil_state::CommentKind::Acknowledgement
+                    && crate::core::with_status!(self, obj, |st| st.notify.acknowledged))
         });
         books.downtimes.retain(|d| {
             self.obj_named(&d.host_name, d.service_description.as_deref())
