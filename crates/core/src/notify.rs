@@ -557,6 +557,14 @@ impl Core {
         Ok(())
     }
 
+    fn contact_name(&self, c: ContactId) -> String {
+        self.model
+            .contacts
+            .get(c.idx())
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    }
+
     /// The contact whose name or alias is `author` (`$NOTIFICATIONAUTHORNAME$`).
     fn contact_by_author(&self, author: Option<&str>) -> Option<&vigil_config::Contact> {
         let a = author?;
@@ -605,7 +613,7 @@ impl Core {
                 .candidates(obj, &req, escalated, now)
                 .into_iter()
                 .map(|c| ContactDecision {
-                    contact: self.model.contacts[c.idx()].name.clone(),
+                    contact: self.contact_name(c),
                     stopped_by: Some(why.clone()),
                     commands: Vec::new(),
                 })
@@ -632,7 +640,7 @@ impl Core {
         for c in self.candidates(obj, &req, escalated, now) {
             let verdict = self.contact_viability(c, obj, &req, now);
             record.contacts.push(ContactDecision {
-                contact: self.model.contacts[c.idx()].name.clone(),
+                contact: self.contact_name(c),
                 stopped_by: verdict.clone().err(),
                 commands: Vec::new(),
             });
@@ -659,7 +667,8 @@ impl Core {
         record.id = Some(id);
         let recipients: Vec<&str> = accepted
             .iter()
-            .map(|(c, _)| self.model.contacts[c.idx()].name.as_str())
+            .filter_map(|(c, _)| self.model.contacts.get(c.idx()))
+            .map(|c| c.name.as_str())
             .collect();
         let author_contact = self.contact_by_author(req.author.as_deref());
         let is_ack = req.kind == NotificationType::Acknowledgement;
