@@ -8,13 +8,13 @@
 
 use vigil_commands::{
     Command, Contacts, DowntimeFilter, HandlerSlot, IntervalKind, ModAttrOwner, Object, ObjectKind,
-    ObjectSwitch, ProgramSwitch, Target,
+    ObjectSwitch, PeriodSlot, ProgramSwitch, Target,
 };
 use vigil_config::ContactId;
 use vigil_config::{HostId, ServiceId};
 use vigil_events::NotificationType;
 use vigil_events::{CommandEvent, Event, Obj, ObjectState};
-use vigil_state::{Attributes, ModAttr, ProgramState};
+use vigil_state::{Attributes, ModAttr, PeriodChange, ProgramState};
 use vigil_state::{CommentKind, CommentSource};
 
 use crate::core::{with_status, Core};
@@ -722,7 +722,53 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
             Ok(())
         }
         Command::ClearFlappingState { .. } => not_yet("flapping state resets"),
-        Command::ChangeTimeperiod { .. } => not_yet("time period changes"),
+        Command::ChangeTimeperiod { slot, timeperiod } => {
+            // Nagios 4.4.6 ignores an unknown timeperiod, object or contact here
+            // without a word (no "Command failed").
+            let known = core
+                .model
+                .index
+                .timeperiods
+                .contains_key(timeperiod.as_str());
+            match slot {
+                PeriodSlot::Check(_) => not_yet("check period changes"),
+                _ if !known => Ok(()),
+                PeriodSlot::Notification(o) => {
+                    let Ok(obj) = find_object(core, &o) else {
+                        return Ok(());
+                    };
+                    change(core, obj, ModAttr::NOTIFICATION_TIMEPERIOD, |a| {
+                        a.notification_period = Some(PeriodChange {
+                            name: timeperiod,
+                            in_effect: true,
+                        })
+                    });
+                    Ok(())
+                }
+                PeriodSlot::ContactHostNotification(ref c)
+                | PeriodSlot::ContactServiceNotification(ref c) => {
+                    let host = matches!(slot, PeriodSlot::ContactHostNotification(_));
+                    let Ok(id) = find_contact(core, c) else {
+                        return Ok(());
+                    };
+                    if let Some(cs) = core.contacts.get_mut(id.idx()) {
+                        let p = Some(PeriodChange {
+                            name: timeperiod,
+                            in_effect: true,
+                        });
+                        if host {
+                            cs.host_notification_period = p;
+                            cs.modified_host_attributes |= ModAttr::NOTIFICATION_TIMEPERIOD;
+                        } else {
+                            cs.service_notification_period = p;
+                            cs.modified_service_attributes |= ModAttr::NOTIFICATION_TIMEPERIOD;
+                        }
+                        core.contacts_dirty = true;
+                    }
+                    Ok(())
+                }
+            }
+        }
         Command::ChangeCheckCommand { .. } => not_yet("check command changes"),
         Command::ChangeCustomVar { .. } => not_yet("custom variable changes"),
         Command::ReadStateInformation => not_yet("reading state information at run time"),

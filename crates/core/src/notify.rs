@@ -14,7 +14,7 @@ use vigil_events::{
     AnyState, ContactDecision, Event, NotificationLine, NotificationRecord, NotificationRun,
     NotificationType, ObjKind, Suppression,
 };
-use vigil_state::{ObjectState, StateType, Time};
+use vigil_state::{ObjectState, PeriodChange, StateType, Time};
 
 use crate::core::{with_status, Core};
 use crate::jobs::{InFlight, JobResult, JobSpec, Purpose};
@@ -197,6 +197,15 @@ impl Core {
         }
     }
 
+    /// The object's notification period in effect (a run-time change, else the
+    /// configured one).
+    pub(crate) fn notification_period(&self, obj: ObjRef) -> Option<vigil_config::TimeperiodId> {
+        match &self.attrs(obj).notification_period {
+            Some(p) if p.in_effect => self.model.index.timeperiods.get(p.name.as_str()).copied(),
+            _ => self.settings(obj).notification_period,
+        }
+    }
+
     fn period_name(&self, tp: Option<vigil_config::TimeperiodId>) -> String {
         tp.and_then(|t| self.model.timeperiods.get(t.idx()))
             .map(|t| t.name.to_string())
@@ -229,7 +238,7 @@ impl Core {
         if !self.program.enable_notifications {
             return Err(Suppression::ProgramDisabled);
         }
-        let period = self.settings(obj).notification_period;
+        let period = self.notification_period(obj);
         if !self.in_period(period, now) {
             if req.kind == NotificationType::Normal {
                 let next = period
@@ -492,19 +501,25 @@ impl Core {
         if contact.minimum_importance > importance {
             return Err(Suppression::ContactImportance);
         }
+        let changed = |p: Option<&PeriodChange>| -> Option<Option<vigil_config::TimeperiodId>> {
+            p.filter(|p| p.in_effect)
+                .map(|p| self.model.index.timeperiods.get(p.name.as_str()).copied())
+        };
         let (enabled, period, opts) = match kind {
             ObjKind::Service => (
                 cs.map_or(contact.service_notifications_enabled, |s| {
                     s.service_notifications_enabled
                 }),
-                contact.service_notification_period,
+                changed(cs.and_then(|s| s.service_notification_period.as_ref()))
+                    .unwrap_or(contact.service_notification_period),
                 &contact.service_notification_options,
             ),
             ObjKind::Host => (
                 cs.map_or(contact.host_notifications_enabled, |s| {
                     s.host_notifications_enabled
                 }),
-                contact.host_notification_period,
+                changed(cs.and_then(|s| s.host_notification_period.as_ref()))
+                    .unwrap_or(contact.host_notification_period),
                 &contact.host_notification_options,
             ),
         };

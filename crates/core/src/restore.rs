@@ -100,15 +100,32 @@ impl Core {
         }
         // Downtimes are registered again by `start` (and those in effect started
         // again, as a Nagios restart does): their depth counts start from 0.
+        // Run-time notification periods come back as names only, as Nagios reads
+        // them back from retention.dat (see `PeriodChange`).
+        let tps = &model.index.timeperiods;
         for i in 0..self.hosts.len() {
-            let n = &mut self.hosts[i].notify;
-            n.scheduled_downtime_depth = 0;
-            n.pending_flex_downtime = 0;
+            let h = &mut self.hosts[i];
+            h.notify.scheduled_downtime_depth = 0;
+            h.notify.pending_flex_downtime = 0;
+            reread_period(&mut h.attrs.notification_period, &mut h.attrs.modified, tps);
         }
         for i in 0..self.services.len() {
-            let n = &mut self.services[i].notify;
-            n.scheduled_downtime_depth = 0;
-            n.pending_flex_downtime = 0;
+            let s = &mut self.services[i];
+            s.notify.scheduled_downtime_depth = 0;
+            s.notify.pending_flex_downtime = 0;
+            reread_period(&mut s.attrs.notification_period, &mut s.attrs.modified, tps);
+        }
+        for c in self.contacts.iter_mut() {
+            reread_period(
+                &mut c.host_notification_period,
+                &mut c.modified_host_attributes,
+                tps,
+            );
+            reread_period(
+                &mut c.service_notification_period,
+                &mut c.modified_service_attributes,
+                tps,
+            );
         }
         // The old generation stopped just now (Nagios's last_program_stop on a restart).
         self.last_program_stop = now;
@@ -124,6 +141,26 @@ impl Core {
             }
         }
         self.jobs = jobs;
+    }
+}
+
+/// A run-time notification period as a restart reads it back: shown, not in
+/// effect; gone (with its modified bit) when the timeperiod no longer exists.
+fn reread_period<K, V, S>(
+    p: &mut Option<vigil_state::PeriodChange>,
+    modified: &mut vigil_state::ModAttr,
+    timeperiods: &std::collections::HashMap<K, V, S>,
+) where
+    K: std::borrow::Borrow<str> + Eq + std::hash::Hash,
+    S: std::hash::BuildHasher,
+{
+    if let Some(c) = p {
+        if timeperiods.contains_key(c.name.as_str()) {
+            c.in_effect = false;
+        } else {
+            *p = None;
+            modified.remove(vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD);
+        }
     }
 }
 

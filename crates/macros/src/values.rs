@@ -263,8 +263,11 @@ impl<'c, 'a> Expander<'c, 'a> {
             LASTHOSTUP => self.n(epoch(st.last_time_in_state[0])),
             LASTHOSTDOWN => self.n(epoch(st.last_time_in_state[1])),
             LASTHOSTUNREACHABLE => self.n(epoch(st.last_time_in_state[2])),
-            HOSTNOTIFICATIONENABLED => R::Str(yes_no(set.notifications_enabled)),
-            HOSTNOTIFICATIONPERIOD => self.timeperiod_name(set.notification_period),
+            HOSTNOTIFICATIONENABLED => R::Str(yes_no(st.attrs.notifications_enabled)),
+            HOSTNOTIFICATIONPERIOD => match &st.attrs.notification_period {
+                Some(p) => R::Str(&p.name),
+                None => self.timeperiod_name(set.notification_period),
+            },
             HOSTEVENTID => self.n(st.current_event_id),
             LASTHOSTEVENTID => self.n(st.last_event_id),
             HOSTPROBLEMID => self.n(st.current_problem_id),
@@ -466,8 +469,11 @@ impl<'c, 'a> Expander<'c, 'a> {
                 let d = self.duration(st.last_state_change);
                 self.n(vigil_state::Dhms(d))
             }
-            SERVICENOTIFICATIONENABLED => R::Str(yes_no(set.notifications_enabled)),
-            SERVICENOTIFICATIONPERIOD => self.timeperiod_name(set.notification_period),
+            SERVICENOTIFICATIONENABLED => R::Str(yes_no(st.attrs.notifications_enabled)),
+            SERVICENOTIFICATIONPERIOD => match &st.attrs.notification_period {
+                Some(p) => R::Str(&p.name),
+                None => self.timeperiod_name(set.notification_period),
+            },
             SERVICEEVENTID => self.n(st.current_event_id),
             LASTSERVICEEVENTID => self.n(st.last_event_id),
             SERVICEPROBLEMID => self.n(st.current_problem_id),

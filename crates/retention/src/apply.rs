@@ -22,7 +22,8 @@ use std::str::FromStr;
 
 use vigil_config::Model;
 use vigil_state::{
-    CheckType, HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, StateType, Status,
+    CheckType, HostStatus, ObjKind, ObjectState, PeriodChange, ProgramState, ServiceStatus,
+    StateType, Status,
 };
 
 use crate::view::{ConfigView, ObjectConfig};
@@ -40,10 +41,6 @@ const UNSUPPORTED_OBJECT_BITS: &[(u64, &str)] = &[
     (ModAttr::FRESHNESS_CHECKS_ENABLED.bits(), "check_freshness"),
     (ModAttr::CHECK_TIMEPERIOD.bits(), "check_period"),
     (ModAttr::CUSTOM_VARIABLE.bits(), "custom variables"),
-    (
-        ModAttr::NOTIFICATION_TIMEPERIOD.bits(),
-        "notification_period",
-    ),
 ];
 
 /// Restores `ret` into the statuses of `model`'s objects (index = `HostId` /
@@ -626,6 +623,19 @@ impl ObjCtx<'_> {
                         self.label
                     ));
                 }
+            }
+        }
+        if bits & ModAttr::NOTIFICATION_TIMEPERIOD.bits() != 0 {
+            // The name comes back, not the period the rules use (Nagios 4.4.6, see
+            // `PeriodChange`); an unknown one drops the bit, silently like Nagios.
+            match f.get("notification_period") {
+                Some(v) if self.view.timeperiods.contains(*v) => {
+                    st.attrs.notification_period = Some(PeriodChange {
+                        name: v.to_string(),
+                        in_effect: false,
+                    });
+                }
+                _ => st.attrs.modified.remove(ModAttr::NOTIFICATION_TIMEPERIOD),
             }
         }
         let intervals: [StatusSwitch<S, f64>; 2] = [

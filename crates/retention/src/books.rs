@@ -9,7 +9,9 @@
 use std::collections::HashSet;
 use std::str::FromStr;
 
-use vigil_state::{Books, Comment, CommentKind, CommentSource, ContactStatus, Downtime, ModAttr};
+use vigil_state::{
+    Books, Comment, CommentKind, CommentSource, ContactStatus, Downtime, ModAttr, PeriodChange,
+};
 
 use crate::view::ConfigView;
 use crate::{RawBlock, Retention};
@@ -238,6 +240,29 @@ pub fn contacts_of(ret: &Retention, view: &ConfigView) -> Vec<ContactStatus> {
                     st.service_notifications_enabled = v;
                 }
             }
+            // A retained period's name comes back, not the period the rules use
+            // (Nagios 4.4.6, see `PeriodChange`); an unknown one drops the bit.
+            let period = |bits: &mut ModAttr, k: &str| -> Option<PeriodChange> {
+                if !bits.contains(ModAttr::NOTIFICATION_TIMEPERIOD) {
+                    return None;
+                }
+                match b.get(k) {
+                    Some(v) if view.timeperiods.contains(v) => Some(PeriodChange {
+                        name: v.to_string(),
+                        in_effect: false,
+                    }),
+                    _ => {
+                        bits.remove(ModAttr::NOTIFICATION_TIMEPERIOD);
+                        None
+                    }
+                }
+            };
+            st.host_notification_period =
+                period(&mut st.modified_host_attributes, "host_notification_period");
+            st.service_notification_period = period(
+                &mut st.modified_service_attributes,
+                "service_notification_period",
+            );
             let time = |k: &str| num_or::<f64>(b, k, 0.0).unwrap_or(0.0).max(0.0);
             st.last_host_notification = time("last_host_notification");
             st.last_service_notification = time("last_service_notification");

@@ -80,6 +80,7 @@ fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
 /// Values derived from configuration + status that both files print.
 struct Effective<'a> {
     event_handler: &'a str,
+    notification_period: &'a str,
     check_interval: f64,
     retry_interval: f64,
     max_attempts: u32,
@@ -92,6 +93,11 @@ fn effective<'a, S: ObjectState>(cfg: &'a ObjectConfig, st: &'a Status<S>) -> Ef
             .event_handler
             .as_deref()
             .unwrap_or(&cfg.event_handler),
+        notification_period: st
+            .attrs
+            .notification_period
+            .as_ref()
+            .map_or(&cfg.notification_period, |p| &p.name),
         check_interval: st.attrs.check_interval.unwrap_or(cfg.check_interval),
         retry_interval: st.attrs.retry_interval.unwrap_or(cfg.retry_interval),
         max_attempts: st.attrs.max_attempts.unwrap_or(cfg.max_check_attempts),
@@ -377,7 +383,7 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
         .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
-        .kv("notification_period", &cfg.notification_period)
+        .kv("notification_period", e.notification_period)
         .kv("event_handler", e.event_handler)
         .kv("has_been_checked", b(st.has_been_checked))
         .kv(
@@ -457,7 +463,7 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
         .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
-        .kv("notification_period", &cfg.notification_period)
+        .kv("notification_period", e.notification_period)
         .kv("event_handler", e.event_handler)
         .kv("has_been_checked", b(st.has_been_checked))
         .kv(
@@ -546,10 +552,17 @@ fn contact(
             "modified_service_attributes",
             st.modified_service_attributes.bits(),
         )
-        .kv("host_notification_period", &c.host_notification_period)
+        .kv(
+            "host_notification_period",
+            st.host_notification_period
+                .as_ref()
+                .map_or(&c.host_notification_period, |p| &p.name),
+        )
         .kv(
             "service_notification_period",
-            &c.service_notification_period,
+            st.service_notification_period
+                .as_ref()
+                .map_or(&c.service_notification_period, |p| &p.name),
         )
         .kv("last_host_notification", secs(st.last_host_notification))
         .kv(
@@ -700,7 +713,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
     w.kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
-        .kv("notification_period", &cfg.notification_period)
+        .kv("notification_period", e.notification_period)
         .kv("importance", 0)
         .kv("check_interval", format_args!("{:.6}", e.check_interval))
         .kv("retry_interval", format_args!("{:.6}", e.retry_interval))

@@ -195,6 +195,14 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                     s.attrs.max_attempts = Some(m);
                     s.attrs.modified |= vigil_state::ModAttr::MAX_CHECK_ATTEMPTS;
                 }
+                // A run-time notification period comes back as a name only.
+                if sw.1 && flap_rec {
+                    s.attrs.notification_period = Some(vigil_state::PeriodChange {
+                        name: "never".into(),
+                        in_effect: false,
+                    });
+                    s.attrs.modified |= vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD;
+                }
                 // What restoring normalises anyway (Nagios rules):
                 let max = s.attrs.max_attempts.unwrap_or(3);
                 if s.current_state.id() != 0 && s.state_type == StateType::Hard {

@@ -32,7 +32,7 @@ pub mod service;
 pub use book::{Books, Comment, CommentKind, CommentSource, Downtime};
 pub use flap::FlapParams;
 pub use modattr::ModAttr;
-pub use notification::{AckKind, ContactStatus, NotifyFacts};
+pub use notification::{AckKind, ContactStatus, NotifyFacts, PeriodChange};
 pub use vigil_events::{
     AnyState, CheckType, Dhms, FlapChange, HostState, ObjKind, ObjectState, ServiceState, StateType,
 };
@@ -148,6 +148,9 @@ pub struct Attributes {
     pub retry_interval: Option<f64>,
     /// Run-time event handler, raw `cmd!args`; `Some("")`: removed at run time.
     pub event_handler: Option<String>,
+    /// Run-time `notification_period` (`CHANGE_*_NOTIFICATION_TIMEPERIOD`); `None`:
+    /// the configured one.
+    pub notification_period: Option<PeriodChange>,
 }
 
 impl Default for Attributes {
@@ -167,6 +170,7 @@ impl Default for Attributes {
             check_interval: None,
             retry_interval: None,
             event_handler: None,
+            notification_period: None,
         }
     }
 }

@@ -6,6 +6,21 @@
 
 use crate::{ModAttr, ObjectState, Time};
 
+/// A notification period changed at run time (`CHANGE_*_NOTIFICATION_TIMEPERIOD`,
+/// `CHANGE_CONTACT_*_NOTIFICATION_TIMEPERIOD`).
+///
+/// Nagios 4.4.6 restores the retained period's *name* (status.dat, retention.dat,
+/// `$*NOTIFICATIONPERIOD$` show it) but not the period its notification rules use,
+/// which stays the configured one until the next change: `in_effect` is false for a
+/// period that came from a retention file (or the journal, a restart too).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PeriodChange {
+    /// The timeperiod's name.
+    pub name: String,
+    /// The rules use it (set by a command); false: restored, shown only.
+    pub in_effect: bool,
+}
+
 /// How a problem was acknowledged (`acknowledgement_type`: 0, 1, 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AckKind {
@@ -105,6 +120,11 @@ pub struct ContactStatus {
     pub last_host_notification: Time,
     /// `last_service_notification`.
     pub last_service_notification: Time,
+    /// Run-time `host_notification_period`
+    /// (`CHANGE_CONTACT_HOST_NOTIFICATION_TIMEPERIOD`); `None`: the configured one.
+    pub host_notification_period: Option<PeriodChange>,
+    /// Run-time `service_notification_period`; `None`: the configured one.
+    pub service_notification_period: Option<PeriodChange>,
 }
 
 impl ContactStatus {
@@ -118,6 +138,8 @@ impl ContactStatus {
             modified_service_attributes: ModAttr::empty(),
             last_host_notification: 0.0,
             last_service_notification: 0.0,
+            host_notification_period: None,
+            service_notification_period: None,
         }
     }
 }

@@ -77,6 +77,10 @@ pub fn fixture_view() -> ConfigView {
         .into_iter()
         .map(String::from)
         .collect(),
+        timeperiods: ["vigil-24x7", "never"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
         use_retained_scheduling_info: true,
         retention_scheduling_horizon: 900,
         ..ConfigView::default()
