@@ -10,10 +10,10 @@
 #     - the web UI in headless Chromium (crates/vigil/tests/web_browser.rs, --ignored
 #       by a plain cargo test); screenshots in target/web-screenshots;
 #     - the black-box conformance suites, `vigil run` started by the harness:
-#       vigil's own scenarios (tests/conformance) and the public ones
-#       (tests/shared/conformance), expected traces from traces/vigil/ where vigil
-#       differs on purpose, else the Nagios 4.4.6 recordings;
-#     - the performance data set (tests/shared/conformance/perfdata) black-box;
+#       vigil's own scenarios (tests/conformance), the public ones
+#       (tests/shared/conformance) and the notifications/ and perfdata/ sets,
+#       expected traces from traces/vigil/ where vigil differs on purpose, else the
+#       Nagios 4.4.6 recordings;
 #     - scripts/peer-configs.sh: vigil verify against nagios4 -v on the vendored
 #       upstream configurations (must end "N passed, 0 failed");
 #     - scripts/cgi-test.py: the Nagios 4 CGIs run against a live vigil;
@@ -38,7 +38,6 @@ start=$(date +%s)
 # its own per-scenario list (crates/conformance/tests/replay.rs, NOT_YET_PASSING) and
 # fails when a listed scenario starts passing.
 NOT_YET_PASSING=(
-    "conformance/notifications|notifications are not implemented (README: Not implemented yet); replayed in-process as expected failures, the 2.6-minute black-box run is skipped"
     "livestatus|vigil has no Livestatus endpoint yet; tests/shared/livestatus is not run"
 )
 not_yet() {
@@ -136,6 +135,9 @@ bg peer-configs env VIGIL_SHARED="$vendored" scripts/peer-configs.sh
 # The Nagios 4 CGIs (nagios4-cgi) reading vigil's objects.cache and status.dat: every
 # host and service listed with its state (skipped without the CGIs, except in CI).
 bg cgi python3 scripts/cgi-test.py --vigil "$target/release/vigil"
+bg blackbox-notifications python3 "$harness" suite --engine-cmd "$engine" -j 2 \
+    --scenarios "$vendored/conformance/notifications/scenarios" \
+    --traces "$vendored/conformance/notifications/traces/nagios4"
 if command -v nagios4 >/dev/null 2>&1 || [ -x "${NAGIOS_BIN:-/usr/sbin/nagios4}" ]; then
     bg provenance-nagios4 scripts/conformance-nagios4.sh
 elif [ -n "${CI:-}" ]; then
@@ -149,6 +151,9 @@ if [ "$shared_differs" -eq 1 ]; then
     union "$out/traces-shared" "$shared/conformance/traces/nagios4" tests/conformance/traces/vigil
     bg blackbox-shared-public python3 "$shared/conformance/run.py" suite --engine-cmd "$engine" \
         -j 2 --traces "$out/traces-shared"
+    bg blackbox-shared-notifications python3 "$shared/conformance/run.py" suite \
+        --engine-cmd "$engine" -j 2 --scenarios "$shared/conformance/notifications/scenarios" \
+        --traces "$shared/conformance/notifications/traces/nagios4"
 fi
 for pid in "${pids[@]}"; do
     wait "$pid" || true

@@ -35,8 +35,6 @@ pub struct CoreEngine {
     pending: Vec<SimJob>,
     log: Vec<(i64, String)>,
     log_opts: LogOptions,
-    /// Comments and downtimes read from retention and written back unchanged.
-    extras: vigil_retention::RenderExtras,
     exit: Option<String>,
     /// The perfdata files, written for real in the run directory (as the runner does).
     perfdata: vigil_engine::perfdata::PerfdataFiles,
@@ -112,7 +110,7 @@ impl CoreEngine {
             self.core.program(),
             self.core.hosts().as_shared(),
             self.core.services().as_shared(),
-            &self.extras,
+            &self.core.render_extras(),
             now as i64,
         );
         if let Err(e) = vigil_retention::write_atomic(path, &text) {
@@ -143,7 +141,6 @@ impl CoreEngine {
             }
         };
         self.core.restore(&ret, now);
-        self.extras = vigil_retention::RenderExtras::from_retention(&ret);
     }
 }
 
@@ -159,6 +156,7 @@ impl SimEngine for CoreEngine {
             event_handlers: m.log_event_handlers,
             external_commands: m.log_external_commands,
             passive_checks: m.log_passive_checks,
+            notifications: m.log_notifications,
         };
         let mut engine = CoreEngine {
             core: Core::new(
@@ -173,7 +171,6 @@ impl SimEngine for CoreEngine {
             pending: Vec::new(),
             log: Vec::new(),
             log_opts,
-            extras: vigil_retention::RenderExtras::default(),
             exit: None,
             perfdata: vigil_engine::perfdata::PerfdataFiles::default(),
         };
@@ -251,7 +248,7 @@ impl SimEngine for CoreEngine {
             self.core.program(),
             self.core.hosts().as_shared(),
             self.core.services().as_shared(),
-            &self.extras,
+            &self.core.render_extras(),
             now as i64,
         ))
     }

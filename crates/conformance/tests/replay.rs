@@ -1,8 +1,8 @@
 //! Every conformance scenario replayed in-process against vigil's core (see the crate
-//! documentation): the public set and vigil's own (expected to pass), and the
-//! notifications/ and perfdata/ sets (those not implemented yet are expected to
-//! fail, each listed below with the reason; one that starts passing fails this test
-//! until it is taken off the list). Run with `-- --nocapture` to see the per-scenario report.
+//! documentation): the public set, vigil's own, and the notifications/ and
+//! perfdata/ sets, all expected to pass (a scenario that does not pass yet would be
+//! listed below with the reason; one that starts passing fails this test until it
+//! is taken off the list). Run with `-- --nocapture` to see the per-scenario report.
 //!
 //! Scenarios and traces come from the repository (`tests/shared/conformance`,
 //! `tests/conformance`), never from `../shared`. `VIGIL_REPLAY_SHARED=DIR` adds the
@@ -16,11 +16,7 @@ use vigil_conformance::{replay, CoreEngine, Options, ScenarioResult, SetSpec};
 
 /// Scenarios vigil does not pass yet, with the reason: `(set, scenario, why)`, `"*"`
 /// for every scenario of a set. Shrink this list; never grow it to hide a regression.
-const NOT_YET_PASSING: &[(&str, &str, &str)] = &[(
-    "notifications",
-    "*",
-    "notifications are not implemented (README: Not implemented yet)",
-)];
+const NOT_YET_PASSING: &[(&str, &str, &str)] = &[];
 
 /// Interval differences beyond this are reported (they point at scheduling
 /// differences even where the harness's tolerance accepts them).

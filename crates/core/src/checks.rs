@@ -235,6 +235,8 @@ impl Core {
             host: Some(host),
             service,
             now: now as i64,
+            contact: None,
+            notification: None,
         }
     }
 
@@ -396,19 +398,55 @@ impl Core {
         self.after_result(obj, before, &tr, now, active);
     }
 
-    /// Performs a transition's effects in order.
+    /// Performs a transition's effects in Nagios 4.4.6's order: flapping changes
+    /// (with their notifications), what a state change resets (acknowledgements,
+    /// re-notification times) and the flexible downtimes it starts, the
+    /// notification (its lines precede the ALERT line), then the ALERT line, the
+    /// event handlers and on-demand checks.
     fn perform(&mut self, obj: ObjRef, tr: &Transition, now: Time) {
         for e in &tr.effects {
             match *e {
-                Effect::Flapping(change) => {
-                    let name = self.obj_name(obj);
-                    self.emit(Event::Flapping { obj: name, change });
-                }
+                Effect::Flapping(change) => self.flap_changed(obj, change, now),
                 Effect::HostFlapping(change) => {
                     let (h, _) = self.host_and_service(obj);
-                    let name = self.obj_name(ObjRef::Host(h));
-                    self.emit(Event::Flapping { obj: name, change });
+                    self.flap_changed(ObjRef::Host(h), change, now);
                 }
+                _ => {}
+            }
+        }
+        let changed = tr.state_changed || tr.hard_changed;
+        if changed {
+            self.state_change_resets(obj, tr.state_changed);
+            if let ObjRef::Service(_) = obj {
+                self.check_pending_flex_downtime(obj, now);
+            }
+        }
+        if tr.effects.contains(&Effect::Notify) {
+            self.notify(
+                obj,
+                crate::notify::Request::of(vigil_events::NotificationType::Normal),
+                now,
+            );
+        }
+        if let ObjRef::Service(_) = obj {
+            // A service problem that repeats while its host is down re-notifies the
+            // host (spec notifications.md §2.2).
+            let h = self.host_of(obj);
+            let (svc_problem, hard) = with_status!(self, obj, |st| (
+                !st.current_state.is_ok(),
+                st.state_type == vigil_state::StateType::Hard
+            ));
+            if !changed && svc_problem && hard && !self.hosts[h.idx()].current_state.is_ok() {
+                self.notify(
+                    ObjRef::Host(h),
+                    crate::notify::Request::of(vigil_events::NotificationType::Normal),
+                    now,
+                );
+            }
+        }
+        for e in &tr.effects {
+            match *e {
+                Effect::Flapping(_) | Effect::HostFlapping(_) | Effect::Notify => {}
                 Effect::Alert => {
                     let line = self.state_line(obj);
                     self.emit(Event::Alert(line));
@@ -432,9 +470,15 @@ impl Core {
                         }
                     }
                 }
-                // Notifications are decided elsewhere (not yet sent by vigil).
-                Effect::Notify => {}
             }
+        }
+        if tr.hard_changed && with_status!(self, obj, |st| st.current_state.is_ok()) {
+            self.hard_recovery_resets(obj);
+        }
+        if let (ObjRef::Host(_), true) = (obj, changed) {
+            // Hosts start their flexible downtimes through an event right after
+            // the result.
+            self.check_pending_flex_downtime(obj, now);
         }
     }
 
@@ -704,7 +748,7 @@ fn interleaved_services(model: &Model) -> Vec<ServiceId> {
 impl Core {
     /// Recomputes an object's flapping without recording a state (flap detection
     /// was switched on): its `FLAPPING ALERT` if that starts or stops flapping.
-    pub(crate) fn recheck_flapping(&mut self, obj: ObjRef) {
+    pub(crate) fn recheck_flapping(&mut self, obj: ObjRef, now: Time) {
         let p = self.flap_params(obj);
         let change = match obj {
             ObjRef::Host(h) => {
@@ -715,9 +759,7 @@ impl Core {
             }
         };
         if let Some(change) = change {
-            self.dirty.mark(obj);
-            let name = self.obj_name(obj);
-            self.emit(Event::Flapping { obj: name, change });
+            self.flap_changed(obj, change, now);
         }
     }
 }

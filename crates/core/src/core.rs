@@ -9,7 +9,7 @@ use std::sync::Arc;
 use vigil_config::zone::Zone;
 use vigil_config::{HostId, Model, ServiceId};
 use vigil_events::{Event, HostState, ObjectState, ServiceState, StateLine, StateReport};
-use vigil_state::{HostStatus, ProgramState, ServiceStatus, Status, Time};
+use vigil_state::{Books, ContactStatus, HostStatus, ProgramState, ServiceStatus, Status, Time};
 
 use crate::dirty::Dirty;
 use crate::jobs::{JobId, JobResult, JobSpec, Jobs};
@@ -95,6 +95,44 @@ pub struct Core {
     pub(crate) no_checks: bool,
     /// Performance data settings and file processing timers.
     pub(crate) perfdata: crate::perfdata::Perfdata,
+    /// Comments and downtimes (copy-on-write: snapshots share them).
+    pub(crate) books: Arc<Books>,
+    /// The books changed since the runner last journalled them.
+    pub(crate) books_dirty: bool,
+    /// Every contact's run-time status, indexed by `ContactId`.
+    pub(crate) contacts: Vec<ContactStatus>,
+    /// A contact's status changed since the runner last journalled them.
+    pub(crate) contacts_dirty: bool,
+    /// Escalations by object.
+    pub(crate) esc: EscalationIndex,
+}
+
+/// The escalations of each object, as indexes into the model's lists, in
+/// definition order.
+#[derive(Debug, Default)]
+pub(crate) struct EscalationIndex {
+    pub(crate) hosts: Vec<Vec<usize>>,
+    pub(crate) services: Vec<Vec<usize>>,
+}
+
+impl EscalationIndex {
+    fn of(model: &Model) -> EscalationIndex {
+        let mut idx = EscalationIndex {
+            hosts: vec![Vec::new(); model.hosts.len()],
+            services: vec![Vec::new(); model.services.len()],
+        };
+        for (i, e) in model.host_escalations.iter().enumerate() {
+            if let Some(v) = idx.hosts.get_mut(e.host.idx()) {
+                v.push(i);
+            }
+        }
+        for (i, e) in model.service_escalations.iter().enumerate() {
+            if let Some(v) = e.service.and_then(|s| idx.services.get_mut(s.idx())) {
+                v.push(i);
+            }
+        }
+        idx
+    }
 }
 
 /// Runs `$body` with `$st` bound to the status of `$obj`, whatever its kind: one
@@ -184,7 +222,23 @@ impl Core {
         let next_service_freshness = now + m.service_freshness_check_interval.max(1) as f64;
         let next_host_freshness = now + m.host_freshness_check_interval.max(1) as f64;
         let model_ref = model.clone();
+        let contacts = model
+            .contacts
+            .iter()
+            .map(|c| {
+                ContactStatus::configured(
+                    c.host_notifications_enabled,
+                    c.service_notifications_enabled,
+                )
+            })
+            .collect();
+        let esc = EscalationIndex::of(&model);
         Core {
+            books: Arc::new(Books::default()),
+            books_dirty: false,
+            contacts,
+            contacts_dirty: false,
+            esc,
             host_rt: vec![Runtime::default(); hosts.len()],
             svc_rt: vec![Runtime::default(); services.len()],
             schedule: Schedule::new(hosts.len(), services.len()),
@@ -250,6 +304,9 @@ impl Core {
         if let Some(p) = self.perfdata.next_due() {
             consider(p);
         }
+        if let Some(d) = self.next_downtime_event() {
+            consider(d);
+        }
         t
     }
 
@@ -268,6 +325,7 @@ impl Core {
     /// periodic work that is due (freshness checks). Returns how many checks started.
     pub fn handle_timeout(&mut self, now: Time, allowance: usize, max_hold: f64) -> usize {
         self.handler_timers(now);
+        self.run_downtime_events(now);
         let started = self.run_due(now, allowance, max_hold);
         let m = &self.model.main;
         let (svc_every, host_every) = (
@@ -304,6 +362,7 @@ impl Core {
             Some(crate::jobs::InFlight::PerfdataProcessing { kind, command }) => {
                 self.processing_done(kind, command, result, now)
             }
+            Some(crate::jobs::InFlight::Notification(run)) => self.notification_done(run, result),
             // A check of an object that is gone after a reload, or an unknown id.
             Some(crate::jobs::InFlight::Check { obj: None, .. }) | None => {}
         }
@@ -323,6 +382,16 @@ impl Core {
         }
         self.schedule_initial(now, self.model.main.use_retained_scheduling_info);
         self.start_perfdata(now);
+        // Retained downtimes: registered again, and those due (also those that
+        // started or ended while the core was down) started and ended now.
+        self.register_downtimes(now);
+        self.run_downtime_events(now);
+    }
+
+    /// Whether the comments, downtimes or contact statuses changed since the last
+    /// call (the runner journals them with the objects of [`Core::take_dirty`]).
+    pub fn take_books_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.books_dirty) | std::mem::take(&mut self.contacts_dirty)
     }
 
     /// `CURRENT ... STATE` (after a log rotation) or `INITIAL ... STATE` events for
@@ -364,6 +433,25 @@ impl Core {
     /// Program-wide state.
     pub fn program(&self) -> &ProgramState {
         &self.program
+    }
+
+    /// Every comment and downtime.
+    pub fn books(&self) -> &Books {
+        &self.books
+    }
+
+    /// Every contact's run-time status, indexed by `ContactId`.
+    pub fn contacts(&self) -> &[ContactStatus] {
+        &self.contacts
+    }
+
+    /// The books and contact statuses as retention.dat / status.dat writers take
+    /// them (shared, not copied).
+    pub fn render_extras(&self) -> vigil_retention::RenderExtras {
+        vigil_retention::RenderExtras {
+            books: self.books.clone(),
+            contacts: self.contacts.clone().into(),
+        }
     }
 
     /// Checks running now.

@@ -18,6 +18,10 @@ pub(crate) struct DurableKey {
     has_been_checked: bool,
     is_flapping: bool,
     current_problem_id: u64,
+    notification_number: u32,
+    acknowledged: bool,
+    downtime_depth: u32,
+    notified_on: u8,
 }
 
 impl DurableKey {
@@ -30,6 +34,10 @@ impl DurableKey {
             has_been_checked: st.has_been_checked,
             is_flapping: st.is_flapping,
             current_problem_id: st.current_problem_id,
+            notification_number: st.notify.current_notification_number,
+            acknowledged: st.notify.acknowledged,
+            downtime_depth: st.notify.scheduled_downtime_depth,
+            notified_on: st.notify.notified_on,
         }
     }
 }

@@ -7,11 +7,15 @@
 //! and groups (the [`Target`] is resolved to objects first).
 
 use vigil_commands::{
-    Command, HandlerSlot, IntervalKind, ModAttrOwner, Object, ObjectSwitch, ProgramSwitch, Target,
+    Command, Contacts, DowntimeFilter, HandlerSlot, IntervalKind, ModAttrOwner, Object, ObjectKind,
+    ObjectSwitch, PeriodSlot, ProgramSwitch, Target,
 };
+use vigil_config::ContactId;
 use vigil_config::{HostId, ServiceId};
+use vigil_events::NotificationType;
 use vigil_events::{CommandEvent, Event, Obj, ObjectState};
-use vigil_state::{Attributes, ModAttr, ProgramState};
+use vigil_state::{Attributes, ModAttr, PeriodChange, ProgramState};
+use vigil_state::{CommentKind, CommentSource};
 
 use crate::core::{with_status, Core};
 use crate::{Action, ObjRef};
@@ -59,7 +63,16 @@ pub(crate) fn handle(core: &mut Core, text: &str, now: f64) {
         }
     };
     core.emit(accepted);
-    if let Err(reason) = apply(core, cmd, line.entry_time as f64, now) {
+    let note = note_targets(core, &cmd).map(|objs| (objs, cmd.note().cloned()));
+    let result = apply(core, cmd, line.entry_time as f64, now);
+    // The optional trailing `;author;comment` of many commands adds a user comment
+    // once the command was carried out (Nagios 4.4.6).
+    if let (Ok(()), Some((objs, Some(note)))) = (&result, note) {
+        for obj in objs {
+            core.add_note(obj, &note, now);
+        }
+    }
+    if let Err(reason) = result {
         core.emit(Event::Command(CommandEvent::Failed {
             entry_time: line.entry_time,
             name: line.name,
@@ -201,22 +214,20 @@ fn change(core: &mut Core, obj: ObjRef, bit: ModAttr, f: impl FnOnce(&mut Attrib
 fn after_switch(core: &mut Core, obj: ObjRef, which: ObjectSwitch, on: bool, now: f64) {
     match (which, on) {
         (ObjectSwitch::ActiveChecks, true) => core.ensure_scheduled(obj, now),
-        (ObjectSwitch::FlapDetection, false) => flap_disabled(core, obj),
-        (ObjectSwitch::FlapDetection, true) => core.recheck_flapping(obj),
+        (ObjectSwitch::FlapDetection, false) => flap_disabled(core, obj, now),
+        (ObjectSwitch::FlapDetection, true) => core.recheck_flapping(obj, now),
         _ => {}
     }
 }
 
 /// Flap detection went off for an object: if it was flapping, it stops with
-/// `FLAPPING ALERT: ...;DISABLED`.
-fn flap_disabled(core: &mut Core, obj: ObjRef) {
+/// `FLAPPING ALERT: ...;DISABLED` (and FLAPPINGDISABLED).
+fn flap_disabled(core: &mut Core, obj: ObjRef, now: f64) {
     let change = with_status!(core, obj, |mut st| {
         vigil_state::flap::flap_detection_disabled(st)
     });
     if let Some(change) = change {
-        core.dirty.mark(obj);
-        let name = core.obj_name(obj);
-        core.emit(Event::Flapping { obj: name, change });
+        core.flap_changed(obj, change, now);
     }
 }
 
@@ -255,6 +266,123 @@ fn check_command_exists(core: &Core, raw: &str) -> Result<(), Failure> {
     } else {
         Err(format!("command '{name}' is not defined"))
     }
+}
+
+/// The objects the optional note of a command goes on: the named object, the host
+/// of a `*_HOST_SVC_*` or `*_BEYOND_HOST` command, every member of a group.
+fn note_targets(core: &Core, cmd: &Command) -> Option<Vec<ObjRef>> {
+    cmd.note()?;
+    let target = match cmd {
+        Command::ScheduleCheck { target, .. } | Command::Switch { target, .. } => target.clone(),
+        Command::SendCustomNotification { object, .. }
+        | Command::DelayNotification { object, .. }
+        | Command::SetNotificationNumber { object, .. }
+        | Command::ClearFlappingState { object, .. } => Target::Object(object.clone()),
+        _ => return None,
+    };
+    match &target {
+        Target::HostServices(h)
+        | Target::HostsAndServicesBeyond(h)
+        | Target::HostAndChildHosts(h) => find_host(core, h).ok().map(|h| vec![ObjRef::Host(h)]),
+        t => resolve(core, t).ok(),
+    }
+}
+
+/// The contacts a contact command names.
+fn find_contacts(core: &Core, c: &Contacts) -> Result<Vec<ContactId>, Failure> {
+    let m = &core.model;
+    match c {
+        Contacts::Contact(n) => m
+            .index
+            .contacts
+            .get(n.as_str())
+            .map(|c| vec![*c])
+            .ok_or_else(|| format!("unknown contact '{n}'")),
+        Contacts::Contactgroup(n) => m
+            .index
+            .contactgroups
+            .get(n.as_str())
+            .and_then(|g| m.contactgroups.get(g.idx()))
+            .map(|g| g.members.clone())
+            .ok_or_else(|| format!("unknown contactgroup '{n}'")),
+    }
+}
+
+fn find_contact(core: &Core, n: &str) -> Result<ContactId, Failure> {
+    core.model
+        .index
+        .contacts
+        .get(n)
+        .copied()
+        .ok_or_else(|| format!("unknown contact '{n}'"))
+}
+
+/// `SCHEDULE_AND_PROPAGATE_*HOST_DOWNTIME`: a downtime for every host below `h`,
+/// depth first, triggered by `trigger`.
+#[allow(clippy::too_many_arguments)]
+fn propagate_downtime(
+    core: &mut Core,
+    h: HostId,
+    entry: f64,
+    start: i64,
+    end: i64,
+    fixed: bool,
+    trigger: u64,
+    duration: u64,
+    author: &str,
+    comment: &str,
+    now: f64,
+    seen: &mut Vec<bool>,
+) -> Result<(), Failure> {
+    let children = core.model.host(h).children.clone();
+    for c in children {
+        if std::mem::replace(&mut seen[c.idx()], true) {
+            continue;
+        }
+        core.schedule_downtime(
+            ObjRef::Host(c),
+            entry as i64,
+            start,
+            end,
+            fixed,
+            trigger,
+            duration,
+            author,
+            comment,
+            now,
+        )?;
+        propagate_downtime(
+            core, c, entry, start, end, fixed, trigger, duration, author, comment, now, seen,
+        )?;
+    }
+    Ok(())
+}
+
+/// The downtimes a `DEL_DOWNTIME_BY_*` filter names.
+fn downtimes_by_filter(core: &Core, f: &DowntimeFilter) -> Result<Vec<u64>, Failure> {
+    let mut hosts: Option<Vec<HostId>> = None;
+    if let Some(g) = &f.hostgroup {
+        let group = core
+            .model
+            .hostgroups
+            .iter()
+            .find(|x| &x.name == g)
+            .ok_or_else(|| format!("unknown hostgroup '{g}'"))?;
+        hosts = Some(group.members.clone());
+    }
+    if let Some(h) = &f.host {
+        let id = find_host(core, h)?;
+        hosts = Some(match hosts {
+            Some(v) => v.into_iter().filter(|x| *x == id).collect(),
+            None => vec![id],
+        });
+    }
+    Ok(core.downtimes_matching(
+        hosts.as_deref(),
+        f.service.as_deref(),
+        f.start,
+        f.comment.as_deref(),
+    ))
 }
 
 /// Not carried out by this version of vigil (the command parses; Nagios logs it as
@@ -313,9 +441,9 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
                 if which == ProgramSwitch::FlapDetection {
                     for obj in every_object(core) {
                         if enable {
-                            core.recheck_flapping(obj);
+                            core.recheck_flapping(obj, now);
                         } else {
-                            flap_disabled(core, obj);
+                            flap_disabled(core, obj, now);
                         }
                     }
                 }
@@ -383,7 +511,20 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
                 core.dirty.mark(obj);
                 Ok(())
             }
-            _ => not_yet("contact attribute changes"),
+            ModAttrOwner::Contact(ref c)
+            | ModAttrOwner::ContactHost(ref c)
+            | ModAttrOwner::ContactService(ref c) => {
+                let id = find_contact(core, c)?;
+                if let Some(cs) = core.contacts.get_mut(id.idx()) {
+                    match owner {
+                        ModAttrOwner::Contact(_) => cs.modified_attributes = value,
+                        ModAttrOwner::ContactHost(_) => cs.modified_host_attributes = value,
+                        _ => cs.modified_service_attributes = value,
+                    }
+                    core.contacts_dirty = true;
+                }
+                Ok(())
+            }
         },
         Command::SaveStateInformation => {
             core.push_action(Action::SaveState);
@@ -399,21 +540,235 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
         }
         // Commands starting with `_` are for other programs (Nagios ignores them too).
         Command::Custom(_) => Ok(()),
-        Command::ContactNotifications { .. }
-        | Command::SendCustomNotification { .. }
-        | Command::DelayNotification { .. }
-        | Command::SetNotificationNumber { .. } => not_yet("notifications"),
-        Command::Acknowledge { .. } | Command::RemoveAcknowledgement { .. } => {
-            not_yet("acknowledgements")
+        Command::ContactNotifications {
+            contacts,
+            kind,
+            enable,
+        } => {
+            for c in find_contacts(core, &contacts)? {
+                let Some(cs) = core.contacts.get_mut(c.idx()) else {
+                    continue;
+                };
+                let (slot, modified) = match kind {
+                    ObjectKind::Host => (
+                        &mut cs.host_notifications_enabled,
+                        &mut cs.modified_host_attributes,
+                    ),
+                    ObjectKind::Service => (
+                        &mut cs.service_notifications_enabled,
+                        &mut cs.modified_service_attributes,
+                    ),
+                };
+                if *slot != enable {
+                    *slot = enable;
+                    *modified |= ModAttr::NOTIFICATIONS_ENABLED;
+                    core.contacts_dirty = true;
+                }
+            }
+            Ok(())
         }
-        Command::AddComment { .. }
-        | Command::DeleteComment { .. }
-        | Command::DeleteAllComments { .. } => not_yet("comments"),
-        Command::ScheduleDowntime { .. }
-        | Command::DeleteDowntime { .. }
-        | Command::DeleteDowntimes { .. } => not_yet("downtimes"),
+        Command::SendCustomNotification {
+            object,
+            options,
+            author,
+            comment,
+            note: _,
+        } => {
+            let obj = find_object(core, &object)?;
+            let req = crate::notify::Request {
+                kind: NotificationType::Custom,
+                author: Some(author),
+                comment: Some(comment),
+                options: options.bits(),
+            };
+            core.notify(obj, req, now);
+            Ok(())
+        }
+        Command::DelayNotification {
+            object,
+            until,
+            note: _,
+        } => {
+            let obj = find_object(core, &object)?;
+            with_status!(core, obj, |mut st| st.notify.next_notification =
+                until as f64);
+            core.dirty.mark(obj);
+            Ok(())
+        }
+        Command::SetNotificationNumber {
+            object,
+            number,
+            note: _,
+        } => {
+            let obj = find_object(core, &object)?;
+            with_status!(core, obj, |mut st| st.notify.current_notification_number =
+                number);
+            core.dirty.mark(obj);
+            Ok(())
+        }
+        Command::Acknowledge {
+            object,
+            sticky,
+            notify,
+            persistent,
+            author,
+            comment,
+        } => {
+            let obj = find_object(core, &object)?;
+            core.acknowledge(obj, sticky, notify, persistent, &author, &comment, now);
+            Ok(())
+        }
+        Command::RemoveAcknowledgement { object } => {
+            let obj = find_object(core, &object)?;
+            core.remove_acknowledgement(obj);
+            Ok(())
+        }
+        Command::AddComment {
+            object,
+            persistent,
+            author,
+            comment,
+        } => {
+            let obj = find_object(core, &object)?;
+            let t = if entry > 0.0 { entry } else { now };
+            core.add_comment(
+                obj,
+                CommentKind::User,
+                CommentSource::External,
+                persistent,
+                t as i64,
+                &author,
+                &comment,
+            );
+            Ok(())
+        }
+        Command::DeleteComment { kind, id } => {
+            // Nagios ignores an unknown id.
+            core.delete_comment(id, Some(kind == ObjectKind::Host));
+            Ok(())
+        }
+        Command::DeleteAllComments { object } => {
+            let obj = find_object(core, &object)?;
+            core.delete_comments_of(obj, |_| true);
+            Ok(())
+        }
+        Command::ScheduleDowntime {
+            target,
+            start,
+            end,
+            fixed,
+            trigger_id,
+            duration,
+            author,
+            comment,
+            trigger_children,
+        } => {
+            let t = if entry > 0.0 { entry } else { now };
+            if let Target::HostAndChildHosts(h) = &target {
+                let h = find_host(core, h)?;
+                let id = core.schedule_downtime(
+                    ObjRef::Host(h),
+                    t as i64,
+                    start,
+                    end,
+                    fixed,
+                    trigger_id,
+                    duration,
+                    &author,
+                    &comment,
+                    now,
+                )?;
+                let trigger = if trigger_children { id.unwrap_or(0) } else { 0 };
+                let mut seen = vec![false; core.model.hosts.len()];
+                if let Some(s) = seen.get_mut(h.idx()) {
+                    *s = true;
+                }
+                let res = propagate_downtime(
+                    core, h, t, start, end, fixed, trigger, duration, &author, &comment, now,
+                    &mut seen,
+                );
+                // Those due start now, once all of them are in.
+                core.run_downtime_events(now);
+                return res;
+            }
+            let mut res = Ok(());
+            for obj in resolve(core, &target)? {
+                res = core
+                    .schedule_downtime(
+                        obj, t as i64, start, end, fixed, trigger_id, duration, &author, &comment,
+                        now,
+                    )
+                    .map(|_| ());
+                if res.is_err() {
+                    break;
+                }
+            }
+            core.run_downtime_events(now);
+            res
+        }
+        Command::DeleteDowntime { kind, id } => {
+            // Nagios ignores an unknown id.
+            core.unschedule_downtime(id, Some(kind == ObjectKind::Host), now);
+            Ok(())
+        }
+        Command::DeleteDowntimes { filter } => {
+            let ids = downtimes_by_filter(core, &filter)?;
+            if ids.is_empty() {
+                return Err("no downtime matches".into());
+            }
+            for id in ids {
+                core.unschedule_downtime(id, None, now);
+            }
+            Ok(())
+        }
         Command::ClearFlappingState { .. } => not_yet("flapping state resets"),
-        Command::ChangeTimeperiod { .. } => not_yet("time period changes"),
+        Command::ChangeTimeperiod { slot, timeperiod } => {
+            // Nagios 4.4.6 ignores an unknown timeperiod, object or contact here
+            // without a word (no "Command failed").
+            let known = core
+                .model
+                .index
+                .timeperiods
+                .contains_key(timeperiod.as_str());
+            match slot {
+                PeriodSlot::Check(_) => not_yet("check period changes"),
+                _ if !known => Ok(()),
+                PeriodSlot::Notification(o) => {
+                    let Ok(obj) = find_object(core, &o) else {
+                        return Ok(());
+                    };
+                    change(core, obj, ModAttr::NOTIFICATION_TIMEPERIOD, |a| {
+                        a.notification_period = Some(PeriodChange {
+                            name: timeperiod,
+                            in_effect: true,
+                        })
+                    });
+                    Ok(())
+                }
+                PeriodSlot::ContactHostNotification(ref c)
+                | PeriodSlot::ContactServiceNotification(ref c) => {
+                    let host = matches!(slot, PeriodSlot::ContactHostNotification(_));
+                    let Ok(id) = find_contact(core, c) else {
+                        return Ok(());
+                    };
+                    if let Some(cs) = core.contacts.get_mut(id.idx()) {
+                        let p = Some(PeriodChange {
+                            name: timeperiod,
+                            in_effect: true,
+                        });
+                        if host {
+                            cs.host_notification_period = p;
+                            cs.modified_host_attributes |= ModAttr::NOTIFICATION_TIMEPERIOD;
+                        } else {
+                            cs.service_notification_period = p;
+                            cs.modified_service_attributes |= ModAttr::NOTIFICATION_TIMEPERIOD;
+                        }
+                        core.contacts_dirty = true;
+                    }
+                    Ok(())
+                }
+            }
+        }
         Command::ChangeCheckCommand { .. } => not_yet("check command changes"),
         Command::ChangeCustomVar { .. } => not_yet("custom variable changes"),
         Command::ReadStateInformation => not_yet("reading state information at run time"),

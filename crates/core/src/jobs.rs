@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use vigil_cmdline::Plan;
-use vigil_events::{HandlerRun, ProcessEnd, Time};
+use vigil_events::{HandlerRun, NotificationRun, ProcessEnd, Time};
 
 use crate::ObjRef;
 
@@ -32,6 +32,8 @@ pub enum Purpose {
     /// file before starting it, writes no record into the file while it runs, and
     /// reopens the file with its mode when it has ended.
     PerfdataProcessing(vigil_events::ObjKind),
+    /// A notification command (one contact, one command).
+    Notification,
 }
 
 /// A job to run.
@@ -92,6 +94,8 @@ pub(crate) enum InFlight {
         /// The expanded command.
         command: String,
     },
+    /// A notification command run.
+    Notification(NotificationRun),
 }
 
 /// The jobs in flight, by id.
@@ -118,6 +122,11 @@ impl Jobs {
     /// Takes a finished job (`None` for an unknown id: a duplicate or stale report).
     pub(crate) fn finish(&mut self, id: JobId) -> Option<InFlight> {
         self.running.remove(&id)
+    }
+
+    /// What a job in flight is for.
+    pub(crate) fn peek(&self, id: JobId) -> Option<&InFlight> {
+        self.running.get(&id)
     }
 
     /// Number of jobs in flight.

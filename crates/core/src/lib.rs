@@ -13,14 +13,19 @@
 //! it as well.
 //!
 //! Layout: [`core`](mod@core) (the struct, inputs and outputs), `checks` (schedule,
-//! launch, results), `handlers`, `obsess` (OCSP/OCHP), [`perfdata`], `freshness`,
-//! `extcmd`, `restore` (retention and reloads), [`jobs`], `schedule`, `dirty`,
-//! `remediation` (handler outcomes and policies) and [`replay`] (logged results
-//! through the current configuration).
+//! launch, results), `handlers`, [`notify`] (notifications, escalations, the
+//! notification journal's decisions), `downtime`, `comments` (also flapping
+//! comments), `ack`, `obsess` (OCSP/OCHP), [`perfdata`], `freshness`, `extcmd`,
+//! `restore` (retention and reloads), [`jobs`], `schedule`, `dirty`, `remediation`
+//! (handler outcomes and policies) and [`replay`] (logged results through the
+//! current configuration).
 
+mod ack;
 mod checks;
+mod comments;
 pub mod core;
 mod dirty;
+mod downtime;
 mod extcmd;
 mod freshness;
 mod handlers;
@@ -31,6 +36,9 @@ mod remediation_tests;
 pub mod replay;
 mod obsess;
 pub mod perfdata;
+pub mod notify;
+#[cfg(test)]
+mod notify_tests;
 mod restore;
 #[cfg(test)]
 mod sched_tests;
@@ -43,6 +51,7 @@ mod tests;
 pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
 pub use jobs::{JobId, JobResult, JobSpec, Purpose};
 pub use perfdata::{FileMode, PerfdataFile};
+pub use notify::{Outcome as NotifyOutcome, Request as NotifyRequest};
 pub use snapshot::Snapshot;
 pub use store::CowVec;
 

@@ -290,6 +290,8 @@ impl Core {
             host: None,
             service: None,
             now: now as i64,
+            contact: None,
+            notification: None,
         };
         let full = vigil_macros::expand_call_full(&call, &ctx);
         let (line, env) = self.finish_expansion(full, &ctx);

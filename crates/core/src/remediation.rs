@@ -39,7 +39,7 @@ use std::sync::Arc;
 
 use vigil_config::policy::{HandlerPolicy, Overlap, PREFIX};
 use vigil_config::Model;
-use vigil_events::{AnyState, Event, HandlerOutcome, HandlerRun, ObjectState, Suppression};
+use vigil_events::{AnyState, Event, HandlerOutcome, HandlerRun, ObjectState, HandlerSuppression};
 use vigil_state::Time;
 
 use crate::core::{with_status, Core};
@@ -120,7 +120,7 @@ pub(crate) enum Gate {
     /// Run them.
     Run,
     /// Do not run them, for this reason.
-    Suppress(Suppression),
+    Suppress(HandlerSuppression),
     /// Run them when the running ones have ended.
     Queue,
 }
@@ -234,19 +234,19 @@ impl Core {
         };
         let flapping = with_status!(self, obj, |st| st.is_flapping);
         if p.skip_when.flapping && flapping {
-            return Gate::Suppress(Suppression::Flapping);
+            return Gate::Suppress(HandlerSuppression::Flapping);
         }
         if p.skip_when.downtime && self.in_downtime(obj) {
-            return Gate::Suppress(Suppression::Downtime);
+            return Gate::Suppress(HandlerSuppression::Downtime);
         }
         if p.skip_when.acknowledged && self.is_acknowledged(obj) {
-            return Gate::Suppress(Suppression::Acknowledged);
+            return Gate::Suppress(HandlerSuppression::Acknowledged);
         }
         if let Some(tp) = p.period {
             let tps = &self.model.timeperiods;
             if let Some(period) = tps.get(tp.idx()) {
                 if !period.contains(&self.zone, now as i64, tps) {
-                    return Gate::Suppress(Suppression::OutsidePeriod {
+                    return Gate::Suppress(HandlerSuppression::OutsidePeriod {
                         period: period.name.clone(),
                     });
                 }
@@ -256,7 +256,7 @@ impl Core {
         if rem.running > 0 {
             match p.overlap {
                 Overlap::Allow => {}
-                Overlap::Skip => return Gate::Suppress(Suppression::Overlap),
+                Overlap::Skip => return Gate::Suppress(HandlerSuppression::Overlap),
                 Overlap::Queue => return Gate::Queue,
             }
         }
@@ -265,7 +265,7 @@ impl Core {
                 rem.starts.pop_front();
             }
             if rem.starts.len() >= n as usize {
-                return Gate::Suppress(Suppression::RateLimit { runs: n, window });
+                return Gate::Suppress(HandlerSuppression::RateLimit { runs: n, window });
             }
         }
         Gate::Run
@@ -293,7 +293,7 @@ impl Core {
                     for run in older {
                         self.emit(Event::HandlerSuppressed {
                             run,
-                            reason: Suppression::Replaced,
+                            reason: HandlerSuppression::Replaced,
                         });
                     }
                 }

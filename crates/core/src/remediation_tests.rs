@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use vigil_config::ServiceId;
-use vigil_events::{Event, HandlerOutcome, ProcessEnd, Suppression};
+use vigil_events::{Event, HandlerOutcome, ProcessEnd, HandlerSuppression};
 
 use crate::jobs::JobResult;
 use crate::{Action, Core, JobId, Purpose};
@@ -74,7 +74,7 @@ fn outcomes(core: &mut Core) -> Vec<HandlerOutcome> {
         .collect()
 }
 
-fn suppressions(events: &[Event]) -> Vec<Suppression> {
+fn suppressions(events: &[Event]) -> Vec<HandlerSuppression> {
     events
         .iter()
         .filter_map(|e| match e {
@@ -215,7 +215,7 @@ fn max_runs_suppresses_and_rearms_when_the_object_stays_recovered() {
     assert_eq!(
         suppressed,
         vec![
-            Suppression::RateLimit {
+            HandlerSuppression::RateLimit {
                 runs: 3,
                 window: 600.0
             };
@@ -245,7 +245,7 @@ fn overlap_queue_runs_the_newest_waiting_transition_after_the_running_one() {
     result(&mut c, 2, 1012.0); // SOFT 3: replaces SOFT 2
     assert!(handler_jobs(&mut c).is_empty());
     let ev = c.take_events();
-    assert_eq!(suppressions(&ev), vec![Suppression::Replaced]);
+    assert_eq!(suppressions(&ev), vec![HandlerSuppression::Replaced]);
     assert_eq!(
         ev.iter()
             .filter(|e| matches!(e, Event::HandlerQueued { .. }))
@@ -277,14 +277,14 @@ fn overlap_skip_and_flapping_suppress() {
     assert_eq!(handler_jobs(&mut c).len(), 1);
     result(&mut c, 2, 1011.0);
     assert!(handler_jobs(&mut c).is_empty());
-    assert_eq!(suppressions(&c.take_events()), vec![Suppression::Overlap]);
+    assert_eq!(suppressions(&c.take_events()), vec![HandlerSuppression::Overlap]);
 
     let (_d, mut c) = core(" _VIGIL_SKIP_WHEN flapping\n", 1);
     c.services[0].is_flapping = true;
     result(&mut c, 2, 1010.0);
     assert!(handler_jobs(&mut c).is_empty());
     let ev = c.take_events();
-    assert_eq!(suppressions(&ev), vec![Suppression::Flapping]);
+    assert_eq!(suppressions(&ev), vec![HandlerSuppression::Flapping]);
     let lines: Vec<String> = ev.iter().flat_map(Event::lines).collect();
     assert!(lines.contains(
         &"SERVICE EVENT HANDLER SUPPRESSED: h;s;CRITICAL;HARD;1;eh;flapping (_VIGIL_SKIP_WHEN)"
@@ -299,7 +299,7 @@ fn outside_the_handler_period_nothing_runs_and_the_timeout_is_the_policys() {
     assert!(handler_jobs(&mut c).is_empty());
     assert_eq!(
         suppressions(&c.take_events()),
-        vec![Suppression::OutsidePeriod {
+        vec![HandlerSuppression::OutsidePeriod {
             period: "none".into()
         }]
     );

@@ -30,7 +30,21 @@ impl Core {
         );
         self.hosts = crate::CowVec::from_vec(hosts);
         self.services = crate::CowVec::from_vec(services);
-        for text in notes {
+        // Comments and downtimes with Nagios's start-up rules; the downtimes are
+        // registered (and those due started) by `start`.
+        let (books, book_notes) = vigil_retention::restore_books(
+            ret,
+            |h, s| self.obj_named(h, s).is_some(),
+            |h, s| {
+                self.obj_named(h, s).is_some_and(|o| {
+                    crate::core::with_status!(self, o, |st| st.notify.acknowledged)
+                })
+            },
+        );
+        self.books = std::sync::Arc::new(books);
+        self.contacts =
+            vigil_retention::contacts_of(ret, &vigil_retention::ConfigView::from_model(&model));
+        for text in notes.into_iter().chain(book_notes) {
             self.emit(Event::Program(ProgramEvent::Problem { error: false, text }));
         }
     }
@@ -58,6 +72,63 @@ impl Core {
         let start = self.program.program_start;
         self.program = old.program.clone();
         self.program.program_start = start;
+        // Comments and downtimes of objects that are gone go with them; the others
+        // follow the start-up rules, as Nagios reads them back at a restart:
+        // persistent comments stay, an acknowledgement's while acknowledged, a
+        // downtime's is made again when `start` registers its downtime.
+        let mut books = (*old.books).clone();
+        books.comments.retain(|c| {
+            let Some(obj) = self.obj_named(&c.host_name, c.service_description.as_deref()) else {
+                return false;
+            };
+            c.persistent
+                || (c.kind == vigil_state::CommentKind::Acknowledgement
+                    && crate::core::with_status!(self, obj, |st| st.notify.acknowledged))
+        });
+        books.downtimes.retain(|d| {
+            self.obj_named(&d.host_name, d.service_description.as_deref())
+                .is_some()
+        });
+        self.books = std::sync::Arc::new(books);
+        for (i, c) in model.contacts.iter().enumerate() {
+            if let (Some(oid), Some(slot)) = (
+                old.model.index.contacts.get(c.name.as_str()),
+                self.contacts.get_mut(i),
+            ) {
+                if let Some(st) = old.contacts.get(oid.idx()) {
+                    *slot = st.clone();
+                }
+            }
+        }
+        // Downtimes are registered again by `start` (and those in effect started
+        // again, as a Nagios restart does): their depth counts start from 0.
+        // Run-time notification periods come back as names only, as Nagios reads
+        // them back from retention.dat (see `PeriodChange`).
+        let tps = &model.index.timeperiods;
+        for i in 0..self.hosts.len() {
+            let h = &mut self.hosts[i];
+            h.notify.scheduled_downtime_depth = 0;
+            h.notify.pending_flex_downtime = 0;
+            reread_period(&mut h.attrs.notification_period, &mut h.attrs.modified, tps);
+        }
+        for i in 0..self.services.len() {
+            let s = &mut self.services[i];
+            s.notify.scheduled_downtime_depth = 0;
+            s.notify.pending_flex_downtime = 0;
+            reread_period(&mut s.attrs.notification_period, &mut s.attrs.modified, tps);
+        }
+        for c in self.contacts.iter_mut() {
+            reread_period(
+                &mut c.host_notification_period,
+                &mut c.modified_host_attributes,
+                tps,
+            );
+            reread_period(
+                &mut c.service_notification_period,
+                &mut c.modified_service_attributes,
+                tps,
+            );
+        }
         // The old generation stopped just now (Nagios's last_program_stop on a restart).
         self.last_program_stop = now;
         let (from, to) = (old.model.clone(), model.clone());
@@ -74,6 +145,26 @@ impl Core {
             }
         }
         self.jobs = jobs;
+    }
+}
+
+/// A run-time notification period as a restart reads it back: shown, not in
+/// effect; gone (with its modified bit) when the timeperiod no longer exists.
+fn reread_period<K, V, S>(
+    p: &mut Option<vigil_state::PeriodChange>,
+    modified: &mut vigil_state::ModAttr,
+    timeperiods: &std::collections::HashMap<K, V, S>,
+) where
+    K: std::borrow::Borrow<str> + Eq + std::hash::Hash,
+    S: std::hash::BuildHasher,
+{
+    if let Some(c) = p {
+        if timeperiods.contains_key(c.name.as_str()) {
+            c.in_effect = false;
+        } else {
+            *p = None;
+            modified.remove(vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD);
+        }
     }
 }
 

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use vigil_config::{HostId, Model, ServiceId};
-use vigil_state::{HostStatus, ProgramState, ServiceStatus, Time};
+use vigil_state::{
+    Books, Comment, ContactStatus, Downtime, HostStatus, ProgramState, ServiceStatus, Time,
+};
 
 use crate::core::Core;
 use crate::ObjRef;
@@ -22,6 +24,8 @@ pub struct Snapshot {
     services: Arc<[Arc<ServiceStatus>]>,
     program: ProgramState,
     executing: Vec<ObjRef>,
+    books: Arc<Books>,
+    contacts: Arc<[ContactStatus]>,
 }
 
 impl Snapshot {
@@ -53,6 +57,64 @@ impl Snapshot {
     /// Program-wide state.
     pub fn program(&self) -> &ProgramState {
         &self.program
+    }
+
+    /// Every comment, in id order (`hostcomment` / `servicecomment` blocks,
+    /// Livestatus `comments`).
+    pub fn comments(&self) -> &[Comment] {
+        &self.books.comments
+    }
+
+    /// Every scheduled downtime, in Nagios's list order (by start time)
+    /// (`hostdowntime` / `servicedowntime` blocks, Livestatus `downtimes`).
+    pub fn downtimes(&self) -> &[Downtime] {
+        &self.books.downtimes
+    }
+
+    /// Comments and downtimes together.
+    pub fn books(&self) -> &Books {
+        &self.books
+    }
+
+    /// The books and contact statuses as the status.dat writer takes them.
+    pub fn render_extras(&self) -> vigil_retention::RenderExtras {
+        vigil_retention::RenderExtras {
+            books: self.books.clone(),
+            contacts: self.contacts.clone(),
+        }
+    }
+
+    /// The comments of one object, in id order.
+    pub fn comments_of(&self, obj: ObjRef) -> Vec<&Comment> {
+        match self.names(obj) {
+            Some((h, s)) => self.books.comments_of(h, s).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The downtimes of one object, in list order.
+    pub fn downtimes_of(&self, obj: ObjRef) -> Vec<&Downtime> {
+        match self.names(obj) {
+            Some((h, s)) => self.books.downtimes_of(h, s).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn names(&self, obj: ObjRef) -> Option<(&str, Option<&str>)> {
+        match obj {
+            ObjRef::Host(h) => Some((self.model.hosts.get(h.idx())?.name.as_str(), None)),
+            ObjRef::Service(s) => {
+                let svc = self.model.services.get(s.idx())?;
+                let host = self.model.hosts.get(svc.host.idx())?;
+                Some((host.name.as_str(), Some(&*svc.description)))
+            }
+        }
+    }
+
+    /// Every contact's run-time status (switches, last notification times), by
+    /// `ContactId`.
+    pub fn contacts(&self) -> &[ContactStatus] {
+        &self.contacts
     }
 
     /// Whether a check of `obj` was running.
@@ -108,6 +170,8 @@ impl Core {
             services: self.services.share(),
             program: self.program.clone(),
             executing,
+            books: self.books.clone(),
+            contacts: self.contacts.clone().into(),
         }
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! Layout: [`runner`] is the loop (feed inputs, flush outputs, start jobs);
 //! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
-//! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
+//! [`logfile`], [`journal`] (event handler runs), [`notify_journal`]
+//! (notification decisions and commands), [`rotation`] (log rotation),
 //! [`stats`] (handler statistics from the journal), `persist` (retention.dat and
 //! status.dat), [`objcache`] (objects.cache), [`perfdata`] (the perfdata files),
 //! [`fifo`] (the command file), [`privileges`] (nagios_user / nagios_group), [`lock`]
@@ -22,6 +23,7 @@ pub mod lock;
 pub mod logfile;
 pub mod objcache;
 pub mod perfdata;
+pub mod notify_journal;
 mod persist;
 pub mod privileges;
 pub mod rotation;

@@ -99,14 +99,14 @@ impl StatusWriter {
 
     /// Starts writing status.dat from `snap` (if `status_file` is set and no write is
     /// in progress).
-    pub fn write(&self, snap: Snapshot, extras: &RenderExtras) {
+    pub fn write(&self, snap: Snapshot) {
         let Some(path) = snap.model().main.status_file.clone() else {
             return;
         };
         if self.busy.swap(true, Ordering::AcqRel) {
             return;
         }
-        let (view, busy, extras) = (self.view.clone(), self.busy.clone(), extras.clone());
+        let (view, busy, extras) = (self.view.clone(), self.busy.clone(), snap.render_extras());
         tokio::task::spawn_blocking(move || {
             // Streamed: memory stays bounded whatever the number of objects.
             let written = vigil_retention::write_atomic_with(&path, |w| {

@@ -31,6 +31,8 @@ pub struct RunOptions {
     pub echo: bool,
     /// Journal file; `None` = next to the retention file.
     pub journal: Option<PathBuf>,
+    /// Notification journal file; `None` = next to the handler journal.
+    pub notification_journal: Option<PathBuf>,
 }
 
 /// How the run ended, for the process exit status.
@@ -158,8 +160,8 @@ struct Outputs {
     log: LogFile,
     log_opts: LogOptions,
     journal: Journal,
+    notifications: crate::notify_journal::NotifyJournal,
     states: Option<StateLog>,
-    extras: vigil_retention::RenderExtras,
     /// The running configuration's view for the state files (one per generation).
     view: Arc<vigil_retention::ConfigView>,
     echo: bool,
@@ -176,8 +178,9 @@ impl Outputs {
     /// on (see ARCHITECTURE.md, "when the disk says no"). Returns the pass's events.
     fn flush(&mut self, core: &mut Core) -> Vec<Event> {
         let (objs, program) = core.take_dirty();
+        let books = core.take_books_dirty();
         let events = core.take_events();
-        if objs.is_empty() && !program && events.is_empty() {
+        if objs.is_empty() && !program && !books && events.is_empty() {
             return events;
         }
         let now = now_secs() as i64;
@@ -194,7 +197,12 @@ impl Outputs {
         match self.states.as_mut() {
             Some(j) => {
                 let t0 = std::time::Instant::now();
-                if !j.commit(core, &objs, program, text.as_bytes(), &mut self.log, now) {
+                let changed = statelog::Changed {
+                    objs: &objs,
+                    program,
+                    books,
+                };
+                if !j.commit(core, changed, text.as_bytes(), &mut self.log, now) {
                     self.unsaved = true;
                 }
                 commit = Some(t0.elapsed());
@@ -250,6 +258,40 @@ impl Outputs {
                 Event::CheckDone { line, .. } if self.echo => {
                     eprintln!("{}", echo::describe_check(line));
                 }
+                Event::NotificationDecided(rec) => {
+                    if self.echo && rec.sent() {
+                        eprintln!(
+                            "notification {} #{} of {} sent to {}",
+                            rec.type_name,
+                            rec.number,
+                            rec.obj,
+                            rec.contacts
+                                .iter()
+                                .filter(|c| c.stopped_by.is_none())
+                                .map(|c| c.contact.as_str())
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        );
+                    }
+                    let _ = self
+                        .notifications
+                        .push(&crate::notify_journal::Entry::Decision((**rec).clone()));
+                }
+                Event::NotificationFinished {
+                    run,
+                    end,
+                    start,
+                    duration,
+                    output,
+                } => {
+                    let _ = self
+                        .notifications
+                        .push(&crate::notify_journal::Entry::Command(
+                            crate::notify_journal::CommandRun::of(
+                                run, end, *start, *duration, output,
+                            ),
+                        ));
+                }
                 _ => {}
             }
         }
@@ -260,6 +302,14 @@ impl Outputs {
         }
         if let Some(e) = problems.first() {
             let text = format!("could not write the handler journal: {e}");
+            program_event(
+                &mut self.log,
+                now,
+                ProgramEvent::Problem { error: false, text },
+            );
+        }
+        if let Err(e) = self.notifications.flush() {
+            let text = format!("could not write the notification journal: {e}");
             program_event(
                 &mut self.log,
                 now,
@@ -284,7 +334,7 @@ impl Outputs {
             &view,
             &mut self.log,
             self.states.as_mut(),
-            &self.extras,
+            &core.render_extras(),
             now,
         );
     }
@@ -315,6 +365,15 @@ where
         .unwrap_or_else(|| journal::default_path(&model.main));
     let journal = Journal::open(&journal_path, journal::DEFAULT_MAX_BYTES)
         .map_err(|e| EngineError::Io(format!("handler journal {}", journal_path.display()), e))?;
+    let notify_path = opts
+        .notification_journal
+        .clone()
+        .unwrap_or_else(|| crate::notify_journal::default_path(&model.main));
+    let notifications = crate::notify_journal::NotifyJournal::open(
+        &notify_path,
+        crate::notify_journal::DEFAULT_MAX_BYTES,
+    )
+    .map_err(|e| EngineError::Io(format!("notification journal {}", notify_path.display()), e))?;
     // Before anything is logged: the log may lack the lines of the last journalled
     // batch (killed between the journal write and the log write).
     let mut view = Arc::new(vigil_retention::ConfigView::from_model(&model));
@@ -328,8 +387,8 @@ where
         log,
         log_opts: log_options(&model),
         journal,
+        notifications,
         states: recovery.journal,
-        extras: vigil_retention::RenderExtras::default(),
         view: view.clone(),
         echo: opts.echo,
         unsaved: false,
@@ -398,9 +457,6 @@ where
                 }
                 if let Some(r) = &ret {
                     core.restore(r, now);
-                    // Comments and downtimes vigil does not manage yet are written back
-                    // as they were read, so switching back to Nagios keeps them.
-                    out.extras = vigil_retention::RenderExtras::from_retention(r);
                 }
                 objcache = crate::objcache::write(&model, &zone, now as i64);
                 core
@@ -451,7 +507,9 @@ where
                             perfdata.start_processing(kind, id);
                         }
                         let tx = done_tx.clone();
-                        let urgent = job.purpose == Purpose::EventHandler;
+                        // Handlers and notifications get the CPU at once.
+                        let urgent =
+                            matches!(job.purpose, Purpose::EventHandler | Purpose::Notification);
                         let job = exec_job(job);
                         tokio::spawn(async move {
                             // Handlers get the CPU at once (remediation latency);
@@ -550,7 +608,7 @@ where
                         o.tick(&core);
                     }
                 }
-                _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs()), &out.extras),
+                _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs())),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     out.flush(&mut core);
                     rotation::rotate_log(&mut core, &mut out.log, next_rotation.unwrap_or_default());
@@ -724,6 +782,7 @@ fn log_options(model: &Model) -> LogOptions {
         event_handlers: m.log_event_handlers,
         external_commands: m.log_external_commands,
         passive_checks: m.log_passive_checks,
+        notifications: m.log_notifications,
     }
 }
 

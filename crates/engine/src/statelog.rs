@@ -24,6 +24,18 @@ use crate::logfile::LogFile;
 /// The journal is folded into retention.dat once it grows past this size.
 pub const CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// What changed in a loop pass (from [`Core::take_dirty`] and
+/// [`Core::take_books_dirty`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'a> {
+    /// Hosts and services whose retained state changed.
+    pub objs: &'a [ObjRef],
+    /// Program-wide state (switches, id counters) changed.
+    pub program: bool,
+    /// Comments, downtimes or contacts changed.
+    pub books: bool,
+}
+
 /// An open state journal and what it needs to write records.
 pub struct StateLog {
     wal: Wal,
@@ -171,7 +183,8 @@ impl StateLog {
     }
 
     /// Group commit of one loop iteration: the records of the changed objects
-    /// (`objs`, and the program's with `program`) and the iteration's formatted log
+    /// (`objs`, and the program's with `program`; with `books` every comment,
+    /// downtime and contact) and the iteration's formatted log
     /// `lines` are appended to the journal with one write and one `fdatasync`, then
     /// the lines are written to the log. Without changes only the lines are written.
     ///
@@ -182,13 +195,17 @@ impl StateLog {
     pub fn commit(
         &mut self,
         core: &Core,
-        objs: &[ObjRef],
-        program: bool,
+        changed: Changed<'_>,
         lines: &[u8],
         log: &mut LogFile,
         now: i64,
     ) -> bool {
-        if objs.is_empty() && !program {
+        let Changed {
+            objs,
+            program,
+            books,
+        } = changed;
+        if objs.is_empty() && !program && !books {
             log.write_formatted(lines);
             return true;
         }
@@ -212,6 +229,10 @@ impl StateLog {
             }
         }
         wal::record_program(&mut records, core.program(), program);
+        if books {
+            wal::record_books(&mut records, core.books());
+            wal::record_contacts(&mut records, &self.view, core.contacts());
+        }
         let batch = Batch {
             log_offset: log.size(),
             log: lines.to_vec(),
@@ -312,17 +333,24 @@ mod tests {
     /// ALERT lines (commands and passive-check lines left out) go to the journal.
     fn commit(states: &mut StateLog, core: &mut Core, log: &mut LogFile, now: i64) {
         let (objs, program) = core.take_dirty();
+        let books = core.take_books_dirty();
         let opts = vigil_events::LogOptions {
             event_handlers: true,
             external_commands: false,
             passive_checks: false,
+            notifications: true,
         };
         let mut lines = Vec::new();
         for e in core.take_events() {
             e.log_lines(&opts, &mut lines);
         }
         let text: String = lines.iter().map(|l| LogFile::format_line(now, l)).collect();
-        assert!(states.commit(core, &objs, program, text.as_bytes(), log, now));
+        let changed = Changed {
+            objs: &objs,
+            program,
+            books,
+        };
+        assert!(states.commit(core, changed, text.as_bytes(), log, now));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::notification::{DowntimeChange, NotificationLine, NotificationRecord, NotificationRun};
 use crate::states::{AnyState, ObjKind, StateType};
 
 /// Seconds since the Unix epoch.
@@ -220,7 +221,7 @@ impl HandlerOutcome {
 /// transition (custom variables `_VIGIL_*`, see the README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Suppression {
+pub enum HandlerSuppression {
     /// `_VIGIL_MAX_RUNS`: this many runs already started within the window.
     RateLimit {
         /// The limit.
@@ -246,21 +247,21 @@ pub enum Suppression {
     },
 }
 
-impl std::fmt::Display for Suppression {
+impl std::fmt::Display for HandlerSuppression {
     /// The reason as vigil's log line and `vigil handlers` print it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Suppression::RateLimit { runs, window } => {
+            HandlerSuppression::RateLimit { runs, window } => {
                 write!(f, "{runs} runs within {window} s already (_VIGIL_MAX_RUNS)")
             }
-            Suppression::Overlap => f.write_str("the previous run is still running (_VIGIL_OVERLAP skip)"),
-            Suppression::Replaced => {
+            HandlerSuppression::Overlap => f.write_str("the previous run is still running (_VIGIL_OVERLAP skip)"),
+            HandlerSuppression::Replaced => {
                 f.write_str("waited for the previous run and was replaced by a newer transition (_VIGIL_OVERLAP queue)")
             }
-            Suppression::Downtime => f.write_str("in scheduled downtime (_VIGIL_SKIP_WHEN)"),
-            Suppression::Acknowledged => f.write_str("acknowledged (_VIGIL_SKIP_WHEN)"),
-            Suppression::Flapping => f.write_str("flapping (_VIGIL_SKIP_WHEN)"),
-            Suppression::OutsidePeriod { period } => {
+            HandlerSuppression::Downtime => f.write_str("in scheduled downtime (_VIGIL_SKIP_WHEN)"),
+            HandlerSuppression::Acknowledged => f.write_str("acknowledged (_VIGIL_SKIP_WHEN)"),
+            HandlerSuppression::Flapping => f.write_str("flapping (_VIGIL_SKIP_WHEN)"),
+            HandlerSuppression::OutsidePeriod { period } => {
                 write!(f, "outside timeperiod '{period}' (_VIGIL_HANDLER_PERIOD)")
             }
         }
@@ -545,7 +546,7 @@ pub enum Event {
         /// The run that did not happen (`command` empty, `id` 0).
         run: HandlerRun,
         /// Why.
-        reason: Suppression,
+        reason: HandlerSuppression,
     },
     /// `_VIGIL_OVERLAP queue`: the transition waits until the object's running
     /// handlers have ended (logged).
@@ -562,6 +563,33 @@ pub enum Event {
     },
     /// External command file events.
     Command(CommandEvent),
+    /// `SERVICE NOTIFICATION: ...` / `HOST NOTIFICATION: ...`: one contact notified
+    /// with one command (written before the command runs; `log_notifications`).
+    Notification(NotificationLine),
+    /// A notification command ended (the notification journal; a timeout is
+    /// logged as Nagios logs it).
+    NotificationFinished {
+        /// The run.
+        run: NotificationRun,
+        /// How it ended.
+        end: ProcessEnd,
+        /// When it started.
+        start: Time,
+        /// How long it ran, in seconds.
+        duration: f64,
+        /// Its output (stdout, then stderr), cut to the journal's limit.
+        output: String,
+    },
+    /// A notification was decided, sent or not, with every contact considered and
+    /// the rule that stopped it (the notification journal; not logged).
+    NotificationDecided(Box<NotificationRecord>),
+    /// `SERVICE DOWNTIME ALERT: ...` / `HOST DOWNTIME ALERT: ...`.
+    DowntimeAlert {
+        /// The object.
+        obj: Obj,
+        /// Started, stopped or cancelled.
+        change: DowntimeChange,
+    },
     /// A check result was processed (not logged; `--verbose`, metrics).
     CheckDone {
         /// The object's state after the result.

@@ -9,6 +9,7 @@ use crate::event::{
     CheckProblem, CommandEvent, Event, FlapChange, HandlerKind, HandlerRun, HelperJob, Obj,
     PerfdataEvent, ProcessEnd, ProgramEvent, StateLine, StateReport,
 };
+use crate::notification::{DowntimeChange, NotificationType};
 use crate::states::ObjKind;
 
 /// The main-configuration switches that decide which events are logged.
@@ -21,6 +22,8 @@ pub struct LogOptions {
     /// `log_passive_checks`: `PASSIVE ... CHECK:` lines and the `EXTERNAL COMMAND:`
     /// lines of `PROCESS_*_CHECK_RESULT`.
     pub passive_checks: bool,
+    /// `log_notifications`: the `... NOTIFICATION:` lines.
+    pub notifications: bool,
 }
 
 impl Default for LogOptions {
@@ -30,6 +33,7 @@ impl Default for LogOptions {
             event_handlers: true,
             external_commands: true,
             passive_checks: true,
+            notifications: true,
         }
     }
 }
@@ -295,6 +299,83 @@ impl Event {
                 end,
                 duration,
             } => helper_lines(*job, *id, *pid, obj, command, end, *duration, out),
+            Event::Notification(n) => {
+                if opts.notifications {
+                    let mut s = format!(
+                        "{} NOTIFICATION: {};{};",
+                        n.obj.kind().word(),
+                        n.contact,
+                        n.obj
+                    );
+                    match n.kind {
+                        NotificationType::Normal => s.push_str(n.state.name()),
+                        k => {
+                            let _ =
+                                write!(s, "{} ({})", k.macro_name(n.state.is_ok()), n.state.name());
+                        }
+                    }
+                    // A never-checked service's output is a NULL string in Nagios
+                    // (`(null)`), a host's is empty.
+                    let null = match n.obj.kind() {
+                        ObjKind::Service => "(null)",
+                        ObjKind::Host => "",
+                    };
+                    let _ = write!(s, ";{};{}", n.command, n.output.as_deref().unwrap_or(null));
+                    if matches!(
+                        n.kind,
+                        NotificationType::Acknowledgement | NotificationType::Custom
+                    ) {
+                        let _ = write!(
+                            s,
+                            ";{};{}",
+                            n.author.as_deref().unwrap_or(""),
+                            n.comment.as_deref().unwrap_or("")
+                        );
+                    }
+                    out.push(s);
+                }
+            }
+            Event::NotificationFinished {
+                run, end, duration, ..
+            } => {
+                let whom = match &run.obj {
+                    Obj::Host { host } => format!("host '{host}'"),
+                    Obj::Service { host, service } => {
+                        format!("service '{service}' on host '{host}'")
+                    }
+                };
+                match end {
+                    ProcessEnd::TimedOut => out.push(format!(
+                        "Warning: Notifying contact '{}' of {whom} by command '{}' timed out after {duration:.2} seconds",
+                        run.contact, run.command
+                    )),
+                    ProcessEnd::NotStarted(e) => out.push(format!(
+                        "Warning: Notification command '{}' for contact '{}' could not be started: {e}",
+                        run.command, run.contact
+                    )),
+                    _ => {}
+                }
+            }
+            Event::NotificationDecided(_) => {}
+            Event::DowntimeAlert { obj, change } => {
+                let (kind, word) = match obj.kind() {
+                    ObjKind::Service => ("SERVICE", "Service"),
+                    ObjKind::Host => ("HOST", "Host"),
+                };
+                let text = match change {
+                    DowntimeChange::Started => {
+                        format!("STARTED; {word} has entered a period of scheduled downtime")
+                    }
+                    DowntimeChange::Stopped => {
+                        format!("STOPPED; {word} has exited from a period of scheduled downtime")
+                    }
+                    DowntimeChange::Cancelled => format!(
+                        "CANCELLED; Scheduled downtime for {} has been cancelled.",
+                        word.to_ascii_lowercase()
+                    ),
+                };
+                out.push(format!("{kind} DOWNTIME ALERT: {obj};{text}"));
+            }
             Event::CheckDone { .. } => {}
             Event::Program(p) => out.push(match p {
                 ProgramEvent::Starting { version, pid } => {

@@ -118,7 +118,7 @@ proptest! {
                 prop_assert_eq!(parse_line(&render(&e)).unwrap().line, LogLine::HandlerStarted(expect));
             }
             1 => {
-                let reason = vigil_events::Suppression::RateLimit { runs: 3, window: 600.0 };
+                let reason = vigil_events::HandlerSuppression::RateLimit { runs: 3, window: 600.0 };
                 let e = Event::HandlerSuppressed { run, reason: reason.clone() };
                 prop_assert_eq!(
                     parse_line(&render(&e)).unwrap().line,

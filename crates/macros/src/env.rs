@@ -36,6 +36,16 @@ pub(crate) fn environment(ctx: &Context, args: &[Expanded]) -> Vec<(String, Stri
         out.push((format!("{PREFIX}ARG{}", i + 1), env_value(v)));
     }
 
+    // The contact's addresses, 0-based (Nagios exports $CONTACTADDRESS1$ as
+    // NAGIOS_CONTACTADDRESS0), only while a contact is notified.
+    let contact = ctx.contact.and_then(|c| model.contacts.get(c.idx()));
+    if let Some(c) = contact {
+        for i in 0..6 {
+            let v = c.addresses.get(i).cloned().flatten().unwrap_or_default();
+            out.push((format!("{PREFIX}CONTACTADDRESS{i}"), env_value(v)));
+        }
+    }
+
     // Custom variables are always cleaned and left out when nothing remains.
     let illegal = Illegal::new(model.main.illegal_macro_output_chars.as_deref());
     if let Some(h) = exp.host.and_then(|h| model.hosts.get(h.idx())) {
@@ -43,6 +53,9 @@ pub(crate) fn environment(ctx: &Context, args: &[Expanded]) -> Vec<(String, Stri
     }
     if let Some(s) = exp.service.and_then(|s| model.services.get(s.idx())) {
         custom_vars(&illegal, "SERVICE", &s.settings.custom_vars, &mut out);
+    }
+    if let Some(c) = contact {
+        custom_vars(&illegal, "CONTACT", &c.custom_vars, &mut out);
     }
     out
 }

@@ -33,7 +33,7 @@ mod tests;
 
 use std::fmt;
 
-use vigil_config::{CommandCall, HostId, Model, ServiceId};
+use vigil_config::{CommandCall, ContactId, HostId, Model, ServiceId};
 use vigil_state::{HostStatus, ProgramState, ServiceStatus};
 
 /// Maximum number of `$ARGn$` (`$ARG1$`..`$ARG32$`); further arguments are ignored.
@@ -93,6 +93,54 @@ pub struct Context<'a> {
     /// The time zone timeperiods are evaluated in (`$ISVALIDTIME$`,
     /// `$NEXTVALIDTIME$`).
     pub zone: &'a vigil_config::zone::Zone,
+    /// The contact being notified (`$CONTACT...$`, `$CONTACTADDRESSn$`,
+    /// `$_CONTACT...$` without on-demand arguments); notifications only.
+    pub contact: Option<ContactId>,
+    /// The notification being sent (`$NOTIFICATION...$`, the acknowledgement
+    /// macros); notifications only.
+    pub notification: Option<&'a NotificationMacros>,
+}
+
+/// The values of the notification macros of one notification (spec `macros.md` §5,
+/// `notifications.md` §12). Author, comment and acknowledgement texts are data:
+/// they expand into [`Piece::Data`] and are cleaned like plugin output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotificationMacros {
+    /// `$NOTIFICATIONTYPE$` (`PROBLEM`, `RECOVERY`, `ACKNOWLEDGEMENT`, ...).
+    pub type_name: String,
+    /// `$NOTIFICATIONNUMBER$`.
+    pub number: u32,
+    /// `$NOTIFICATIONRECIPIENTS$`: the accepted contacts, comma-separated.
+    pub recipients: String,
+    /// `$NOTIFICATIONISESCALATED$`.
+    pub escalated: bool,
+    /// `$NOTIFICATIONAUTHOR$`.
+    pub author: Option<String>,
+    /// `$NOTIFICATIONAUTHORNAME$`: name of the contact whose name or alias is the
+    /// author.
+    pub author_name: Option<String>,
+    /// `$NOTIFICATIONAUTHORALIAS$`: that contact's alias.
+    pub author_alias: Option<String>,
+    /// `$NOTIFICATIONCOMMENT$`.
+    pub comment: Option<String>,
+    /// `$HOSTACKAUTHOR$` / `$SERVICEACKAUTHOR$` (acknowledgement notifications).
+    pub ack_author: Option<String>,
+    /// `$...ACKAUTHORNAME$`.
+    pub ack_author_name: Option<String>,
+    /// `$...ACKAUTHORALIAS$`.
+    pub ack_author_alias: Option<String>,
+    /// `$HOSTACKCOMMENT$` / `$SERVICEACKCOMMENT$`.
+    pub ack_comment: Option<String>,
+}
+
+/// `$SHORTDATETIME$` of `t` in `zone` with `date_format` (`us`, `euro`, `iso8601`,
+/// `strict-iso8601`): the dates in downtime comments.
+pub fn short_datetime(zone: &vigil_config::zone::Zone, t: i64, date_format: &str) -> String {
+    let mut s = String::new();
+    if let Some(tm) = time::local(zone, t) {
+        let _ = tm.write_short(&mut s, date_format);
+    }
+    s
 }
 
 /// A fragment of an expanded command line.

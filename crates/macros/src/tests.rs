@@ -327,7 +327,9 @@ impl World {
     fn new() -> World {
         let mut h1 = checked(0, "PING OK");
         h1.output.perfdata = "rta=0.1ms".into();
-        let h2 = checked(1, "PING CRITICAL");
+        let mut h2 = checked(1, "PING CRITICAL");
+        // As configured (model(): h2 has notifications_enabled 0).
+        h2.attrs.notifications_enabled = false;
         let h3 = Status::initial(HostState::Up);
 
         // h1;disk: first soft WARNING after OK (values from the env_macros trace).
@@ -387,6 +389,8 @@ impl World {
             service: service.map(ServiceId),
             now: NOW,
             zone: &self.zone,
+            contact: None,
+            notification: None,
         }
     }
 
@@ -1056,6 +1060,25 @@ fn max_attempts_runtime_override() {
     assert_eq!(
         plain("$MAXSERVICEATTEMPTS$ $MAXHOSTATTEMPTS$", &w.svc()),
         "7 5"
+    );
+}
+
+#[test]
+fn notification_switch_and_period_runtime_values() {
+    let mut w = World::new();
+    // A run-time period shows even when a restart left it out of effect (Nagios
+    // 4.4.6 prints the name it restored).
+    w.services[0].attrs.notification_period = Some(vigil_state::PeriodChange {
+        name: "never".into(),
+        in_effect: false,
+    });
+    w.hosts[0].attrs.notifications_enabled = false;
+    assert_eq!(
+        plain(
+            "$SERVICENOTIFICATIONPERIOD$ $HOSTNOTIFICATIONPERIOD$ $HOSTNOTIFICATIONENABLED$",
+            &w.svc()
+        ),
+        "never 24x7 NO"
     );
 }
 

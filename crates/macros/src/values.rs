@@ -187,8 +187,7 @@ impl<'c, 'a> Expander<'c, 'a> {
             Group::Servicegroup => self.servicegroup_macro(m, a1),
             Group::Contact => self.contact_macro(m, a1, a2),
             Group::Contactgroup => self.contactgroup_macro(m, a1),
-            // No notification is being sent in any context vigil builds yet.
-            Group::Notification => R::Null,
+            Group::Notification => self.notification_macro(m),
             Group::DateTime => self.datetime_macro(m, a1, a2),
             Group::Static => self.static_macro(m),
             Group::Summary => {
@@ -248,8 +247,9 @@ impl<'c, 'a> Expander<'c, 'a> {
             HOSTCHECKCOMMAND => Self::opt_str(set.check_command.as_ref().map(|c| c.raw.as_str())),
             HOSTATTEMPT => self.n(st.current_attempt),
             MAXHOSTATTEMPTS => self.n(st.attrs.max_attempts.unwrap_or(set.max_check_attempts)),
-            // Downtime depth and notification counters are not tracked in `Status`.
-            HOSTDOWNTIME | HOSTNOTIFICATIONNUMBER | HOSTNOTIFICATIONID => R::Str("0"),
+            HOSTDOWNTIME => self.n(st.notify.scheduled_downtime_depth),
+            HOSTNOTIFICATIONNUMBER => self.n(st.notify.current_notification_number),
+            HOSTNOTIFICATIONID => self.n(st.notify.current_notification_id),
             HOSTPERCENTCHANGE => self.n(format_args!("{:.2}", st.percent_state_change)),
             HOSTDURATIONSEC => self.n(self.duration(st.last_state_change)),
             HOSTDURATION => {
@@ -263,8 +263,11 @@ impl<'c, 'a> Expander<'c, 'a> {
             LASTHOSTUP => self.n(epoch(st.last_time_in_state[0])),
             LASTHOSTDOWN => self.n(epoch(st.last_time_in_state[1])),
             LASTHOSTUNREACHABLE => self.n(epoch(st.last_time_in_state[2])),
-            HOSTNOTIFICATIONENABLED => R::Str(yes_no(set.notifications_enabled)),
-            HOSTNOTIFICATIONPERIOD => self.timeperiod_name(set.notification_period),
+            HOSTNOTIFICATIONENABLED => R::Str(yes_no(st.attrs.notifications_enabled)),
+            HOSTNOTIFICATIONPERIOD => match &st.attrs.notification_period {
+                Some(p) => R::Str(&p.name),
+                None => self.timeperiod_name(set.notification_period),
+            },
             HOSTEVENTID => self.n(st.current_event_id),
             LASTHOSTEVENTID => self.n(st.last_event_id),
             HOSTPROBLEMID => self.n(st.current_problem_id),
@@ -326,8 +329,14 @@ impl<'c, 'a> Expander<'c, 'a> {
                     crate::url_encode(&host.name)
                 ))
             }
-            // Acknowledgement macros only exist during acknowledgement notifications.
-            HOSTACKAUTHOR | HOSTACKAUTHORNAME | HOSTACKAUTHORALIAS | HOSTACKCOMMENT => R::Null,
+            // Acknowledgement macros only exist during acknowledgement notifications
+            // of this host (never on demand).
+            HOSTACKAUTHOR | HOSTACKAUTHORNAME | HOSTACKAUTHORALIAS | HOSTACKCOMMENT => {
+                if self.service.is_some() || self.host != Some(h) {
+                    return R::Null;
+                }
+                self.ack_macro(m)
+            }
             _ => R::Error,
         }
     }
@@ -451,16 +460,20 @@ impl<'c, 'a> Expander<'c, 'a> {
             LASTSERVICEWARNING => self.n(epoch(st.last_time_in_state[1])),
             LASTSERVICECRITICAL => self.n(epoch(st.last_time_in_state[2])),
             LASTSERVICEUNKNOWN => self.n(epoch(st.last_time_in_state[3])),
-            // Downtime depth and notification counters are not tracked in `Status`.
-            SERVICEDOWNTIME | SERVICENOTIFICATIONNUMBER | SERVICENOTIFICATIONID => R::Str("0"),
+            SERVICEDOWNTIME => self.n(st.notify.scheduled_downtime_depth),
+            SERVICENOTIFICATIONNUMBER => self.n(st.notify.current_notification_number),
+            SERVICENOTIFICATIONID => self.n(st.notify.current_notification_id),
             SERVICEPERCENTCHANGE => self.n(format_args!("{:.2}", st.percent_state_change)),
             SERVICEDURATIONSEC => self.n(self.duration(st.last_state_change)),
             SERVICEDURATION => {
                 let d = self.duration(st.last_state_change);
                 self.n(vigil_state::Dhms(d))
             }
-            SERVICENOTIFICATIONENABLED => R::Str(yes_no(set.notifications_enabled)),
-            SERVICENOTIFICATIONPERIOD => self.timeperiod_name(set.notification_period),
+            SERVICENOTIFICATIONENABLED => R::Str(yes_no(st.attrs.notifications_enabled)),
+            SERVICENOTIFICATIONPERIOD => match &st.attrs.notification_period {
+                Some(p) => R::Str(&p.name),
+                None => self.timeperiod_name(set.notification_period),
+            },
             SERVICEEVENTID => self.n(st.current_event_id),
             LASTSERVICEEVENTID => self.n(st.last_event_id),
             SERVICEPROBLEMID => self.n(st.current_problem_id),
@@ -502,9 +515,13 @@ impl<'c, 'a> Expander<'c, 'a> {
                     crate::url_encode(&svc.description)
                 ))
             }
-            // Acknowledgement macros only exist during acknowledgement notifications.
+            // Acknowledgement macros only exist during acknowledgement notifications
+            // of this service (never on demand).
             SERVICEACKAUTHOR | SERVICEACKAUTHORNAME | SERVICEACKAUTHORALIAS | SERVICEACKCOMMENT => {
-                R::Null
+                if self.service != Some(s) {
+                    return R::Null;
+                }
+                self.ack_macro(m)
             }
             _ => R::Error,
         }
@@ -557,8 +574,42 @@ impl<'c, 'a> Expander<'c, 'a> {
         }
     }
 
-    /// Contact macros: there is no contact in any context vigil builds, so only the
-    /// on-demand forms (`$CONTACTEMAIL:john$`, `$CONTACTEMAIL:admins:,$`) have values.
+    /// The notification macros (`$NOTIFICATION...$`): empty outside notifications.
+    fn notification_macro(&mut self, m: M) -> R<'c> {
+        let Some(n) = self.ctx.notification else {
+            return R::Null;
+        };
+        let opt = |v: &'a Option<String>| v.as_deref().map_or(R::Null, R::Str);
+        match m {
+            M::NOTIFICATIONTYPE => R::Str(&n.type_name),
+            M::NOTIFICATIONNUMBER => self.n(n.number),
+            M::NOTIFICATIONRECIPIENTS => R::Str(&n.recipients),
+            M::NOTIFICATIONISESCALATED => R::Str(if n.escalated { "1" } else { "0" }),
+            M::NOTIFICATIONAUTHOR => opt(&n.author),
+            M::NOTIFICATIONAUTHORNAME => opt(&n.author_name),
+            M::NOTIFICATIONAUTHORALIAS => opt(&n.author_alias),
+            M::NOTIFICATIONCOMMENT => opt(&n.comment),
+            _ => R::Error,
+        }
+    }
+
+    /// `$...ACKAUTHOR$`, `$...ACKAUTHORNAME$`, `$...ACKAUTHORALIAS$`,
+    /// `$...ACKCOMMENT$` of the notification in context.
+    fn ack_macro(&mut self, m: M) -> R<'c> {
+        let Some(n) = self.ctx.notification else {
+            return R::Null;
+        };
+        let v = match m {
+            M::HOSTACKAUTHOR | M::SERVICEACKAUTHOR => &n.ack_author,
+            M::HOSTACKAUTHORNAME | M::SERVICEACKAUTHORNAME => &n.ack_author_name,
+            M::HOSTACKAUTHORALIAS | M::SERVICEACKAUTHORALIAS => &n.ack_author_alias,
+            _ => &n.ack_comment,
+        };
+        v.as_deref().map_or(R::Null, R::Str)
+    }
+
+    /// Contact macros: of the contact being notified, or on demand
+    /// (`$CONTACTEMAIL:john$`, `$CONTACTEMAIL:admins:,$`).
     fn contact_macro(&mut self, m: M, a1: Option<&str>, a2: Option<&str>) -> R<'c> {
         let model = self.model();
         match (a1, a2) {
@@ -577,7 +628,10 @@ impl<'c, 'a> Expander<'c, 'a> {
                 Some(c) => self.contact_value(m, c),
                 None => R::Error,
             },
-            (None, _) => R::Error,
+            (None, _) => match self.ctx.contact {
+                Some(c) => self.contact_value(m, c),
+                None => R::Error,
+            },
         }
     }
 
@@ -603,10 +657,16 @@ impl<'c, 'a> Expander<'c, 'a> {
 
     fn contactgroup_macro(&mut self, m: M, a1: Option<&str>) -> R<'c> {
         let model = self.model();
-        let Some(g) = a1
-            .and_then(|n| self.find_contactgroup(n))
-            .and_then(|g| model.contactgroups.get(g.idx()))
-        else {
+        // Without a name: the first group of the contact being notified.
+        let id = match a1 {
+            Some(n) => self.find_contactgroup(n),
+            None => self
+                .ctx
+                .contact
+                .and_then(|c| model.contacts.get(c.idx()))
+                .and_then(|c| c.contactgroups.first().copied()),
+        };
+        let Some(g) = id.and_then(|g| model.contactgroups.get(g.idx())) else {
             return R::Error;
         };
         match m {
@@ -622,8 +682,8 @@ impl<'c, 'a> Expander<'c, 'a> {
         }
     }
 
-    /// `$CONTACTADDRESSn$` (`idx` is n-1): only on demand, as there is no contact in
-    /// context.
+    /// `$CONTACTADDRESSn$` (`idx` is n-1): of the contact being notified, or on
+    /// demand.
     pub(crate) fn contact_address(
         &mut self,
         idx: i64,
@@ -657,7 +717,10 @@ impl<'c, 'a> Expander<'c, 'a> {
                 Some(c) => address(c),
                 None => R::Error,
             },
-            (None, _) => R::Error,
+            (None, _) => match self.ctx.contact {
+                Some(c) => address(c),
+                None => R::Error,
+            },
         }
     }
 
@@ -739,9 +802,10 @@ impl<'c, 'a> Expander<'c, 'a> {
         let mut s = [0u64; 16];
         let hosts = (0..ctx.model.hosts.len()).filter_map(|i| ctx.statuses.host(HostId(i as u32)));
         for st in hosts.filter(|st| st.has_been_checked) {
-            // Downtime and acknowledgements are not in `Status`: disabled checks are
-            // the only "handled" criterion available.
-            let unhandled = st.attrs.active_checks_enabled;
+            // Handled: acknowledged, in downtime, or active checks disabled.
+            let unhandled = st.attrs.active_checks_enabled
+                && !st.notify.acknowledged
+                && st.notify.scheduled_downtime_depth == 0;
             match st.current_state {
                 HostState::Up => s[0] += 1,
                 HostState::Down => {
@@ -767,7 +831,12 @@ impl<'c, 'a> Expander<'c, 'a> {
                 .statuses
                 .host(svc.host)
                 .is_some_and(|h| !h.current_state.is_ok());
-            let unhandled = u64::from(st.attrs.active_checks_enabled && !host_problem);
+            let unhandled = u64::from(
+                st.attrs.active_checks_enabled
+                    && !host_problem
+                    && !st.notify.acknowledged
+                    && st.notify.scheduled_downtime_depth == 0,
+            );
             match st.current_state {
                 ServiceState::Ok => s[7] += 1,
                 ServiceState::Warning => {
@@ -872,7 +941,10 @@ impl<'c, 'a> Expander<'c, 'a> {
                     Some(c) => self.custom_var(contact_vars(c), var).unwrap_or(R::Error),
                     None => R::Error,
                 },
-                (None, _) => R::Error,
+                (None, _) => match self.ctx.contact {
+                    Some(c) => self.custom_var(contact_vars(c), var).unwrap_or(R::Error),
+                    None => R::Error,
+                },
             };
         }
         R::Error

@@ -162,6 +162,8 @@ define service {
         service: Some(s),
         now: NOW,
         zone: &zone,
+        contact: None,
+        notification: None,
     };
 
     let eh = model

@@ -22,7 +22,8 @@ use std::str::FromStr;
 
 use vigil_config::Model;
 use vigil_state::{
-    CheckType, HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, StateType, Status,
+    CheckType, HostStatus, ObjKind, ObjectState, PeriodChange, ProgramState, ServiceStatus,
+    StateType, Status,
 };
 
 use crate::view::{ConfigView, ObjectConfig};
@@ -40,10 +41,6 @@ const UNSUPPORTED_OBJECT_BITS: &[(u64, &str)] = &[
     (ModAttr::FRESHNESS_CHECKS_ENABLED.bits(), "check_freshness"),
     (ModAttr::CHECK_TIMEPERIOD.bits(), "check_period"),
     (ModAttr::CUSTOM_VARIABLE.bits(), "custom variables"),
-    (
-        ModAttr::NOTIFICATION_TIMEPERIOD.bits(),
-        "notification_period",
-    ),
 ];
 
 /// Restores `ret` into the statuses of `model`'s objects (index = `HostId` /
@@ -266,6 +263,15 @@ fn apply_program(
     if let Some(n) = value("next_problem_id").and_then(parse_num::<u64>) {
         program.counters.next_problem_id = program.counters.next_problem_id.max(n);
     }
+    if let Some(n) = value("next_comment_id").and_then(parse_num::<u64>) {
+        program.counters.next_comment_id = program.counters.next_comment_id.max(n);
+    }
+    if let Some(n) = value("next_downtime_id").and_then(parse_num::<u64>) {
+        program.counters.next_downtime_id = program.counters.next_downtime_id.max(n);
+    }
+    if let Some(n) = value("next_notification_id").and_then(parse_num::<u64>) {
+        program.counters.next_notification_id = program.counters.next_notification_id.max(n);
+    }
     if !use_retained || ret.program.is_empty() {
         return;
     }
@@ -393,15 +399,6 @@ impl ObjCtx<'_> {
         if self.cfg.retain_nonstatus_information {
             st.attrs.modified = ModAttr::from_bits_retain(modified);
             self.restore_nonstatus(&f, st);
-            if f.get("problem_has_been_acknowledged")
-                .and_then(|v| parse_num::<i64>(v))
-                > Some(0)
-            {
-                self.notes.push(format!(
-                    "retention: {}: acknowledgement not restored (not supported)",
-                    self.label
-                ));
-            }
         } else {
             st.attrs.modified = ModAttr::empty();
         }
@@ -504,6 +501,7 @@ impl ObjCtx<'_> {
         if let Some(v) = self.flag(f, "is_flapping") {
             st.is_flapping = v;
         }
+        self.restore_notification(f, st);
         if let Some(v) = f.get("state_history") {
             let max = if self.service { 3 } else { 2 };
             let parsed: Option<Vec<u8>> = v
@@ -515,6 +513,56 @@ impl ObjCtx<'_> {
                 Some(h) if !v.trim().is_empty() => st.state_history = h,
                 _ => self.bad("state_history", v),
             }
+        }
+    }
+
+    /// Notification numbers and times, `notified_on_*`, the acknowledgement and the
+    /// flapping recovery flags.
+    fn restore_notification<S: ObjectState>(
+        &mut self,
+        f: &HashMap<&str, &str>,
+        st: &mut Status<S>,
+    ) {
+        let states: &[(&str, u8)] = if self.service {
+            &[
+                ("notified_on_warning", 1),
+                ("notified_on_critical", 2),
+                ("notified_on_unknown", 3),
+            ]
+        } else {
+            &[("notified_on_down", 1), ("notified_on_unreachable", 2)]
+        };
+        for &(key, id) in states {
+            if let Some(v) = self.flag(f, key) {
+                let bit = 1u8 << id;
+                let n = &mut st.notify;
+                if v {
+                    n.notified_on |= bit;
+                } else {
+                    n.notified_on &= !bit;
+                }
+            }
+        }
+        if let Some(v) = self.time(f, "last_notification") {
+            st.notify.last_notification = v;
+        }
+        if let Some(v) = self.num::<u32>(f, "current_notification_number") {
+            st.notify.current_notification_number = v;
+        }
+        if let Some(v) = self.num::<u64>(f, "current_notification_id") {
+            st.notify.current_notification_id = v;
+        }
+        if let Some(v) = self.flag(f, "problem_has_been_acknowledged") {
+            st.notify.acknowledged = v;
+        }
+        if let Some(v) = self.num::<i64>(f, "acknowledgement_type") {
+            st.notify.ack = vigil_state::AckKind::from_id(v);
+        }
+        if let Some(v) = self.flag(f, "check_flapping_recovery_notification") {
+            st.notify.check_flapping_recovery_notification = v;
+        }
+        if let Some(v) = self.num::<u64>(f, "flapping_comment_id") {
+            st.notify.flapping_comment_id = v;
         }
     }
 
@@ -575,6 +623,19 @@ impl ObjCtx<'_> {
                         self.label
                     ));
                 }
+            }
+        }
+        if bits & ModAttr::NOTIFICATION_TIMEPERIOD.bits() != 0 {
+            // The name comes back, not the period the rules use (Nagios 4.4.6, see
+            // `PeriodChange`); an unknown one drops the bit, silently like Nagios.
+            match f.get("notification_period") {
+                Some(v) if self.view.timeperiods.contains(*v) => {
+                    st.attrs.notification_period = Some(PeriodChange {
+                        name: v.to_string(),
+                        in_effect: false,
+                    });
+                }
+                _ => st.attrs.modified.remove(ModAttr::NOTIFICATION_TIMEPERIOD),
             }
         }
         let intervals: [StatusSwitch<S, f64>; 2] = [

@@ -5,6 +5,8 @@
 //!   Nagios restore rules, [`render`] the same format (field names and order as
 //!   Nagios 4.4.6 writes them, so Nagios can read it back).
 //! * `status.dat` (§2): [`render_status`] in the tab-indented Nagios 4 layout.
+//! * the comment, downtime and contact blocks of both: typed in and out
+//!   ([`books`]), with Nagios's start-up rules ([`restore_books`]).
 //!
 //! * `retention.dat.wal` ([`wal`]): the write-ahead state journal that makes every
 //!   state change durable between two retention saves.
@@ -18,6 +20,7 @@
 //! the functions take it directly.
 
 mod apply;
+pub mod books;
 mod parse;
 mod render;
 mod view;
@@ -27,6 +30,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 pub use apply::{apply, apply_view};
+pub use books::{books_of, contacts_of, restore_books};
 pub use parse::parse;
 pub use render::{
     render, render_status, render_status_to, render_status_view, render_view, render_view_to,

@@ -8,60 +8,41 @@ use std::borrow::Borrow;
 use std::fmt::Write as _;
 use std::io;
 
+use std::sync::Arc;
 use vigil_config::Model;
-use vigil_state::{HostStatus, ObjKind, ObjectState, ProgramState, ServiceStatus, Status};
+
+use vigil_state::{
+    Books, Comment, ContactStatus, Downtime, HostStatus, ObjKind, ObjectState, ProgramState,
+    ServiceStatus, Status,
+};
 
 use crate::view::{ConfigView, ContactConfig, ObjectConfig};
-use crate::{RawBlock, Retention, STATE_HISTORY_LEN};
+use crate::{Retention, STATE_HISTORY_LEN};
 
 /// The Nagios version written into the `info` block, so readers that check it see
 /// the format they expect.
 pub const NAGIOS_COMPAT_VERSION: &str = "4.4.6";
 
-/// Data written into the files that vigil's statuses do not hold: id counters of
-/// comments, downtimes and notifications, and raw comment / downtime blocks to pass
-/// through (e.g. taken over from a Nagios retention file with
-/// [`RenderExtras::from_retention`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the files hold besides the statuses and the program state: the comment and
+/// downtime books and the contacts' run-time status (both shared, cheap to clone: a
+/// snapshot of the core hands out the same `Arc`s).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenderExtras {
-    /// `next_comment_id`.
-    pub next_comment_id: u64,
-    /// `next_downtime_id`.
-    pub next_downtime_id: u64,
-    /// `next_notification_id`.
-    pub next_notification_id: u64,
-    /// Comment blocks (`hostcomment` / `servicecomment`), written as they are.
-    pub comments: Vec<RawBlock>,
-    /// Downtime blocks (`hostdowntime` / `servicedowntime`), written as they are.
-    pub downtimes: Vec<RawBlock>,
-}
-
-impl Default for RenderExtras {
-    fn default() -> Self {
-        RenderExtras {
-            next_comment_id: 1,
-            next_downtime_id: 1,
-            next_notification_id: 1,
-            comments: Vec::new(),
-            downtimes: Vec::new(),
-        }
-    }
+    /// Comments and downtimes.
+    pub books: Arc<Books>,
+    /// Contact statuses, index = the contact's position in
+    /// [`ConfigView::contacts`]; empty: as configured.
+    pub contacts: Arc<[ContactStatus]>,
 }
 
 impl RenderExtras {
-    /// Keeps the comments, downtimes and id counters of a read retention file.
+    /// The comments and downtimes of a read retention file (as written, without
+    /// the restore rules of start-up; unusable blocks are left out). Contacts as
+    /// configured.
     pub fn from_retention(ret: &Retention) -> Self {
-        let id = |k: &str| {
-            ret.program_value(k)
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(1)
-        };
         RenderExtras {
-            next_comment_id: id("next_comment_id"),
-            next_downtime_id: id("next_downtime_id"),
-            next_notification_id: id("next_notification_id"),
-            comments: ret.comments.clone(),
-            downtimes: ret.downtimes.clone(),
+            books: Arc::new(crate::books::books_of(ret).0),
+            contacts: Arc::from(Vec::new()),
         }
     }
 }
@@ -91,6 +72,13 @@ fn spill(out: &mut String, w: &mut dyn io::Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Contacts sorted by name (the order Nagios writes them), as indexes.
+fn contacts_by_name(view: &ConfigView) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..view.contacts.len()).collect();
+    idx.sort_by(|&a, &b| view.contacts[a].name.cmp(&view.contacts[b].name));
+    idx
+}
+
 /// Hosts and services sorted by name (the order Nagios writes them), as indexes.
 fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..objs.len()).collect();
@@ -105,6 +93,7 @@ fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
 /// Values derived from configuration + status that both files print.
 struct Effective<'a> {
     event_handler: &'a str,
+    notification_period: &'a str,
     check_interval: f64,
     retry_interval: f64,
     max_attempts: u32,
@@ -117,6 +106,11 @@ fn effective<'a, S: ObjectState>(cfg: &'a ObjectConfig, st: &'a Status<S>) -> Ef
             .event_handler
             .as_deref()
             .unwrap_or(&cfg.event_handler),
+        notification_period: st
+            .attrs
+            .notification_period
+            .as_ref()
+            .map_or(&cfg.notification_period, |p| &p.name),
         check_interval: st.attrs.check_interval.unwrap_or(cfg.check_interval),
         retry_interval: st.attrs.retry_interval.unwrap_or(cfg.retry_interval),
         max_attempts: st.attrs.max_attempts.unwrap_or(cfg.max_check_attempts),
@@ -162,30 +156,6 @@ impl<'a> Block<'a> {
         if !self.indent.is_empty() {
             self.out.push('\n');
         }
-    }
-}
-
-/// Field order of downtime blocks in status.dat (retention.dat has `comment_id`
-/// before `downtime_id`).
-const STATUS_DOWNTIME_ORDER: &[&str] = &[
-    "host_name",
-    "service_description",
-    "downtime_id",
-    "comment_id",
-];
-
-/// Writes raw blocks; with `order`, the listed keys come first in that order, the
-/// others keep their relative order after them.
-fn raw_blocks(out: &mut String, blocks: &[RawBlock], indent: &'static str, order: &[&str]) {
-    for blk in blocks {
-        let mut fields: Vec<&(String, String)> = blk.fields.iter().collect();
-        let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
-        fields.sort_by_key(|(k, _)| rank(k));
-        let mut w = Block::open(out, &blk.kind, indent);
-        for (k, v) in fields {
-            w.kv(k, v);
-        }
-        w.close();
     }
 }
 
@@ -270,7 +240,7 @@ pub fn render_view_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         program.modified_service_attributes.bits(),
     );
     program_switches(&mut b, program);
-    program_ids(&mut b, program, extras);
+    program_ids(&mut b, program);
     b.close();
 
     for i in sorted(&view.hosts) {
@@ -285,12 +255,99 @@ pub fn render_view_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         }
         spill(&mut out, w)?;
     }
-    for c in &view.contacts {
-        contact(&mut out, c, "contact", "");
+    for i in contacts_by_name(view) {
+        contact(
+            &mut out,
+            &view.contacts[i],
+            extras.contacts.get(i),
+            "contact",
+            "",
+        );
     }
-    raw_blocks(&mut out, &extras.comments, "", &[]);
-    raw_blocks(&mut out, &extras.downtimes, "", &[]);
+    for c in &extras.books.comments {
+        comment(&mut out, c, "");
+        spill(&mut out, w)?;
+    }
+    for d in &extras.books.downtimes {
+        downtime(&mut out, d, "");
+        spill(&mut out, w)?;
+    }
     w.write_all(out.as_bytes())
+}
+
+/// A `hostcomment` / `servicecomment` block (same fields in both files).
+fn comment(out: &mut String, c: &Comment, indent: &'static str) {
+    let kind = if c.service_description.is_some() {
+        "servicecomment"
+    } else {
+        "hostcomment"
+    };
+    let mut w = Block::open(out, kind, indent);
+    w.kv("host_name", &c.host_name);
+    if let Some(s) = &c.service_description {
+        w.kv("service_description", s);
+    }
+    w.kv("entry_type", c.kind.id())
+        .kv("comment_id", c.id)
+        .kv("source", c.source.id())
+        .kv("persistent", b(c.persistent))
+        .kv("entry_time", c.entry_time.max(0))
+        .kv("expires", b(c.expires))
+        .kv("expire_time", c.expire_time.max(0))
+        .kv("author", &c.author)
+        .kv("comment_data", &c.text);
+    w.close();
+}
+
+/// A `hostdowntime` / `servicedowntime` block: retention.dat has `comment_id`
+/// before `downtime_id`, status.dat after it.
+fn downtime(out: &mut String, d: &Downtime, indent: &'static str) {
+    let kind = if d.service_description.is_some() {
+        "servicedowntime"
+    } else {
+        "hostdowntime"
+    };
+    let mut w = Block::open(out, kind, indent);
+    w.kv("host_name", &d.host_name);
+    if let Some(s) = &d.service_description {
+        w.kv("service_description", s);
+    }
+    if indent.is_empty() {
+        w.kv("comment_id", d.comment_id).kv("downtime_id", d.id);
+    } else {
+        w.kv("downtime_id", d.id).kv("comment_id", d.comment_id);
+    }
+    w.kv("entry_time", d.entry_time.max(0))
+        .kv("start_time", d.start_time.max(0))
+        .kv("flex_downtime_start", d.flex_downtime_start.max(0))
+        .kv("end_time", d.end_time.max(0))
+        .kv("triggered_by", d.triggered_by)
+        .kv("fixed", b(d.fixed))
+        .kv("duration", d.duration)
+        .kv("is_in_effect", b(d.is_in_effect))
+        .kv("start_notification_sent", b(d.start_notification_sent))
+        .kv("author", &d.author)
+        .kv("comment", &d.comment);
+    w.close();
+}
+
+/// The comment and downtime blocks of the state journal: all of them, after a
+/// `vigilbooks {}` marker that tells the replay to replace the books it had.
+pub(crate) fn book_records(out: &mut String, books: &Books) {
+    out.push_str("vigilbooks {\n}\n");
+    for c in &books.comments {
+        comment(out, c, "");
+    }
+    for d in &books.downtimes {
+        downtime(out, d, "");
+    }
+}
+
+/// The `contact` blocks of the state journal.
+pub(crate) fn contact_records(out: &mut String, view: &ConfigView, contacts: &[ContactStatus]) {
+    for (i, c) in view.contacts.iter().enumerate() {
+        contact(out, c, contacts.get(i), "contact", "");
+    }
 }
 
 fn program_switches(w: &mut Block, p: &ProgramState) {
@@ -322,12 +379,12 @@ fn program_switches(w: &mut Block, p: &ProgramState) {
         );
 }
 
-fn program_ids(w: &mut Block, p: &ProgramState, extras: &RenderExtras) {
-    w.kv("next_comment_id", extras.next_comment_id)
-        .kv("next_downtime_id", extras.next_downtime_id)
+fn program_ids(w: &mut Block, p: &ProgramState) {
+    w.kv("next_comment_id", p.counters.next_comment_id)
+        .kv("next_downtime_id", p.counters.next_downtime_id)
         .kv("next_event_id", p.counters.next_event_id)
         .kv("next_problem_id", p.counters.next_problem_id)
-        .kv("next_notification_id", extras.next_notification_id);
+        .kv("next_notification_id", p.counters.next_notification_id);
 }
 
 /// A `program {` block for the state journal: the id counters, and with `switches`
@@ -345,8 +402,11 @@ pub(crate) fn retained_program(out: &mut String, p: &ProgramState, switches: boo
         );
         program_switches(&mut w, p);
     }
-    w.kv("next_event_id", p.counters.next_event_id)
-        .kv("next_problem_id", p.counters.next_problem_id);
+    w.kv("next_comment_id", p.counters.next_comment_id)
+        .kv("next_downtime_id", p.counters.next_downtime_id)
+        .kv("next_event_id", p.counters.next_event_id)
+        .kv("next_problem_id", p.counters.next_problem_id)
+        .kv("next_notification_id", p.counters.next_notification_id);
     w.close();
 }
 
@@ -357,7 +417,7 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
         .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
-        .kv("notification_period", &cfg.notification_period)
+        .kv("notification_period", e.notification_period)
         .kv("event_handler", e.event_handler)
         .kv("has_been_checked", b(st.has_been_checked))
         .kv(
@@ -389,14 +449,17 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
         .kv("last_time_up", secs(st.last_time_in_state[0]))
         .kv("last_time_down", secs(st.last_time_in_state[1]))
         .kv("last_time_unreachable", secs(st.last_time_in_state[2]))
-        .kv("notified_on_down", 0)
-        .kv("notified_on_unreachable", 0)
-        .kv("last_notification", 0)
-        .kv("current_notification_number", 0)
-        .kv("current_notification_id", 0)
+        .kv("notified_on_down", notified(st, 1))
+        .kv("notified_on_unreachable", notified(st, 2))
+        .kv("last_notification", secs(st.notify.last_notification))
+        .kv(
+            "current_notification_number",
+            st.notify.current_notification_number,
+        )
+        .kv("current_notification_id", st.notify.current_notification_id)
         .kv("notifications_enabled", b(st.attrs.notifications_enabled))
-        .kv("problem_has_been_acknowledged", 0)
-        .kv("acknowledgement_type", 0)
+        .kv("problem_has_been_acknowledged", b(st.notify.acknowledged))
+        .kv("acknowledgement_type", st.notify.ack.id())
         .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
         .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
         .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
@@ -408,11 +471,19 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
             "percent_state_change",
             format_args!("{:.2}", st.percent_state_change),
         )
-        .kv("check_flapping_recovery_notification", 0)
-        .kv("flapping_comment_id", 0)
+        .kv(
+            "check_flapping_recovery_notification",
+            b(st.notify.check_flapping_recovery_notification),
+        )
+        .kv("flapping_comment_id", st.notify.flapping_comment_id)
         .kv("state_history", state_history(st));
     custom_vars(&mut w, cfg);
     w.close();
+}
+
+/// `notified_on_<state>` of a state id.
+fn notified<S: ObjectState>(st: &Status<S>, id: u8) -> u8 {
+    st.notify.notified_on_state(S::from_id(id)) as u8
 }
 
 pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &ServiceStatus) {
@@ -426,7 +497,7 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
         .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
-        .kv("notification_period", &cfg.notification_period)
+        .kv("notification_period", e.notification_period)
         .kv("event_handler", e.event_handler)
         .kv("has_been_checked", b(st.has_been_checked))
         .kv(
@@ -459,18 +530,21 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
         .kv("last_check", secs(st.last_check))
         .kv("next_check", secs(st.next_check))
         .kv("check_options", 0)
-        .kv("notified_on_unknown", 0)
-        .kv("notified_on_warning", 0)
-        .kv("notified_on_critical", 0)
-        .kv("current_notification_number", 0)
-        .kv("current_notification_id", 0)
-        .kv("last_notification", 0)
+        .kv("notified_on_unknown", notified(st, 3))
+        .kv("notified_on_warning", notified(st, 1))
+        .kv("notified_on_critical", notified(st, 2))
+        .kv(
+            "current_notification_number",
+            st.notify.current_notification_number,
+        )
+        .kv("current_notification_id", st.notify.current_notification_id)
+        .kv("last_notification", secs(st.notify.last_notification))
         .kv("notifications_enabled", b(st.attrs.notifications_enabled))
         .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
         .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
         .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
-        .kv("problem_has_been_acknowledged", 0)
-        .kv("acknowledgement_type", 0)
+        .kv("problem_has_been_acknowledged", b(st.notify.acknowledged))
+        .kv("acknowledgement_type", st.notify.ack.id())
         .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled))
         .kv("process_performance_data", b(st.attrs.process_perf_data))
         .kv("obsess", b(st.attrs.obsess))
@@ -479,33 +553,63 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
             "percent_state_change",
             format_args!("{:.2}", st.percent_state_change),
         )
-        .kv("check_flapping_recovery_notification", 0)
-        .kv("flapping_comment_id", 0)
+        .kv(
+            "check_flapping_recovery_notification",
+            b(st.notify.check_flapping_recovery_notification),
+        )
+        .kv("flapping_comment_id", st.notify.flapping_comment_id)
         .kv("state_history", state_history(st));
     custom_vars(&mut w, cfg);
     w.close();
 }
 
-fn contact(out: &mut String, c: &ContactConfig, kind: &str, indent: &'static str) {
+fn contact(
+    out: &mut String,
+    c: &ContactConfig,
+    st: Option<&ContactStatus>,
+    kind: &str,
+    indent: &'static str,
+) {
+    let configured = ContactStatus::configured(
+        c.host_notifications_enabled,
+        c.service_notifications_enabled,
+    );
+    let st = st.unwrap_or(&configured);
     let mut w = Block::open(out, kind, indent);
     w.kv("contact_name", &c.name)
-        .kv("modified_attributes", 0)
-        .kv("modified_host_attributes", 0)
-        .kv("modified_service_attributes", 0)
-        .kv("host_notification_period", &c.host_notification_period)
+        .kv("modified_attributes", st.modified_attributes.bits())
+        .kv(
+            "modified_host_attributes",
+            st.modified_host_attributes.bits(),
+        )
+        .kv(
+            "modified_service_attributes",
+            st.modified_service_attributes.bits(),
+        )
+        .kv(
+            "host_notification_period",
+            st.host_notification_period
+                .as_ref()
+                .map_or(&c.host_notification_period, |p| &p.name),
+        )
         .kv(
             "service_notification_period",
-            &c.service_notification_period,
+            st.service_notification_period
+                .as_ref()
+                .map_or(&c.service_notification_period, |p| &p.name),
         )
-        .kv("last_host_notification", 0)
-        .kv("last_service_notification", 0)
+        .kv("last_host_notification", secs(st.last_host_notification))
+        .kv(
+            "last_service_notification",
+            secs(st.last_service_notification),
+        )
         .kv(
             "host_notifications_enabled",
-            b(c.host_notifications_enabled),
+            b(st.host_notifications_enabled),
         )
         .kv(
             "service_notifications_enabled",
-            b(c.service_notifications_enabled),
+            b(st.service_notifications_enabled),
         );
     w.close();
 }
@@ -590,7 +694,7 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
     .kv("program_start", secs(program.program_start))
     .kv("last_log_rotation", 0);
     program_switches(&mut b, program);
-    program_ids(&mut b, program, extras);
+    program_ids(&mut b, program);
     for stat in [
         "active_scheduled_host_check_stats",
         "active_ondemand_host_check_stats",
@@ -620,11 +724,23 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         }
         spill(&mut out, w)?;
     }
-    for c in &view.contacts {
-        contact(&mut out, c, "contactstatus", "\t");
+    for i in contacts_by_name(view) {
+        contact(
+            &mut out,
+            &view.contacts[i],
+            extras.contacts.get(i),
+            "contactstatus",
+            "\t",
+        );
     }
-    raw_blocks(&mut out, &extras.comments, "\t", &[]);
-    raw_blocks(&mut out, &extras.downtimes, "\t", STATUS_DOWNTIME_ORDER);
+    for c in &extras.books.comments {
+        comment(&mut out, c, "\t");
+        spill(&mut out, w)?;
+    }
+    for d in &extras.books.downtimes {
+        downtime(&mut out, d, "\t");
+        spill(&mut out, w)?;
+    }
     w.write_all(out.as_bytes())
 }
 
@@ -652,7 +768,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
     w.kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
         .kv("check_period", &cfg.check_period)
-        .kv("notification_period", &cfg.notification_period)
+        .kv("notification_period", e.notification_period)
         .kv("importance", 0)
         .kv("check_interval", format_args!("{:.6}", e.check_interval))
         .kv("retry_interval", format_args!("{:.6}", e.retry_interval))
@@ -687,17 +803,20 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("last_check", secs(st.last_check))
             .kv("next_check", secs(st.next_check))
             .kv("check_options", 0)
-            .kv("current_notification_number", 0)
-            .kv("current_notification_id", 0)
-            .kv("last_notification", 0)
-            .kv("next_notification", 0)
-            .kv("no_more_notifications", 0)
+            .kv(
+                "current_notification_number",
+                st.notify.current_notification_number,
+            )
+            .kv("current_notification_id", st.notify.current_notification_id)
+            .kv("last_notification", secs(st.notify.last_notification))
+            .kv("next_notification", secs(st.notify.next_notification))
+            .kv("no_more_notifications", b(st.notify.no_more_notifications))
             .kv("notifications_enabled", b(st.attrs.notifications_enabled))
             .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
             .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
             .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
-            .kv("problem_has_been_acknowledged", 0)
-            .kv("acknowledgement_type", 0)
+            .kv("problem_has_been_acknowledged", b(st.notify.acknowledged))
+            .kv("acknowledgement_type", st.notify.ack.id())
             .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled));
     } else {
         w.kv("plugin_output", st.output.short.as_deref().unwrap_or(""))
@@ -714,14 +833,17 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("last_time_up", secs(st.last_time_in_state[0]))
             .kv("last_time_down", secs(st.last_time_in_state[1]))
             .kv("last_time_unreachable", secs(st.last_time_in_state[2]))
-            .kv("last_notification", 0)
-            .kv("next_notification", 0)
-            .kv("no_more_notifications", 0)
-            .kv("current_notification_number", 0)
-            .kv("current_notification_id", 0)
+            .kv("last_notification", secs(st.notify.last_notification))
+            .kv("next_notification", secs(st.notify.next_notification))
+            .kv("no_more_notifications", b(st.notify.no_more_notifications))
+            .kv(
+                "current_notification_number",
+                st.notify.current_notification_number,
+            )
+            .kv("current_notification_id", st.notify.current_notification_id)
             .kv("notifications_enabled", b(st.attrs.notifications_enabled))
-            .kv("problem_has_been_acknowledged", 0)
-            .kv("acknowledgement_type", 0)
+            .kv("problem_has_been_acknowledged", b(st.notify.acknowledged))
+            .kv("acknowledgement_type", st.notify.ack.id())
             .kv("active_checks_enabled", b(st.attrs.active_checks_enabled))
             .kv("passive_checks_enabled", b(st.attrs.passive_checks_enabled))
             .kv("event_handler_enabled", b(st.attrs.event_handler_enabled))
@@ -735,7 +857,10 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             "percent_state_change",
             format_args!("{:.2}", st.percent_state_change),
         )
-        .kv("scheduled_downtime_depth", 0);
+        .kv(
+            "scheduled_downtime_depth",
+            st.notify.scheduled_downtime_depth,
+        );
     custom_vars(&mut w, cfg);
     w.close();
 }

@@ -68,6 +68,9 @@ pub struct ConfigView {
     pub contacts: Vec<ContactConfig>,
     /// Names of the defined commands (a retained handler must still exist).
     pub commands: HashSet<String>,
+    /// Names of the defined timeperiods (a retained notification period must
+    /// still exist).
+    pub timeperiods: HashSet<String>,
     /// `use_retained_scheduling_info`.
     pub use_retained_scheduling_info: bool,
     /// `retention_scheduling_horizon` in seconds (default 900).
@@ -164,6 +167,11 @@ impl ConfigView {
             services,
             contacts,
             commands: model.commands.iter().map(|c| c.name.to_string()).collect(),
+            timeperiods: model
+                .timeperiods
+                .iter()
+                .map(|t| t.name.to_string())
+                .collect(),
             use_retained_scheduling_info: model.main.use_retained_scheduling_info,
             retention_scheduling_horizon: raw_main(model, "retention_scheduling_horizon")
                 .unwrap_or(900),

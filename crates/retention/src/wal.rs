@@ -53,6 +53,8 @@ use crate::view::ObjectConfig;
 use crate::{RetainedObject, Retention};
 
 const MAGIC: &[u8; 8] = b"VIGILWAL";
+/// The block that marks a batch holding all comments and downtimes.
+const BOOKS_MARKER: &str = "vigilbooks";
 const VERSION: u32 = 1;
 const HEADER_LEN: usize = 28;
 const FRAME_HEAD_LEN: usize = 8;
@@ -239,6 +241,22 @@ impl Replay {
                     .map(|p| format!("state journal record {p}")),
             );
             ret.program.extend(part.program);
+            // A `vigilbooks {}` marker: the batch holds every comment and downtime.
+            if part.other.iter().any(|b| b.kind == BOOKS_MARKER) {
+                ret.comments = part.comments;
+                ret.downtimes = part.downtimes;
+            }
+            for c in part.contacts {
+                let name = c.get("contact_name").map(str::to_string);
+                match ret
+                    .contacts
+                    .iter_mut()
+                    .find(|x| name.is_some() && x.get("contact_name") == name.as_deref())
+                {
+                    Some(slot) => *slot = c,
+                    None => ret.contacts.push(c),
+                }
+            }
             for o in part.hosts {
                 match hosts.get(&o.host_name) {
                     Some(&i) => ret.hosts[i] = o,
@@ -578,6 +596,23 @@ pub fn record_service(out: &mut String, cfg: &ObjectConfig, st: &ServiceStatus) 
 /// program-wide switches and their modified-attribute bits.
 pub fn record_program(out: &mut String, p: &ProgramState, switches: bool) {
     crate::render::retained_program(out, p, switches);
+}
+
+/// Appends the records of the whole comment and downtime book: a marker block and
+/// every `hostcomment`, `servicecomment`, `hostdowntime`, `servicedowntime` block.
+/// Replaying them replaces the books read before.
+pub fn record_books(out: &mut String, books: &vigil_state::Books) {
+    crate::render::book_records(out, books);
+}
+
+/// Appends the `contact` block of every contact of `view` (`contacts`: their
+/// statuses, by the view's order).
+pub fn record_contacts(
+    out: &mut String,
+    view: &crate::ConfigView,
+    contacts: &[vigil_state::ContactStatus],
+) {
+    crate::render::contact_records(out, view, contacts);
 }
 
 #[cfg(test)]

@@ -180,10 +180,11 @@ fn restored_details() {
         vec![
             "retention: service 'app1;queue': run-time changes of custom variables are not supported; configured values kept"
                 .to_string(),
-            "retention: service 'db1;mysql': acknowledgement not restored (not supported)"
-                .to_string(),
         ]
     );
+    // The sticky acknowledgement of db1;mysql (ACKNOWLEDGE_SVC_PROBLEM;...;2;0;1).
+    assert!(mysql.notify.acknowledged);
+    assert_eq!(mysql.notify.ack, vigil_state::AckKind::Sticky);
 }
 
 /// vigil's status.dat after restoring equals, field by field, the status.dat Nagios
@@ -232,6 +233,13 @@ fn restored_values_equal_what_nagios_restored() {
         "check_command",
         "check_period",
         "notification_period",
+        "problem_has_been_acknowledged",
+        "acknowledgement_type",
+        "current_notification_number",
+        "current_notification_id",
+        "last_notification",
+        "notifications_enabled",
+        "scheduled_downtime_depth",
     ];
     let mut compared = 0;
     for n in &nagios.hosts {

@@ -118,6 +118,16 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
             proptest::option::of(1u32..9),
             0u32..100_000u32,
         ),
+        (
+            0u32..50,
+            0u64..100_000,
+            0u32..2_000_000_000u32,
+            0u8..16,
+            0u8..3,
+            any::<bool>(),
+            any::<bool>(),
+            0u64..1000,
+        ),
     )
         .prop_map(
             move |(
@@ -126,6 +136,7 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                 ids,
                 sw,
                 (hist, max_o, lat),
+                (number, nid, last_n, notified, ack, acked, flap_rec, flap_cid),
             )| {
                 let mut s = Status::initial(S::OK);
                 s.current_state = S::from_id(cur);
@@ -167,10 +178,30 @@ fn arb_status<S: ObjectState>() -> impl Strategy<Value = Status<S>> {
                 s.attrs.flap_detection_enabled = sw.3;
                 s.is_flapping = sw.3 && sw.0;
                 s.state_history = hist;
+                // Notification facts (`notified_on_*` exist for the problem states).
+                s.notify.current_notification_number = number;
+                s.notify.current_notification_id = nid;
+                s.notify.last_notification = last_n as f64;
+                s.notify.notified_on =
+                    (notified << 1) & if max_state == 3 { 0b1110 } else { 0b110 };
+                s.notify.ack = vigil_state::AckKind::from_id(ack as i64);
+                s.notify.acknowledged = acked;
+                s.notify.check_flapping_recovery_notification = flap_rec;
+                s.notify.flapping_comment_id = flap_cid;
+                // The fixture's objects have notifications_enabled 0.
+                s.attrs.notifications_enabled = false;
                 s.attrs.modified = vigil_state::ModAttr::from_bits_retain(2 | 4 | 8 | 16);
                 if let Some(m) = max_o {
                     s.attrs.max_attempts = Some(m);
                     s.attrs.modified |= vigil_state::ModAttr::MAX_CHECK_ATTEMPTS;
+                }
+                // A run-time notification period comes back as a name only.
+                if sw.1 && flap_rec {
+                    s.attrs.notification_period = Some(vigil_state::PeriodChange {
+                        name: "never".into(),
+                        in_effect: false,
+                    });
+                    s.attrs.modified |= vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD;
                 }
                 // What restoring normalises anyway (Nagios rules):
                 let max = s.attrs.max_attempts.unwrap_or(3);
@@ -261,4 +292,154 @@ fn streamed_renders_are_the_same_bytes_in_bounded_chunks() {
         .unwrap();
     assert_eq!(String::from_utf8(w.1).unwrap(), whole);
     assert!(w.0.iter().all(|&n| n < 80 * 1024));
+}
+
+/// Text a comment or downtime field can hold: anything but a line break (the file
+/// is line based), without blanks at its ends (readers strip the line, Nagios too).
+fn arb_text() -> impl Strategy<Value = String> {
+    "([!-~äé;={}]([ -~äé;={}]{0,22}[!-~äé;={}])?)?"
+}
+
+fn arb_comment() -> impl Strategy<Value = vigil_state::Comment> {
+    (
+        1u64..1000,
+        0usize..3,
+        1i64..5,
+        any::<bool>(),
+        any::<bool>(),
+        0i64..2_000_000_000,
+        arb_text(),
+        arb_text(),
+    )
+        .prop_map(|(id, obj, kind, persistent, external, t, author, text)| {
+            let (host, svc) = [
+                ("db1", None),
+                ("db1", Some("mysql")),
+                ("web1", Some("http")),
+            ][obj];
+            vigil_state::Comment {
+                id,
+                host_name: host.into(),
+                service_description: svc.map(Into::into),
+                kind: vigil_state::CommentKind::from_id(kind).unwrap(),
+                source: if external {
+                    vigil_state::CommentSource::External
+                } else {
+                    vigil_state::CommentSource::Internal
+                },
+                persistent,
+                entry_time: t,
+                expires: false,
+                expire_time: 0,
+                author,
+                text,
+            }
+        })
+}
+
+fn arb_downtime() -> impl Strategy<Value = vigil_state::Downtime> {
+    (
+        (
+            1u64..1000,
+            0usize..3,
+            0u64..1000,
+            0i64..2_000_000_000,
+            0i64..100_000,
+        ),
+        (
+            0u64..1000,
+            any::<bool>(),
+            0u64..100_000,
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        (arb_text(), arb_text(), 0i64..2_000_000_000),
+    )
+        .prop_map(
+            |(
+                (id, obj, cid, start, len),
+                (trig, fixed, dur, eff, sent),
+                (author, comment, flex),
+            )| {
+                let (host, svc) =
+                    [("db1", None), ("db1", Some("disk")), ("app1", Some("cpu"))][obj];
+                vigil_state::Downtime {
+                    id,
+                    host_name: host.into(),
+                    service_description: svc.map(Into::into),
+                    comment_id: cid,
+                    entry_time: start,
+                    start_time: start,
+                    flex_downtime_start: flex,
+                    end_time: start + len,
+                    triggered_by: trig,
+                    fixed,
+                    duration: dur,
+                    is_in_effect: eff,
+                    start_notification_sent: sent,
+                    author,
+                    comment,
+                    incremented_pending: false,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Arbitrary comments and downtimes survive render → parse → books_of, in
+    /// retention.dat and in status.dat alike.
+    #[test]
+    fn books_survive_a_round_trip(
+        comments in prop::collection::vec(arb_comment(), 0..8),
+        downtimes in prop::collection::vec(arb_downtime(), 0..8),
+    ) {
+        let mut books = vigil_state::Books::default();
+        for c in comments {
+            if books.comment(c.id).is_none() {
+                books.add_comment(c);
+            }
+        }
+        for d in downtimes {
+            if books.downtime(d.id).is_none() {
+                books.add_downtime(d);
+            }
+        }
+        let view = fixture_view();
+        let (hosts, services) = initial_statuses(&view);
+        let extras = RenderExtras { books: std::sync::Arc::new(books.clone()), ..RenderExtras::default() };
+        for text in [
+            render_view(&view, &initial_program(), &hosts, &services, &extras, NOW),
+            vigil_retention::render_status_view(&view, &initial_program(), &hosts, &services, &extras, NOW),
+        ] {
+            let ret = parse(&text);
+            prop_assert!(ret.problems.is_empty(), "{:?}", ret.problems);
+            let (back, notes) = vigil_retention::books_of(&ret);
+            prop_assert!(notes.is_empty(), "{:?}", notes);
+            prop_assert_eq!(&back, &books);
+        }
+    }
+
+    /// Whatever the blocks hold, reading comments, downtimes and contacts never
+    /// panics: a bad block is a note.
+    #[test]
+    fn book_blocks_never_panic(
+        fields in prop::collection::vec(("[a-z_]{1,12}", "[ -~]{0,12}"), 0..12),
+        kind in prop::sample::select(vec!["hostcomment", "servicecomment", "hostdowntime", "servicedowntime", "contact"]),
+    ) {
+        let block = vigil_retention::RawBlock {
+            kind: kind.to_string(),
+            fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        };
+        let ret = vigil_retention::Retention {
+            comments: vec![block.clone()],
+            downtimes: vec![block.clone()],
+            contacts: vec![block],
+            ..Default::default()
+        };
+        let (_, _) = vigil_retention::books_of(&ret);
+        let _ = vigil_retention::restore_books(&ret, |_, _| true, |_, _| true);
+        let _ = vigil_retention::contacts_of(&ret, &fixture_view());
+    }
 }

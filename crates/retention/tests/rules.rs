@@ -120,6 +120,35 @@ fn retained_handler_must_exist_and_empty_means_removed() {
 }
 
 #[test]
+fn retained_notification_period_is_a_name_only() {
+    // 65536 = MODATTR_NOTIFICATION_TIMEPERIOD: the name comes back, not in effect
+    // (Nagios 4.4.6 restores the name, not the period its rules use).
+    let r = run(&mysql(
+        "modified_attributes=65536\nnotification_period=never\n",
+    ));
+    let p = r.services[0].attrs.notification_period.clone();
+    assert_eq!(
+        p,
+        Some(vigil_state::PeriodChange {
+            name: "never".into(),
+            in_effect: false
+        })
+    );
+    assert_eq!(r.services[0].attrs.modified.bits(), 65536);
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+    // Without the bit the field is the configured value: ignored.
+    let r = run(&mysql("modified_attributes=0\nnotification_period=never\n"));
+    assert_eq!(r.services[0].attrs.notification_period, None);
+    // An unknown timeperiod drops the bit, silently like Nagios.
+    let r = run(&mysql(
+        "modified_attributes=65536\nnotification_period=gone\n",
+    ));
+    assert_eq!(r.services[0].attrs.notification_period, None);
+    assert_eq!(r.services[0].attrs.modified.bits(), 0);
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+}
+
+#[test]
 fn retain_flags_off() {
     let mut view = fixture_view();
     view.services[0].retain_status_information = false;

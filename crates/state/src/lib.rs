@@ -19,16 +19,20 @@
 //!    (a service recovery keeps the values of its ALERT line and its problem id
 //!    until then, as the handler sees them in Nagios 4.4.6).
 
+pub mod book;
 pub mod flap;
 pub mod freshness;
 pub mod host;
 pub mod modattr;
+pub mod notification;
 pub mod output;
 pub mod result;
 pub mod service;
 
+pub use book::{Books, Comment, CommentKind, CommentSource, Downtime};
 pub use flap::FlapParams;
 pub use modattr::ModAttr;
+pub use notification::{AckKind, ContactStatus, NotifyFacts, PeriodChange};
 pub use vigil_events::{
     AnyState, CheckType, Dhms, FlapChange, HostState, ObjKind, ObjectState, ServiceState, StateType,
 };
@@ -105,6 +109,8 @@ pub struct Status<S: ObjectState> {
     /// Services: a recovery was applied but [`finish_result`] has not run yet
     /// (type/attempt still as in the ALERT line). Transient; not retained.
     pub recovery_pending: bool,
+    /// Notification numbers and times, the acknowledgement and the downtime depth.
+    pub notify: NotifyFacts,
     /// Switches and settings that external commands change (the same for hosts and
     /// services).
     pub attrs: Attributes,
@@ -142,6 +148,9 @@ pub struct Attributes {
     pub retry_interval: Option<f64>,
     /// Run-time event handler, raw `cmd!args`; `Some("")`: removed at run time.
     pub event_handler: Option<String>,
+    /// Run-time `notification_period` (`CHANGE_*_NOTIFICATION_TIMEPERIOD`); `None`:
+    /// the configured one.
+    pub notification_period: Option<PeriodChange>,
 }
 
 impl Default for Attributes {
@@ -161,6 +170,7 @@ impl Default for Attributes {
             check_interval: None,
             retry_interval: None,
             event_handler: None,
+            notification_period: None,
         }
     }
 }
@@ -199,19 +209,27 @@ impl<S: ObjectState> Status<S> {
             host_problem_at_last_check: false,
             last_state_history_update: 0.0,
             recovery_pending: false,
+            notify: NotifyFacts::default(),
             attrs: Attributes::default(),
         }
     }
 }
 
-/// Program-wide counters for event and problem ids (Nagios `next_event_id`,
-/// `next_problem_id`). Owned by the engine, passed to each transition.
+/// Program-wide id counters (Nagios `next_event_id`, `next_problem_id`,
+/// `next_comment_id`, `next_downtime_id`, `next_notification_id`; all start at 1 and
+/// are retained). Owned by the engine, passed to each transition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counters {
-    /// Next `current_event_id` to hand out (Nagios starts at 1).
+    /// Next `current_event_id` to hand out.
     pub next_event_id: u64,
-    /// Next `current_problem_id` to hand out (Nagios starts at 1).
+    /// Next `current_problem_id` to hand out.
     pub next_problem_id: u64,
+    /// Next comment id.
+    pub next_comment_id: u64,
+    /// Next downtime id.
+    pub next_downtime_id: u64,
+    /// Next notification id (`$SERVICENOTIFICATIONID$`, `$HOSTNOTIFICATIONID$`).
+    pub next_notification_id: u64,
 }
 
 impl Default for Counters {
@@ -219,7 +237,33 @@ impl Default for Counters {
         Counters {
             next_event_id: 1,
             next_problem_id: 1,
+            next_comment_id: 1,
+            next_downtime_id: 1,
+            next_notification_id: 1,
         }
+    }
+}
+
+impl Counters {
+    /// Hands out the next comment id.
+    pub fn take_comment_id(&mut self) -> u64 {
+        let id = self.next_comment_id.max(1);
+        self.next_comment_id = id + 1;
+        id
+    }
+
+    /// Hands out the next downtime id.
+    pub fn take_downtime_id(&mut self) -> u64 {
+        let id = self.next_downtime_id.max(1);
+        self.next_downtime_id = id + 1;
+        id
+    }
+
+    /// Hands out the next notification id.
+    pub fn take_notification_id(&mut self) -> u64 {
+        let id = self.next_notification_id.max(1);
+        self.next_notification_id = id + 1;
+        id
     }
 }
 

@@ -1,4 +1,5 @@
-//! Command-line parsing and the four subcommands. Errors are reported here, with
+//! Command-line parsing and the subcommands (`notifications` and `notify` live in
+//! `notifications.rs`). Errors are reported here, with
 //! context; the library crates return typed errors.
 
 use std::path::{Path, PathBuf};
@@ -146,11 +147,73 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Show the notification journal: every notification decision, sent or not, each
+    /// contact considered and the rule that stopped it, and the commands that ran.
+    Notifications {
+        config: PathBuf,
+        /// Only notifications of this host.
+        #[arg(long)]
+        host: Option<String>,
+        /// Only notifications of this service description.
+        #[arg(long)]
+        service: Option<String>,
+        /// Only the last N decisions.
+        #[arg(long)]
+        last: Option<usize>,
+        /// Notification journal file (default: vigil-notifications.jsonl next to the
+        /// retention file).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send (or with --dry-run, show) a notification of an object as the core would
+    /// now: who would be paged, with which command lines, who would not and why.
+    Notify {
+        config: PathBuf,
+        host: String,
+        service: Option<String>,
+        /// PROBLEM (or RECOVERY: by the object's state), ACKNOWLEDGEMENT, FLAPPINGSTART,
+        /// FLAPPINGSTOP, FLAPPINGDISABLED, DOWNTIMESTART, DOWNTIMEEND, DOWNTIMECANCELLED,
+        /// CUSTOM.
+        #[arg(long = "type", default_value = "PROBLEM")]
+        kind: String,
+        /// Put the object in this HARD state first (OK, WARNING, ... / UP, DOWN, ...);
+        /// default: its current state.
+        #[arg(long)]
+        state: Option<String>,
+        /// Author (acknowledgements, downtimes, custom notifications).
+        #[arg(long)]
+        author: Option<String>,
+        /// Comment (acknowledgements, downtimes, custom notifications).
+        #[arg(long)]
+        comment: Option<String>,
+        /// Custom notification options: 1 broadcast, 2 forced, 4 increment.
+        #[arg(long, default_value_t = 0)]
+        options: u32,
+        /// Show what would happen, page nobody.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Rewrites nagios-style invocations (`vigil -v CFG`, `vigil CFG`) into subcommands.
 fn normalize_args(mut args: Vec<String>) -> Vec<String> {
-    const SUBS: [&str; 7] = ["verify", "run", "handlers", "fire", "replay", "status", "help"];
+    const SUBS: [&str; 9] = [
+        "verify",
+        "run",
+        "handlers",
+        "fire",
+        "replay",
+        "status",
+        "notifications",
+        "notify",
+        "help",
+    ];
     if args.len() >= 2 {
         let a = args[1].clone();
         if a == "-v" || a == "--verify-config" {
@@ -222,6 +285,39 @@ pub fn main() -> i32 {
             journal,
             json,
         ),
+        Cmd::Notifications {
+            config,
+            host,
+            service,
+            last,
+            journal,
+            json,
+        } => crate::notifications::list(&config, host, service, last, journal, json),
+        Cmd::Notify {
+            config,
+            host,
+            service,
+            kind,
+            state,
+            author,
+            comment,
+            options,
+            dry_run,
+            journal,
+            json,
+        } => crate::notifications::notify(crate::notifications::NotifyArgs {
+            config,
+            host,
+            service,
+            kind,
+            state,
+            author,
+            comment,
+            options,
+            dry_run,
+            journal,
+            json,
+        }),
     };
     match res {
         Ok(code) => code,
@@ -420,6 +516,7 @@ fn run(
     let opts = vigil_engine::RunOptions {
         echo: verbose,
         journal,
+        notification_journal: None,
     };
     let end = vigil_engine::run_blocking_with(model, opts, hooks, reload);
     if let Some((path, url)) = url_file {
@@ -668,7 +765,7 @@ pub(crate) fn chrono_like(t: f64) -> String {
     )
 }
 
-fn parse_state(s: &str, host: bool) -> Result<u8> {
+pub(crate) fn parse_state(s: &str, host: bool) -> Result<u8> {
     let names: &[&str] = if host {
         &["UP", "DOWN", "UNREACHABLE"]
     } else {
@@ -848,7 +945,7 @@ fn fire(
     Ok(if all_ok { 0 } else { 1 })
 }
 
-fn describe_plan(p: &vigil_exec::Plan) -> String {
+pub(crate) fn describe_plan(p: &vigil_exec::Plan) -> String {
     match p {
         vigil_exec::Plan::Direct { argv, env } => {
             let mut s = String::from("exec");

@@ -259,3 +259,142 @@ fn output_is_data_with_illegal_chars_unset() {
 fn output_is_data_with_illegal_chars_set() {
     run_case(true);
 }
+
+/// Acknowledgement authors and comments, downtime comments and custom notification
+/// texts are data too: a contact's notification commands receive them in double
+/// quotes and unquoted through a direct exec, and through `/bin/sh` behind a pipe;
+/// no payload runs, each command gets the text verbatim (unquoted positions split
+/// on white space), and status.dat keeps the comments as they were given.
+#[test]
+fn notification_texts_are_data() {
+    let t = TestDir::new();
+    let d = t.s("");
+    let d = d.trim_end_matches('/');
+    t.script("plugin", "#!/bin/sh\necho 'DISK CRITICAL'\nexit 2\n");
+    t.script(
+        "record",
+        "#!/bin/sh\nout=$1\nshift\nprintf '%s\\n' \"$@\" > \"$out\"\n",
+    );
+    t.script("argv", "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    let fields =
+        "$NOTIFICATIONAUTHOR$ $NOTIFICATIONCOMMENT$ $SERVICEACKAUTHOR$ $SERVICEACKCOMMENT$";
+    let quoted: String = fields
+        .split(' ')
+        .map(|m| format!("\"{m}\""))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let objects = format!(
+        "define command {{\n command_name check\n command_line $USER1$/plugin\n}}\n\
+         define command {{\n command_name n-dq\n command_line $USER1$/record $USER2$/dq-$NOTIFICATIONTYPE$.txt {quoted}\n}}\n\
+         define command {{\n command_name n-uq\n command_line $USER1$/record $USER2$/uq-$NOTIFICATIONTYPE$.txt {fields}\n}}\n\
+         define command {{\n command_name n-pipe\n command_line $USER1$/argv {quoted} | cat > $USER2$/pipe-$NOTIFICATIONTYPE$.txt\n}}\n\
+         define timeperiod {{\n timeperiod_name always\n alias always\n sunday 00:00-24:00\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n}}\n\
+         define contact {{\n contact_name ops\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r,f,s\n host_notification_commands n-dq\n service_notification_commands n-dq,n-uq,n-pipe\n}}\n\
+         define host {{\n host_name h1\n max_check_attempts 1\n contacts ops\n}}\n\
+         define service {{\n host_name h1\n service_description disk\n check_command check\n max_check_attempts 1\n check_interval 3600\n retry_interval 3600\n contacts ops\n notification_interval 0\n}}\n"
+    );
+    let cfg = write_config(&t, "enable_notifications=1", &objects);
+    let verify = vigil(&["verify", &cfg.display().to_string()]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    let mut daemon = Daemon::start(&cfg, t.path(), &t.p("var/stderr.txt"), &[]);
+    let problem = wait_for(Duration::from_secs(30), || {
+        t.read("var/pipe-PROBLEM.txt").lines().count() >= 4
+    });
+    assert!(problem, "no PROBLEM notification; log:\n{}", t.log());
+
+    // Author fields end at the next `;`; an acknowledgement's comment takes the
+    // rest of the line, a downtime's and a custom notification's end at a `;`.
+    let ack_author = format!("a$(touch {d}/pwned-a1)`touch {d}/pwned-a2`");
+    let ack_comment =
+        format!("c; $(touch {d}/pwned-a3) && touch {d}/pwned-a4 | x 'q' \"dq\" >{d}/pwned-a5");
+    let dt_author = format!("d$(touch {d}/pwned-d1)");
+    let dt_comment = format!("dc `touch {d}/pwned-d2` $HOME && touch {d}/pwned-d3");
+    let cu_author = format!("x$(touch {d}/pwned-x1)");
+    let cu_comment = format!("xc $(touch {d}/pwned-x2) || touch {d}/pwned-x3 \\$x");
+    let user_comment = format!("u $(touch {d}/pwned-u1); `touch {d}/pwned-u2`");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    write_fifo(
+        &t.p("var/vigil.cmd"),
+        &format!(
+            "[{now}] ACKNOWLEDGE_SVC_PROBLEM;h1;disk;1;1;1;{ack_author};{ack_comment}\n\
+             [{now}] SCHEDULE_SVC_DOWNTIME;h1;disk;{now};{};1;0;0;{dt_author};{dt_comment}\n\
+             [{now}] SEND_CUSTOM_SVC_NOTIFICATION;h1;disk;2;{cu_author};{cu_comment}\n\
+             [{now}] ADD_SVC_COMMENT;h1;disk;1;{cu_author};{user_comment}\n",
+            now + 3600
+        ),
+        Duration::from_secs(10),
+    );
+    let all = wait_for(Duration::from_secs(30), || {
+        ["ACKNOWLEDGEMENT", "DOWNTIMESTART", "CUSTOM"]
+            .iter()
+            .all(|k| t.read(&format!("var/pipe-{k}.txt")).lines().count() >= 4)
+            && t.read("var/status.dat").contains("comment_data=u ")
+    });
+    assert!(
+        all,
+        "notifications missing; log:\n{}\nstderr:\n{}",
+        t.log(),
+        daemon.stderr()
+    );
+    let (status, _) = daemon.terminate(Duration::from_secs(10));
+    assert!(status.success(), "vigil run exit: {status:?}");
+
+    let pwned: Vec<String> = std::fs::read_dir(t.path())
+        .expect("read test dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("pwned"))
+        .collect();
+    assert!(pwned.is_empty(), "injected commands ran: {pwned:?}");
+
+    // (type, $NOTIFICATIONAUTHOR$, $NOTIFICATIONCOMMENT$, $SERVICEACKAUTHOR$, $SERVICEACKCOMMENT$)
+    let cases = [
+        (
+            "ACKNOWLEDGEMENT",
+            ack_author.as_str(),
+            ack_comment.as_str(),
+            ack_author.as_str(),
+            ack_comment.as_str(),
+        ),
+        ("DOWNTIMESTART", &dt_author, &dt_comment, "", ""),
+        ("CUSTOM", &cu_author, &cu_comment, "", ""),
+    ];
+    for (kind, na, nc, aa, ac) in cases {
+        let want: Vec<String> = [na, nc, aa, ac].iter().map(|s| s.to_string()).collect();
+        for file in ["dq", "pipe"] {
+            let got = t.read(&format!("var/{file}-{kind}.txt"));
+            let got: Vec<&str> = got.lines().collect();
+            assert_eq!(got, want, "{file} {kind}");
+        }
+        let mut words_want = Vec::new();
+        for s in [na, nc, aa, ac] {
+            words_want.extend(words(s));
+        }
+        let got = t.read(&format!("var/uq-{kind}.txt"));
+        let got: Vec<&str> = got.lines().collect();
+        assert_eq!(got, words_want, "uq {kind}");
+    }
+    // The texts went through verbatim (guard against a vacuous comparison).
+    let dq = t.read("var/dq-ACKNOWLEDGEMENT.txt");
+    for c in "`$&'\">;|()".chars() {
+        assert!(dq.contains(c), "'{c}' missing from verbatim text: {dq}");
+    }
+    // status.dat and retention.dat keep them as given.
+    let status = t.read("var/retention.dat");
+    for text in [&ack_comment, &dt_comment, &user_comment] {
+        assert!(
+            status.lines().any(|l| l.ends_with(text.as_str())),
+            "retention.dat lacks '{text}':\n{status}"
+        );
+    }
+    let log = t.log();
+    assert!(
+        log.lines().any(|l| l.ends_with(&format!(
+            "SERVICE NOTIFICATION: ops;h1;disk;ACKNOWLEDGEMENT (CRITICAL);n-dq;DISK CRITICAL;{ack_author};{ack_comment}"
+        ))),
+        "{log}"
+    );
+}

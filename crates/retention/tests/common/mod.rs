@@ -77,6 +77,10 @@ pub fn fixture_view() -> ConfigView {
         .into_iter()
         .map(String::from)
         .collect(),
+        timeperiods: ["vigil-24x7", "never"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
         use_retained_scheduling_info: true,
         retention_scheduling_horizon: 900,
         ..ConfigView::default()
@@ -90,6 +94,8 @@ pub fn initial_statuses(view: &ConfigView) -> (Vec<HostStatus>, Vec<ServiceStatu
         let mut s = Status::initial(S::OK);
         s.attrs.active_checks_enabled = active;
         s.attrs.flap_detection_enabled = false;
+        // The harness's base templates: notifications_enabled 0.
+        s.attrs.notifications_enabled = false;
         s
     }
     let hosts = view
