@@ -212,19 +212,23 @@ impl Core {
             .unwrap_or(self.model.main.event_handler_timeout.max(1) as f64)
     }
 
-    /// Whether the object is in scheduled downtime. Downtimes are being added by
-    /// the notifications work; until then no object is in downtime. Point this at
-    /// the status's downtime depth (the object's, and the host's for a service)
-    /// once it exists.
-    fn in_downtime(&self, _obj: ObjRef) -> bool {
-        false
+    /// Whether the object is in scheduled downtime: its own downtime, or for a
+    /// service its host's (`scheduled_downtime_depth`, as the notification rules
+    /// count it).
+    fn in_downtime(&self, obj: ObjRef) -> bool {
+        let own = with_status!(self, obj, |st| st.notify.scheduled_downtime_depth > 0);
+        own || match obj {
+            ObjRef::Service(s) => {
+                let host = self.model.services[s.idx()].host;
+                self.hosts[host.idx()].notify.scheduled_downtime_depth > 0
+            }
+            ObjRef::Host(_) => false,
+        }
     }
 
-    /// Whether the object's problem is acknowledged. Acknowledgements are being
-    /// added by the notifications work; point this at the status's acknowledgement
-    /// field once it exists.
-    fn is_acknowledged(&self, _obj: ObjRef) -> bool {
-        false
+    /// Whether the object's problem is acknowledged.
+    fn is_acknowledged(&self, obj: ObjRef) -> bool {
+        with_status!(self, obj, |st| st.notify.acknowledged)
     }
 
     /// What the object's policies say about running its handlers now.

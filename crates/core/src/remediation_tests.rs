@@ -361,3 +361,36 @@ fn the_next_handler_learns_the_previous_outcome_only_with_a_policy() {
     result(&mut c, 2, 1016.0);
     assert_eq!(env_of(&mut c), vec![Vec::new()]);
 }
+
+#[test]
+fn downtime_and_acknowledgement_suppress_when_asked() {
+    // A fixed downtime of the host, in effect from 1000 to 5000: the service's
+    // handler does not run (downtime counts the host's too).
+    let (_d, mut c) = core(" _VIGIL_SKIP_WHEN downtime\n", 1);
+    c.handle_command("[1001] SCHEDULE_HOST_DOWNTIME;h;1000;5000;1;0;0;admin;maintenance", 1001.0);
+    c.handle_timeout(1002.0, 100, 0.0);
+    c.take_events();
+    result(&mut c, 2, 1010.0);
+    assert!(handler_jobs(&mut c).is_empty());
+    assert_eq!(suppressions(&c.take_events()), vec![HandlerSuppression::Downtime]);
+
+    // Without the policy the same downtime changes nothing (Nagios runs handlers
+    // in downtime).
+    let (_d, mut c) = core("", 1);
+    c.handle_command("[1001] SCHEDULE_HOST_DOWNTIME;h;1000;5000;1;0;0;admin;maintenance", 1001.0);
+    c.handle_timeout(1002.0, 100, 0.0);
+    result(&mut c, 2, 1010.0);
+    assert_eq!(handler_jobs(&mut c).len(), 1);
+
+    // An acknowledged SOFT problem: the first attempt's handler runs, the second's
+    // is suppressed once the problem is acknowledged.
+    let (_d, mut c) = core(" _VIGIL_SKIP_WHEN acknowledged\n", 3);
+    result(&mut c, 2, 1010.0);
+    assert_eq!(handler_jobs(&mut c).len(), 1);
+    c.handle_command("[1011] ACKNOWLEDGE_SVC_PROBLEM;h;s;1;0;0;admin;looking", 1011.0);
+    c.take_events();
+    result(&mut c, 2, 1012.0);
+    assert!(handler_jobs(&mut c).is_empty());
+    let ev = c.take_events();
+    assert_eq!(suppressions(&ev), vec![HandlerSuppression::Acknowledged]);
+}
