@@ -20,6 +20,8 @@ mod server;
 pub mod triggers;
 
 pub use config::{parse_broker_module, GroupAuthorization, LivestatusConfig, ServiceAuthorization};
-pub use server::{start, CommandSink, ServerError, ServerHandle, SnapshotProvider};
+pub use server::{
+    start, CommandDone, CommandSink, ServerError, ServerHandle, SnapshotProvider, COMMAND_WAIT,
+};
 pub use triggers::Triggers;
 pub use vigil_livestatus::TriggerKind;

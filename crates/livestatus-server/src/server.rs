@@ -23,10 +23,33 @@ pub type SnapshotProvider<S> = Arc<dyn Fn() -> Arc<S> + Send + Sync>;
 
 /// Receives what clients ask the core to do.
 pub trait CommandSink: Send + Sync {
-    /// A `COMMAND [ts] NAME;args` line (validated: 10-digit timestamp).
-    fn command(&self, cmd: ExternalCommand);
+    /// A `COMMAND [ts] NAME;args` line (validated: 10-digit timestamp). The core
+    /// calls [`CommandDone::done`] once the command's effect is in the snapshot the
+    /// provider hands out (or just drops it when the command was refused); the
+    /// client's connection reads its next request only then, so a client sees the
+    /// effect of its own command, as with Nagios (at most [`COMMAND_WAIT`]).
+    fn command(&self, cmd: ExternalCommand, done: CommandDone);
     /// `LOGROTATE`.
     fn log_rotate(&self) {}
+}
+
+/// How long a connection waits for the core to apply its `COMMAND`.
+pub const COMMAND_WAIT: Duration = Duration::from_secs(5);
+
+/// Tells the server that a command was applied.
+#[derive(Debug)]
+pub struct CommandDone(tokio::sync::oneshot::Sender<()>);
+
+impl CommandDone {
+    /// The command's effect is visible in the snapshots handed out from now on.
+    pub fn done(self) {
+        let _ = self.0.send(());
+    }
+
+    /// A completion nobody waits for (for sinks used outside the server).
+    pub fn detached() -> CommandDone {
+        CommandDone(tokio::sync::oneshot::channel().0)
+    }
 }
 
 /// Starting the server failed.
@@ -305,7 +328,9 @@ where
             }
             Request::Command(c) => {
                 sh.stats.requests.fetch_add(1, Ordering::Relaxed);
-                sh.sink.command(c);
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                sh.sink.command(c, CommandDone(tx));
+                let _ = tokio::time::timeout(COMMAND_WAIT, rx).await;
             }
             Request::MalformedCommand(line) => {
                 if sh.cfg.debug > 0 {

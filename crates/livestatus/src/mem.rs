@@ -229,7 +229,6 @@ impl MemSite {
     pub fn apply_command(&mut self, cmd: &str, ts: i64, now: f64) -> Vec<TriggerKind> {
         let mut trig = vec![TriggerKind::Command, TriggerKind::Log];
         self.program.counters.external_commands += 1;
-        self.program.last_command_check = now as i64;
         let (name, args) = cmd.split_once(';').unwrap_or((cmd, ""));
         self.log_line(now, &format!("EXTERNAL COMMAND: {cmd}"));
         let a: Vec<&str> = if args.is_empty() {
@@ -714,6 +713,23 @@ impl MemSite {
         finish_result(&mut st);
         self.services[sid.idx()] = st;
         self.program.counters.service_checks += 1;
+        // Nagios checks the host for flapping after every service result. The
+        // reference traces (db2's percent_state_change 5.98684: its DOWN change two
+        // records back) show Nagios 4.4.6 recording the host state on *every*
+        // service result, i.e. a wait threshold of 0, not the average service
+        // check interval the Nagios source computes it from.
+        let wait = 0.0;
+        let hflap = self.flap(&model.hosts[hid.idx()].settings, true);
+        let hline = vigil_state::flap::host_flap_from_service_result(
+            &mut self.hosts[hid.idx()],
+            &hflap,
+            &hname,
+            now,
+            wait,
+        );
+        if let Some(l) = hline {
+            self.log_line(now, &l);
+        }
         self.effects(&tr.effects, now);
         self.after_result(hid, Some(sid), &before, tr.state_changed)
     }

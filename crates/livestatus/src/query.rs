@@ -122,7 +122,7 @@ pub struct ExternalCommand {
 #[derive(Debug, Clone)]
 enum StatsCol {
     Count(Filter),
-    Agg(AggOp, TCol, String),
+    Agg(AggOp, TCol),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -568,7 +568,8 @@ impl Query {
                     col.def.get.type_name()
                 ));
             }
-            self.stats.push(StatsCol::Agg(op, col, canonical));
+            let _ = canonical;
+            self.stats.push(StatsCol::Agg(op, col));
         } else {
             let (col, canonical) = self.lookup(first)?;
             let op_s = next_field(&mut rest).ok_or("missing argument")?;
@@ -656,9 +657,17 @@ impl Query {
             keepalive: self.keepalive,
         };
         let mut error = self.error.clone();
-        if error.is_none() && self.wait_object.is_some() && !self.wait_condition.is_empty_and() {
-            if let Err(e) = self.wait_satisfied(site, env) {
-                error = Some(e);
+        if error.is_none() {
+            if let (Some(kind), Some(key)) = (self.table, &self.wait_object) {
+                let ctx = Ctx::new(site, env);
+                if tables::wait_object(&ctx, kind, key).is_none() {
+                    error = Some(RequestError {
+                        code: StatusCode::BadRequest,
+                        message: format!(
+                            "WaitObject: object '{key}' not found or not supported by this table"
+                        ),
+                    });
+                }
             }
         }
         let tz = match self.localtime {
@@ -837,7 +846,7 @@ impl Query {
                 let key = if ncols == 0 {
                     Vec::new()
                 } else {
-                    frag.buf.clear();
+                    frag.reset();
                     frag.begin_row();
                     for c in &self.columns {
                         write_cell(&ctx, &mut frag, c.col, &row, tz);
@@ -985,7 +994,7 @@ impl Agg {
                     self.count += 1;
                 }
             }
-            StatsCol::Agg(_, col, _) => {
+            StatsCol::Agg(_, col) => {
                 let id = row.get(col.slot);
                 let (v, iv) = match col.def.get {
                     Get::Int(f) => {
@@ -1019,7 +1028,7 @@ impl Agg {
     fn output(&self, out: &mut Out, s: &StatsCol) {
         match s {
             StatsCol::Count(_) => out.int(self.count as i64),
-            StatsCol::Agg(op, col, _) => {
+            StatsCol::Agg(op, col) => {
                 let int = matches!(col.def.get, Get::Int(_));
                 let n = self.count as f64;
                 match op {

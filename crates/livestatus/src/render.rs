@@ -134,6 +134,14 @@ impl Out {
         }
     }
 
+    /// Empties the buffer and starts over (for pre-rendered stats group keys).
+    pub fn reset(&mut self) {
+        self.buf.clear();
+        self.rows = 0;
+        self.fields = 0;
+        self.depth = 0;
+    }
+
     pub fn begin_query(&mut self) {
         if self.fmt.nested() {
             self.buf.push(b'[');

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use vigil_livestatus::mem::MemSite;
 use vigil_livestatus::{ExternalCommand, TriggerKind};
-use vigil_livestatus_server::{parse_broker_module, start, CommandSink, Triggers};
+use vigil_livestatus_server::{parse_broker_module, start, CommandDone, CommandSink, Triggers};
 
 fn now() -> f64 {
     SystemTime::now()
@@ -22,12 +22,12 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-struct Sink(Mutex<mpsc::Sender<ExternalCommand>>);
+struct Sink(Mutex<mpsc::Sender<(ExternalCommand, CommandDone)>>);
 
 impl CommandSink for Sink {
-    fn command(&self, cmd: ExternalCommand) {
+    fn command(&self, cmd: ExternalCommand, done: CommandDone) {
         if let Ok(tx) = self.0.lock() {
-            let _ = tx.send(cmd);
+            let _ = tx.send((cmd, done));
         }
     }
 }
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
     refresh_timeperiods(&mut site, t0 as i64);
     let current = Arc::new(Mutex::new(Arc::new(site)));
     let triggers = Arc::new(Triggers::new());
-    let (tx, rx) = mpsc::channel::<ExternalCommand>();
+    let (tx, rx) = mpsc::channel::<(ExternalCommand, CommandDone)>();
     let provider_state = Arc::clone(&current);
     let provider = Arc::new(move || {
         provider_state
@@ -99,15 +99,26 @@ fn main() -> ExitCode {
         };
         let mut site = (*snapshot).clone();
         let mut fired: Vec<TriggerKind> = Vec::new();
+        let mut done = None;
         match msg {
-            Ok(cmd) => fired.extend(site.apply_command(&cmd.command, cmd.timestamp, t)),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Ok((cmd, d)) => {
+                fired.extend(site.apply_command(&cmd.command, cmd.timestamp, t));
+                done = Some(d);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if site.downtimes.is_empty() {
+                    continue;
+                }
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
         fired.extend(site.tick(t));
         refresh_timeperiods(&mut site, t as i64);
         if let Ok(mut g) = core_state.lock() {
             *g = Arc::new(site);
+        }
+        if let Some(d) = done {
+            d.done();
         }
         for k in fired {
             core_triggers.notify(k);
