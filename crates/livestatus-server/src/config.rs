@@ -137,9 +137,17 @@ pub fn parse_broker_module(line: &str) -> Option<LivestatusConfig> {
                     }
                     "socket_group" => cfg.socket_group = Some(v.to_string()),
                     // Options of the reference that do not apply to vigil.
-                    "max_cached_messages" | "max_lines_per_logfile" | "thread_stack_size"
-                    | "max_backlog" | "data_encoding" | "log_file" | "pnp_path"
-                    | "livecheck" | "num_livehelpers" | "livehelper" | "hidden" => {}
+                    "max_cached_messages"
+                    | "max_lines_per_logfile"
+                    | "thread_stack_size"
+                    | "max_backlog"
+                    | "data_encoding"
+                    | "log_file"
+                    | "pnp_path"
+                    | "livecheck"
+                    | "num_livehelpers"
+                    | "livehelper"
+                    | "hidden" => {}
                     _ => cfg.unknown.push(w.to_string()),
                 }
             }
@@ -181,7 +189,10 @@ mod tests {
 
     #[test]
     fn other_modules_and_empty_lines() {
-        assert_eq!(parse_broker_module("/usr/lib/ndomod.o config_file=/etc/ndo.cfg"), None);
+        assert_eq!(
+            parse_broker_module("/usr/lib/ndomod.o config_file=/etc/ndo.cfg"),
+            None
+        );
         assert_eq!(parse_broker_module(""), None);
         assert_eq!(parse_broker_module("/usr/lib/livestatus.so"), None);
         assert!(parse_broker_module("/usr/lib/livestatus.so inet_addr=127.0.0.1:6557").is_some());

@@ -40,7 +40,10 @@ pub fn visit_log_lines(
         }
     }
     files.sort();
-    files.push((first_time(log_file).unwrap_or(i64::MIN), log_file.to_path_buf()));
+    files.push((
+        first_time(log_file).unwrap_or(i64::MIN),
+        log_file.to_path_buf(),
+    ));
     // A file holds lines from its first time up to the next file's first time.
     for i in (0..files.len()).rev() {
         let start = files[i].0;
@@ -75,16 +78,28 @@ mod tests {
         fs::write(arch.join("nagios-01-01-2026-00.log"), "[100] a\n[150] b\n").unwrap();
         fs::write(d.path().join("nagios.log"), "[200] c\n[250] d\n").unwrap();
         let mut seen = Vec::new();
-        visit_log_lines(&d.path().join("nagios.log"), Some(&arch), 0, 1000, &mut |l| {
-            seen.push(l.to_string());
-            true
-        });
+        visit_log_lines(
+            &d.path().join("nagios.log"),
+            Some(&arch),
+            0,
+            1000,
+            &mut |l| {
+                seen.push(l.to_string());
+                true
+            },
+        );
         assert_eq!(seen, ["[250] d", "[200] c", "[150] b", "[100] a"]);
         let mut seen = Vec::new();
-        visit_log_lines(&d.path().join("nagios.log"), Some(&arch), 120, 210, &mut |l| {
-            seen.push(l.to_string());
-            true
-        });
+        visit_log_lines(
+            &d.path().join("nagios.log"),
+            Some(&arch),
+            120,
+            210,
+            &mut |l| {
+                seen.push(l.to_string());
+                true
+            },
+        );
         assert_eq!(seen, ["[200] c", "[150] b"]);
     }
 }

@@ -246,7 +246,10 @@ async fn read_request<R: AsyncRead + Unpin>(
             return Ok(Some(text));
         }
         if buf.len() > MAX_REQUEST {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "request too long"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "request too long",
+            ));
         }
         if !buf.is_empty() && started.is_none() {
             started = Some(Instant::now());
@@ -388,15 +391,15 @@ async fn answer<S: Site + 'static>(sh: &Arc<Shared<S>>, q: Arc<Query>) -> Vec<u8
     }
     let snap = (sh.provider)();
     let e = env(sh);
-    let limit = q.timelimit().map(|s| Instant::now() + Duration::from_secs(s));
+    let limit = q
+        .timelimit()
+        .map(|s| Instant::now() + Duration::from_secs(s));
     let run = move || {
         let stop = move || limit.is_some_and(|d| Instant::now() >= d);
         q.execute(&*snap, &e, &stop).to_bytes()
     };
-    match tokio::task::spawn_blocking(run).await {
-        Ok(b) => b,
-        Err(_) => Vec::new(),
-    }
+    let bytes: Vec<u8> = tokio::task::spawn_blocking(run).await.unwrap_or_default();
+    bytes
 }
 
 #[cfg(test)]

@@ -75,7 +75,10 @@ pub fn unordered_order<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
     let mut buckets: u64 = 1;
     for (i, k) in keys.iter().enumerate() {
         let h = hash_bytes(k.as_ref().as_bytes());
-        if list.iter().any(|&(j, hj)| hj == h && keys[j].as_ref() == k.as_ref()) {
+        if list
+            .iter()
+            .any(|&(j, hj)| hj == h && keys[j].as_ref() == k.as_ref())
+        {
             continue;
         }
         let n = list.len() + 1;

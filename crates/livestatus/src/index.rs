@@ -91,7 +91,12 @@ fn all_contacts(
     }
     let names: Vec<&str> = ins
         .iter()
-        .map(|c| m.contacts.get(c.idx()).map(|c| c.name.as_str()).unwrap_or(""))
+        .map(|c| {
+            m.contacts
+                .get(c.idx())
+                .map(|c| c.name.as_str())
+                .unwrap_or("")
+        })
         .collect();
     unordered_order(&names)
         .into_iter()
@@ -121,17 +126,27 @@ impl Indexes {
         let mut hostgroups = ids(m.hostgroups.len(), HostgroupId);
         hostgroups.sort_by(|a, b| m.hostgroups[a.idx()].name.cmp(&m.hostgroups[b.idx()].name));
         let mut servicegroups = ids(m.servicegroups.len(), ServicegroupId);
-        servicegroups
-            .sort_by(|a, b| m.servicegroups[a.idx()].name.cmp(&m.servicegroups[b.idx()].name));
+        servicegroups.sort_by(|a, b| {
+            m.servicegroups[a.idx()]
+                .name
+                .cmp(&m.servicegroups[b.idx()].name)
+        });
         let mut contacts = ids(m.contacts.len(), ContactId);
         contacts.sort_by(|a, b| m.contacts[a.idx()].name.cmp(&m.contacts[b.idx()].name));
         let mut contactgroups = ids(m.contactgroups.len(), ContactgroupId);
-        contactgroups
-            .sort_by(|a, b| m.contactgroups[a.idx()].name.cmp(&m.contactgroups[b.idx()].name));
+        contactgroups.sort_by(|a, b| {
+            m.contactgroups[a.idx()]
+                .name
+                .cmp(&m.contactgroups[b.idx()].name)
+        });
         let mut commands = ids(m.commands.len(), CommandId);
         commands.sort_by(|a, b| m.commands[a.idx()].name.cmp(&m.commands[b.idx()].name));
         let mut timeperiods = ids(m.timeperiods.len(), TimeperiodId);
-        timeperiods.sort_by(|a, b| m.timeperiods[a.idx()].name.cmp(&m.timeperiods[b.idx()].name));
+        timeperiods.sort_by(|a, b| {
+            m.timeperiods[a.idx()]
+                .name
+                .cmp(&m.timeperiods[b.idx()].name)
+        });
 
         let host_services = m
             .hosts
@@ -187,7 +202,11 @@ impl Indexes {
             servicegroup_members.push(mem);
         }
         for v in &mut service_groups {
-            v.sort_by(|a, b| m.servicegroups[b.idx()].name.cmp(&m.servicegroups[a.idx()].name));
+            v.sort_by(|a, b| {
+                m.servicegroups[b.idx()]
+                    .name
+                    .cmp(&m.servicegroups[a.idx()].name)
+            });
         }
         let contactgroup_members: Vec<Vec<ContactId>> = m
             .contactgroups
@@ -268,7 +287,11 @@ impl Indexes {
                 .iter()
                 .map(|s| dict_order(&s.settings.custom_vars))
                 .collect(),
-            contact_cv_dict: m.contacts.iter().map(|c| dict_order(&c.custom_vars)).collect(),
+            contact_cv_dict: m
+                .contacts
+                .iter()
+                .map(|c| dict_order(&c.custom_vars))
+                .collect(),
             contact_hosts,
             contact_services,
         }

@@ -31,8 +31,7 @@ mod tables;
 
 pub use index::Indexes;
 pub use query::{
-    parse_request, ExternalCommand, Query, Request, RequestError, Response, StatusCode,
-    TriggerKind,
+    parse_request, ExternalCommand, Query, Request, RequestError, Response, StatusCode, TriggerKind,
 };
 pub use site::{
     AckKind, Comment, CoreCounters, Downtime, HandlerOutcome, HandlerRun, ObjectExtra,

@@ -62,7 +62,14 @@ enum F {
 }
 
 const ALERT_H: &[F] = &[F::Host, F::HostState, F::StateType, F::Attempt, F::Output];
-const ALERT_S: &[F] = &[F::Host, F::Svc, F::State, F::StateType, F::Attempt, F::Output];
+const ALERT_S: &[F] = &[
+    F::Host,
+    F::Svc,
+    F::State,
+    F::StateType,
+    F::Attempt,
+    F::Output,
+];
 
 // (prefix, class, fields)
 const KINDS: &[(&str, i64, &[F])] = &[
@@ -72,13 +79,21 @@ const KINDS: &[(&str, i64, &[F])] = &[
     ("CURRENT HOST STATE", 6, ALERT_H),
     ("INITIAL SERVICE STATE", 6, ALERT_S),
     ("CURRENT SERVICE STATE", 6, ALERT_S),
-    ("HOST DOWNTIME ALERT", 1, &[F::Host, F::StateType, F::Comment]),
+    (
+        "HOST DOWNTIME ALERT",
+        1,
+        &[F::Host, F::StateType, F::Comment],
+    ),
     (
         "SERVICE DOWNTIME ALERT",
         1,
         &[F::Host, F::Svc, F::StateType, F::Comment],
     ),
-    ("HOST FLAPPING ALERT", 1, &[F::Host, F::StateType, F::Comment]),
+    (
+        "HOST FLAPPING ALERT",
+        1,
+        &[F::Host, F::StateType, F::Comment],
+    ),
     (
         "SERVICE FLAPPING ALERT",
         1,
@@ -167,7 +182,9 @@ impl LogEntry {
             return None;
         }
         let time: i64 = ts.parse().ok()?;
-        let text = rest[close + 1..].strip_prefix(' ').unwrap_or(&rest[close + 1..]);
+        let text = rest[close + 1..]
+            .strip_prefix(' ')
+            .unwrap_or(&rest[close + 1..]);
         let mut e = LogEntry {
             time,
             lineno,
@@ -223,23 +240,19 @@ impl LogEntry {
                 "Bailing out",
                 "LOG VERSION: ",
             ];
-            e.class = if PROGRAM.iter().any(|p| text.contains(p)) || text.starts_with("LOG ROTATION: ")
-            {
-                2
-            } else {
-                0
-            };
+            e.class =
+                if PROGRAM.iter().any(|p| text.contains(p)) || text.starts_with("LOG ROTATION: ") {
+                    2
+                } else {
+                    0
+                };
             e.options = text.to_string();
         }
         if !e.host_name.is_empty() {
             if let Some(h) = m.find_host(&e.host_name) {
                 e.host = h.0;
                 if !e.service_description.is_empty() {
-                    if let Some(s) = m
-                        .index
-                        .services
-                        .get(&(h, e.service_description.clone()))
-                    {
+                    if let Some(s) = m.index.services.get(&(h, e.service_description.clone())) {
                         e.service = s.0;
                     }
                 }

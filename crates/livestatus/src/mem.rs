@@ -81,7 +81,10 @@ impl Site for MemSite {
         &self.downtimes
     }
     fn timeperiod_active(&self, id: TimeperiodId) -> bool {
-        self.timeperiods_active.get(id.idx()).copied().unwrap_or(false)
+        self.timeperiods_active
+            .get(id.idx())
+            .copied()
+            .unwrap_or(false)
     }
     fn log_lines(&self, from: i64, until: i64, visit: &mut dyn FnMut(&str) -> bool) {
         for l in self.log.iter().rev() {
@@ -247,7 +250,13 @@ impl MemSite {
                 if let (Some(h), Some(s), Some(rc)) = (arg(0), arg(1), arg(2)) {
                     if let Some(sid) = self.find_service(h, s) {
                         let out = unescape(&rest_from(3));
-                        trig.extend(self.service_result(sid, crate::filter::atoi(rc) as i32, &out, t, now));
+                        trig.extend(self.service_result(
+                            sid,
+                            crate::filter::atoi(rc) as i32,
+                            &out,
+                            t,
+                            now,
+                        ));
                     }
                 }
             }
@@ -255,7 +264,13 @@ impl MemSite {
                 if let (Some(h), Some(rc)) = (arg(0), arg(1)) {
                     if let Some(hid) = self.model.find_host_by_name_or_address(h) {
                         let out = unescape(&rest_from(2));
-                        trig.extend(self.host_result(hid, crate::filter::atoi(rc) as i32, &out, t, now));
+                        trig.extend(self.host_result(
+                            hid,
+                            crate::filter::atoi(rc) as i32,
+                            &out,
+                            t,
+                            now,
+                        ));
                     }
                 }
             }
@@ -335,7 +350,9 @@ impl MemSite {
                         vec![sid]
                     };
                     for s in targets {
-                        self.add_downtime(hid, s, &author, &text, start, end, fixed, trigger, duration, now);
+                        self.add_downtime(
+                            hid, s, &author, &text, start, end, fixed, trigger, duration, now,
+                        );
                     }
                     trig.push(TriggerKind::Downtime);
                     trig.push(TriggerKind::Comment);
@@ -430,10 +447,18 @@ impl MemSite {
             "STOP_EXECUTING_SVC_CHECKS" => Some((&mut p.execute_service_checks, false)),
             "START_EXECUTING_HOST_CHECKS" => Some((&mut p.execute_host_checks, true)),
             "STOP_EXECUTING_HOST_CHECKS" => Some((&mut p.execute_host_checks, false)),
-            "START_ACCEPTING_PASSIVE_SVC_CHECKS" => Some((&mut p.accept_passive_service_checks, true)),
-            "STOP_ACCEPTING_PASSIVE_SVC_CHECKS" => Some((&mut p.accept_passive_service_checks, false)),
-            "START_ACCEPTING_PASSIVE_HOST_CHECKS" => Some((&mut p.accept_passive_host_checks, true)),
-            "STOP_ACCEPTING_PASSIVE_HOST_CHECKS" => Some((&mut p.accept_passive_host_checks, false)),
+            "START_ACCEPTING_PASSIVE_SVC_CHECKS" => {
+                Some((&mut p.accept_passive_service_checks, true))
+            }
+            "STOP_ACCEPTING_PASSIVE_SVC_CHECKS" => {
+                Some((&mut p.accept_passive_service_checks, false))
+            }
+            "START_ACCEPTING_PASSIVE_HOST_CHECKS" => {
+                Some((&mut p.accept_passive_host_checks, true))
+            }
+            "STOP_ACCEPTING_PASSIVE_HOST_CHECKS" => {
+                Some((&mut p.accept_passive_host_checks, false))
+            }
             "START_OBSESSING_OVER_SVC_CHECKS" => Some((&mut p.obsess_over_services, true)),
             "STOP_OBSESSING_OVER_SVC_CHECKS" => Some((&mut p.obsess_over_services, false)),
             "START_OBSESSING_OVER_HOST_CHECKS" => Some((&mut p.obsess_over_hosts, true)),
@@ -529,9 +554,8 @@ impl MemSite {
 
     fn remove_ack(&mut self, h: HostId, s: Option<ServiceId>) {
         self.extra_mut(h, s).acknowledgement = None;
-        self.comments.retain(|c| {
-            !(c.host == h && c.service == s && c.entry_type == 4 && !c.persistent)
-        });
+        self.comments
+            .retain(|c| !(c.host == h && c.service == s && c.entry_type == 4 && !c.persistent));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -667,8 +691,16 @@ impl MemSite {
         FlapParams {
             enabled: self.program.state.enable_flap_detection && s.flap_detection_enabled,
             options: s.flap_detection_options.0,
-            low: if s.low_flap_threshold > 0.0 { s.low_flap_threshold } else { lo },
-            high: if s.high_flap_threshold > 0.0 { s.high_flap_threshold } else { hi },
+            low: if s.low_flap_threshold > 0.0 {
+                s.low_flap_threshold
+            } else {
+                lo
+            },
+            high: if s.high_flap_threshold > 0.0 {
+                s.high_flap_threshold
+            } else {
+                hi
+            },
         }
     }
 
@@ -680,7 +712,14 @@ impl MemSite {
         }
     }
 
-    fn service_result(&mut self, sid: ServiceId, rc: i32, out: &str, t: f64, now: f64) -> Vec<TriggerKind> {
+    fn service_result(
+        &mut self,
+        sid: ServiceId,
+        rc: i32,
+        out: &str,
+        t: f64,
+        now: f64,
+    ) -> Vec<TriggerKind> {
         let model = Arc::clone(&self.model);
         let svc = &model.services[sid.idx()];
         let hid = svc.host;
@@ -692,7 +731,10 @@ impl MemSite {
         let hname = self.model.hosts[hid.idx()].name.clone();
         let desc = svc.description.clone();
         let before = self.services[sid.idx()].clone();
-        self.log_line(now, &vigil_state::passive_service_check_line(&before, &hname, &desc));
+        self.log_line(
+            now,
+            &vigil_state::passive_service_check_line(&before, &hname, &desc),
+        );
         let hst = &self.hosts[hid.idx()];
         let view = service::HostView {
             state: hst.current_state,
@@ -709,7 +751,15 @@ impl MemSite {
         };
         let r = result::map_passive_service(rc, out, t);
         let mut st = before.clone();
-        let tr = service::apply_service_result(&mut st, &params, r, &view, &mut self.counters, &hname, &desc);
+        let tr = service::apply_service_result(
+            &mut st,
+            &params,
+            r,
+            &view,
+            &mut self.counters,
+            &hname,
+            &desc,
+        );
         finish_result(&mut st);
         self.services[sid.idx()] = st;
         self.program.counters.service_checks += 1;
@@ -734,10 +784,19 @@ impl MemSite {
         self.after_result(hid, Some(sid), &before, tr.state_changed)
     }
 
-    fn host_result(&mut self, hid: HostId, rc: i32, out: &str, t: f64, now: f64) -> Vec<TriggerKind> {
+    fn host_result(
+        &mut self,
+        hid: HostId,
+        rc: i32,
+        out: &str,
+        t: f64,
+        now: f64,
+    ) -> Vec<TriggerKind> {
         let model = Arc::clone(&self.model);
         let h = &model.hosts[hid.idx()];
-        if !self.program.state.accept_passive_host_checks || !self.hosts[hid.idx()].passive_checks_enabled {
+        if !self.program.state.accept_passive_host_checks
+            || !self.hosts[hid.idx()].passive_checks_enabled
+        {
             return Vec::new();
         }
         let hname = h.name.clone();

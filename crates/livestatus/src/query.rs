@@ -393,12 +393,7 @@ impl Query {
         )?)))
     }
 
-    fn combine(
-        &self,
-        stack: &mut Vec<Filter>,
-        n: i64,
-        or: bool,
-    ) -> Result<(), String> {
+    fn combine(&self, stack: &mut Vec<Filter>, n: i64, or: bool) -> Result<(), String> {
         let n = n as usize;
         if stack.len() < n {
             let i = stack.len();
@@ -409,7 +404,11 @@ impl Query {
             ));
         }
         let sub = stack.split_off(stack.len() - n);
-        stack.push(if or { Filter::Or(sub) } else { Filter::And(sub) });
+        stack.push(if or {
+            Filter::Or(sub)
+        } else {
+            Filter::And(sub)
+        });
         Ok(())
     }
 
@@ -601,10 +600,10 @@ impl Query {
     pub fn timelimit(&self) -> Option<u64> {
         self.timelimit
     }
-    /// Whether the request waits (`WaitCondition`, `WaitObject` or `WaitTrigger`
-    /// given, or a `WaitTimeout`).
+    /// Whether the request waits: it has a `WaitCondition` (as in the reference,
+    /// `WaitTrigger` and `WaitTimeout` alone answer at once).
     pub fn waits(&self) -> bool {
-        !self.wait_condition.is_empty_and() || self.wait_timeout_ms > 0
+        !self.wait_condition.is_empty_and()
     }
     /// `WaitTrigger:` (default all).
     pub fn wait_trigger(&self) -> TriggerKind {
@@ -678,7 +677,9 @@ impl Query {
                     if error.is_none() {
                         error = Some(RequestError {
                             code: StatusCode::BadRequest,
-                            message: "Localtime: timezone difference greater than or equal to 24 hours".into(),
+                            message:
+                                "Localtime: timezone difference greater than or equal to 24 hours"
+                                    .into(),
                         });
                     }
                     0
@@ -717,9 +718,7 @@ impl Query {
                 (TableKind::Services, "host_groups", Op::Ge) if h.hostgroup.is_none() => {
                     h.hostgroup = Some(v.clone())
                 }
-                (TableKind::Services | TableKind::Hosts, "groups", Op::Ge)
-                    if h.group.is_none() =>
-                {
+                (TableKind::Services | TableKind::Hosts, "groups", Op::Ge) if h.group.is_none() => {
                     h.group = Some(v.clone())
                 }
                 _ => {}
@@ -808,7 +807,7 @@ impl Query {
         let mut n = 0usize;
         tables::for_each_row(&ctx, kind, &hints, &mut |row| {
             n += 1;
-            if n % 256 == 0 && stop() {
+            if n.is_multiple_of(256) && stop() {
                 err = Some(RequestError {
                     code: StatusCode::PayloadTooLarge,
                     message: format!(
@@ -1032,7 +1031,9 @@ impl Agg {
                 let int = matches!(col.def.get, Get::Int(_));
                 let n = self.count as f64;
                 match op {
-                    AggOp::Sum if int => out.int(self.isum.clamp(i64::MIN.into(), i64::MAX.into()) as i64),
+                    AggOp::Sum if int => {
+                        out.int(self.isum.clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+                    }
                     AggOp::Min if int => out.int(self.min as i64),
                     AggOp::Max if int => out.int(self.max as i64),
                     AggOp::Sum => out.double(self.sum),
@@ -1041,7 +1042,10 @@ impl Agg {
                     AggOp::Avg => out.double(self.sum / n),
                     AggOp::Std => {
                         let mean = self.sum / n;
-                        out.double((self.sumsq / n - mean * mean).max(0.0).sqrt() * if n > 0.0 { 1.0 } else { f64::NAN })
+                        out.double(
+                            (self.sumsq / n - mean * mean).max(0.0).sqrt()
+                                * if n > 0.0 { 1.0 } else { f64::NAN },
+                        )
                     }
                     AggOp::SumInv => out.double(self.inv),
                     AggOp::AvgInv => out.double(self.inv / n),

@@ -66,7 +66,11 @@ impl Default for Separators {
 /// (`%g` with 6 significant digits): `0.916667`, `5`, `1.79628e+09`, `inf`.
 pub fn fmt_double(v: f64, out: &mut Vec<u8>) {
     if v.is_nan() {
-        out.extend_from_slice(if v.is_sign_negative() { b"-nan" } else { b"nan" });
+        out.extend_from_slice(if v.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
         return;
     }
     if v.is_infinite() {
@@ -337,7 +341,12 @@ fn escaped(out: &mut Vec<u8>, s: &str, u_prefix: bool, python: bool) {
                 let _ = write!(out, "\\U{:08x}", c);
             } else {
                 let v = c - 0x10000;
-                let _ = write!(out, "\\u{:04x}\\u{:04x}", 0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
+                let _ = write!(
+                    out,
+                    "\\u{:04x}\\u{:04x}",
+                    0xd800 + (v >> 10),
+                    0xdc00 + (v & 0x3ff)
+                );
             }
         }
     }

@@ -110,7 +110,11 @@ impl Run {
 
     fn command(&mut self, line: &str) {
         let t = now();
-        let full = format!("COMMAND [{}] {}", t as i64, expand(line, t as i64, self.start));
+        let full = format!(
+            "COMMAND [{}] {}",
+            t as i64,
+            expand(line, t as i64, self.start)
+        );
         self.ask(&full);
     }
 }
@@ -130,7 +134,8 @@ for it in data["items"]:
     out.append(norm.normalise_reply(raw, info, ctx))
 json.dump(out, sys.stdout)
 "#;
-    let input = json!({"run_dir": run_dir.to_string_lossy(), "t0": t0, "t1": now(), "items": items});
+    let input =
+        json!({"run_dir": run_dir.to_string_lossy(), "t0": t0, "t1": now(), "items": items});
     let mut child = Command::new("python3")
         .arg("-c")
         .arg(script)
@@ -271,7 +276,12 @@ fn replay(shared: &Path, scenario: &Path) -> (usize, Vec<String>) {
             let (raw, _) = run.ask(&text);
             let body = String::from_utf8_lossy(&raw).to_string();
             let ok = body == w["until"].as_str().unwrap_or("");
-            plan.push((id, if ok { "wait-ok" } else { "wait-failed" }, vec![], vec![]));
+            plan.push((
+                id,
+                if ok { "wait-ok" } else { "wait-failed" },
+                vec![],
+                vec![],
+            ));
         }
     }
     let normalised = normalise(shared, &dir, t0, &items);
@@ -290,7 +300,10 @@ fn replay(shared: &Path, scenario: &Path) -> (usize, Vec<String>) {
                 compared += 1;
                 let got = &normalised[idx[0]];
                 if got != &exp["reply"] && !known {
-                    diffs.push(format!("{name} {id}: expected {} got {}", exp["reply"], got));
+                    diffs.push(format!(
+                        "{name} {id}: expected {} got {}",
+                        exp["reply"], got
+                    ));
                 }
             }
             "session" => {
@@ -305,7 +318,10 @@ fn replay(shared: &Path, scenario: &Path) -> (usize, Vec<String>) {
                         ));
                     }
                     if e["conn"].as_str().is_some() && e["conn"].as_str() != Some(conn) {
-                        diffs.push(format!("{name} {id}[{n}]: connection {conn}, expected {}", e["conn"]));
+                        diffs.push(format!(
+                            "{name} {id}[{n}]: connection {conn}, expected {}",
+                            e["conn"]
+                        ));
                     }
                 }
             }
@@ -319,7 +335,9 @@ fn replay(shared: &Path, scenario: &Path) -> (usize, Vec<String>) {
 #[test]
 fn reference_traces() {
     let Some(shared) = shared() else {
-        eprintln!("reference_traces: ../shared/livestatus not found (set VIGIL_SHARED); nothing compared");
+        eprintln!(
+            "reference_traces: ../shared/livestatus not found (set VIGIL_SHARED); nothing compared"
+        );
         return;
     };
     if Command::new("python3").arg("--version").output().is_err() {

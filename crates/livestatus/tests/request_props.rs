@@ -26,57 +26,132 @@ fn site() -> &'static MemSite {
         std::fs::write(dir.join("o.cfg"), OBJECTS).unwrap();
         std::fs::write(
             dir.join("n.cfg"),
-            format!("cfg_file={}\nlog_file={}\n", dir.join("o.cfg").display(), dir.join("l").display()),
+            format!(
+                "cfg_file={}\nlog_file={}\n",
+                dir.join("o.cfg").display(),
+                dir.join("l").display()
+            ),
         )
         .unwrap();
         let (m, _) = vigil_config::load(&dir.join("n.cfg"))
             .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
         let mut s = MemSite::new(Arc::new(m), 1_700_000_000.0, 1);
-        s.apply_command("PROCESS_SERVICE_CHECK_RESULT;h1;s1;2;bad ö \"x\"\\nlong|p=1", 1_700_000_000, 1_700_000_000.0);
-        s.apply_command("ACKNOWLEDGE_SVC_PROBLEM;h1;s1;2;0;1;alice;ack", 1_700_000_000, 1_700_000_001.0);
-        s.apply_command("SCHEDULE_HOST_DOWNTIME;h2;1699999990;1700009999;1;0;0;alice;dt", 1_700_000_000, 1_700_000_002.0);
+        s.apply_command(
+            "PROCESS_SERVICE_CHECK_RESULT;h1;s1;2;bad ö \"x\"\\nlong|p=1",
+            1_700_000_000,
+            1_700_000_000.0,
+        );
+        s.apply_command(
+            "ACKNOWLEDGE_SVC_PROBLEM;h1;s1;2;0;1;alice;ack",
+            1_700_000_000,
+            1_700_000_001.0,
+        );
+        s.apply_command(
+            "SCHEDULE_HOST_DOWNTIME;h2;1699999990;1700009999;1;0;0;alice;dt",
+            1_700_000_000,
+            1_700_000_002.0,
+        );
         s
     })
 }
 
 fn header_line() -> impl Strategy<Value = String> {
     let cols = prop::sample::select(vec![
-        "name", "state", "host_name", "description", "parents", "custom_variables", "groups",
-        "comments_with_info", "services_with_state", "members", "last_check", "latency", "x",
-        "id", "time", "message", "plugin_output", "num_services", "contacts",
+        "name",
+        "state",
+        "host_name",
+        "description",
+        "parents",
+        "custom_variables",
+        "groups",
+        "comments_with_info",
+        "services_with_state",
+        "members",
+        "last_check",
+        "latency",
+        "x",
+        "id",
+        "time",
+        "message",
+        "plugin_output",
+        "num_services",
+        "contacts",
     ]);
-    let ops = prop::sample::select(vec!["=", "!=", "~", "!~", "=~", "!=~", "~~", "!~~", "<", ">", "<=", ">=", "==="]);
-    let vals = prop::sample::select(vec!["", "0", "1", "h1", "x", "(", "LOC r1", "^h", "-5", "1.5"]);
+    let ops = prop::sample::select(vec![
+        "=", "!=", "~", "!~", "=~", "!=~", "~~", "!~~", "<", ">", "<=", ">=", "===",
+    ]);
+    let vals = prop::sample::select(vec![
+        "", "0", "1", "h1", "x", "(", "LOC r1", "^h", "-5", "1.5",
+    ]);
     prop_oneof![
-        (cols.clone(), ops.clone(), vals.clone()).prop_map(|(c, o, v)| format!("Filter: {c} {o} {v}")),
+        (cols.clone(), ops.clone(), vals.clone())
+            .prop_map(|(c, o, v)| format!("Filter: {c} {o} {v}")),
         (cols.clone(), ops, vals).prop_map(|(c, o, v)| format!("Stats: {c} {o} {v}")),
-        (prop::sample::select(vec!["sum", "min", "max", "avg", "std", "suminv", "avginv"]), cols.clone())
+        (
+            prop::sample::select(vec!["sum", "min", "max", "avg", "std", "suminv", "avginv"]),
+            cols.clone()
+        )
             .prop_map(|(a, c)| format!("Stats: {a} {c}")),
         prop::collection::vec(cols, 0..4).prop_map(|c| format!("Columns: {}", c.join(" "))),
-        (prop::sample::select(vec!["And", "Or", "StatsAnd", "StatsOr", "WaitConditionOr", "Limit", "Timelimit", "WaitTimeout", "Localtime"]), 0i64..4)
+        (
+            prop::sample::select(vec![
+                "And",
+                "Or",
+                "StatsAnd",
+                "StatsOr",
+                "WaitConditionOr",
+                "Limit",
+                "Timelimit",
+                "WaitTimeout",
+                "Localtime"
+            ]),
+            0i64..4
+        )
             .prop_map(|(h, n)| format!("{h}: {n}")),
         prop::sample::select(vec![
-            "Negate:", "StatsNegate:", "OutputFormat: json", "OutputFormat: python", "OutputFormat: CSV",
-            "OutputFormat: python3", "ResponseHeader: fixed16", "KeepAlive: on", "ColumnHeaders: on",
-            "AuthUser: alice", "AuthUser: nobody", "Separators: 35 9 58 95", "WaitObject: h1",
-            "WaitObject: h1;s1", "WaitCondition: state = 2", "WaitTrigger: check", "Localtime: 1700003600",
-        ]).prop_map(str::to_string),
+            "Negate:",
+            "StatsNegate:",
+            "OutputFormat: json",
+            "OutputFormat: python",
+            "OutputFormat: CSV",
+            "OutputFormat: python3",
+            "ResponseHeader: fixed16",
+            "KeepAlive: on",
+            "ColumnHeaders: on",
+            "AuthUser: alice",
+            "AuthUser: nobody",
+            "Separators: 35 9 58 95",
+            "WaitObject: h1",
+            "WaitObject: h1;s1",
+            "WaitCondition: state = 2",
+            "WaitTrigger: check",
+            "Localtime: 1700003600",
+        ])
+        .prop_map(str::to_string),
         ".*".prop_map(|s: String| s.replace('\n', " ")),
     ]
 }
 
 fn check(text: &str) {
-    let env = QueryEnv { now: 1_700_000_100.0, max_response_size: 1 << 22, ..QueryEnv::default() };
+    let env = QueryEnv {
+        now: 1_700_000_100.0,
+        max_response_size: 1 << 22,
+        ..QueryEnv::default()
+    };
     if let Request::Get(q) = parse_request(text) {
         let _ = q.wait_satisfied(site(), &env);
         let r = q.execute(site(), &env, &|| false);
         let bytes = r.to_bytes();
         if r.fixed16 {
-            let len: usize = String::from_utf8_lossy(&bytes[4..15]).trim().parse().unwrap();
+            let len: usize = String::from_utf8_lossy(&bytes[4..15])
+                .trim()
+                .parse()
+                .unwrap();
             assert_eq!(len, bytes.len() - 16);
         }
         let body = String::from_utf8(r.body.clone()).expect("replies are UTF-8");
-        if r.code == StatusCode::Ok && text.contains("OutputFormat: json") && !body.contains("inf") {
+        if r.code == StatusCode::Ok && text.contains("OutputFormat: json") && !body.contains("inf")
+        {
             serde_json::from_str::<serde_json::Value>(&body).expect("valid json");
         }
     }

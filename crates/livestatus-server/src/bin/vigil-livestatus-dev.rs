@@ -80,7 +80,12 @@ fn main() -> ExitCode {
             .map(|g| Arc::clone(&g))
             .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
     });
-    let handle = match start(cfg, provider, Arc::new(Sink(Mutex::new(tx))), Arc::clone(&triggers)) {
+    let handle = match start(
+        cfg,
+        provider,
+        Arc::new(Sink(Mutex::new(tx))),
+        Arc::clone(&triggers),
+    ) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("vigil-livestatus-dev: {e}");
@@ -99,11 +104,19 @@ fn main() -> ExitCode {
         };
         let mut site = (*snapshot).clone();
         let mut fired: Vec<TriggerKind> = Vec::new();
-        let mut done = None;
+        let mut done = Vec::new();
         match msg {
             Ok((cmd, d)) => {
                 fired.extend(site.apply_command(&cmd.command, cmd.timestamp, t));
-                done = Some(d);
+                done.push(d);
+                // Apply what else is queued in the same pass (one snapshot for all).
+                while let Ok((cmd, d)) = rx.try_recv() {
+                    fired.extend(site.apply_command(&cmd.command, cmd.timestamp, t));
+                    done.push(d);
+                    if done.len() >= 1000 {
+                        break;
+                    }
+                }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if site.downtimes.is_empty() {
@@ -117,14 +130,19 @@ fn main() -> ExitCode {
         if let Ok(mut g) = core_state.lock() {
             *g = Arc::new(site);
         }
-        if let Some(d) = done {
+        for d in done {
             d.done();
         }
+        fired.sort_by_key(|k| *k as u8);
+        fired.dedup();
         for k in fired {
             core_triggers.notify(k);
         }
     });
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("vigil-livestatus-dev: {e}");

@@ -10,7 +10,7 @@ pub(crate) mod other;
 use crate::column::{ColDef, Ctx, RowRef, Slot, TCol, NONE};
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use vigil_config::{ContactId, HostId, ServiceId};
+use vigil_config::{ContactId, ServiceId};
 
 /// The tables vigil answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -226,7 +226,12 @@ fn build(kind: TableKind) -> Table {
         TableKind::ServicesByGroup => {
             service_part(&mut cols, &mut extra, "");
             host_part(&mut cols, &mut extra, "host_");
-            add(&mut cols, "servicegroup_", Slot::Servicegroup, &d.servicegroup);
+            add(
+                &mut cols,
+                "servicegroup_",
+                Slot::Servicegroup,
+                &d.servicegroup,
+            );
         }
         TableKind::ServicesByHostgroup => {
             service_part(&mut cols, &mut extra, "");
@@ -311,17 +316,21 @@ impl Auth {
         let mut hosts = vec![false; c.m.hosts.len()];
         let mut services = vec![false; c.m.services.len()];
         if let Some(ct) = contact {
-            for h in c.ix.contact_hosts.get(ct.idx()).map(Vec::as_slice).unwrap_or(&[]) {
+            for h in
+                c.ix.contact_hosts
+                    .get(ct.idx())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+            {
                 if let Some(v) = hosts.get_mut(h.idx()) {
                     *v = true;
                 }
             }
-            for s in c
-                .ix
-                .contact_services
-                .get(ct.idx())
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
+            for s in
+                c.ix.contact_services
+                    .get(ct.idx())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
             {
                 if let Some(v) = services.get_mut(s.idx()) {
                     *v = true;
@@ -349,7 +358,11 @@ impl Auth {
         self.services.get(s as usize).copied().unwrap_or(false)
     }
     fn hostgroup(&self, c: &Ctx<'_>, g: u32) -> bool {
-        let mem = c.ix.hostgroup_members.get(g as usize).map(Vec::as_slice).unwrap_or(&[]);
+        let mem =
+            c.ix.hostgroup_members
+                .get(g as usize)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
         if self.loose_groups {
             mem.iter().any(|h| self.host(h.0))
         } else {
@@ -357,12 +370,11 @@ impl Auth {
         }
     }
     fn servicegroup(&self, c: &Ctx<'_>, g: u32) -> bool {
-        let mem = c
-            .ix
-            .servicegroup_members
-            .get(g as usize)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let mem =
+            c.ix.servicegroup_members
+                .get(g as usize)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
         if self.loose_groups {
             mem.iter().any(|s| self.service(s.0))
         } else {
@@ -401,7 +413,10 @@ impl Auth {
                     obj(r)
                 } else {
                     let i = r.get(Slot::Log) as usize;
-                    !c.log.get(i).map(|e| e.names_missing_object()).unwrap_or(false)
+                    !c.log
+                        .get(i)
+                        .map(|e| e.names_missing_object())
+                        .unwrap_or(false)
                 }
             }
             TableKind::Contacts
@@ -433,12 +448,11 @@ pub(crate) fn for_each_row(
         TableKind::Hosts => {
             if let Some(g) = &hints.group {
                 if let Some(&gid) = c.m.index.hostgroups.get(g) {
-                    for h in c
-                        .ix
-                        .hostgroup_members
-                        .get(gid.idx())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[])
+                    for h in
+                        c.ix.hostgroup_members
+                            .get(gid.idx())
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
                     {
                         if !f(RowRef::empty().with(Slot::Host, h.0)) {
                             return;
@@ -456,7 +470,12 @@ pub(crate) fn for_each_row(
         TableKind::Services => {
             if let Some(hn) = &hints.host_name {
                 if let Some(h) = c.m.find_host(hn) {
-                    for s in c.ix.host_services.get(h.idx()).map(Vec::as_slice).unwrap_or(&[]) {
+                    for s in
+                        c.ix.host_services
+                            .get(h.idx())
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
+                    {
                         if !f(svc_row(c, *s)) {
                             return;
                         }
@@ -466,12 +485,11 @@ pub(crate) fn for_each_row(
             }
             if let Some(g) = &hints.group {
                 if let Some(&gid) = c.m.index.servicegroups.get(g) {
-                    for s in c
-                        .ix
-                        .servicegroup_members
-                        .get(gid.idx())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[])
+                    for s in
+                        c.ix.servicegroup_members
+                            .get(gid.idx())
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
                     {
                         if !f(svc_row(c, *s)) {
                             return;
@@ -482,14 +500,17 @@ pub(crate) fn for_each_row(
             }
             if let Some(g) = &hints.hostgroup {
                 if let Some(&gid) = c.m.index.hostgroups.get(g) {
-                    for h in c
-                        .ix
-                        .hostgroup_members
-                        .get(gid.idx())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[])
+                    for h in
+                        c.ix.hostgroup_members
+                            .get(gid.idx())
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
                     {
-                        for s in c.ix.host_services.get(h.idx()).map(Vec::as_slice).unwrap_or(&[])
+                        for s in
+                            c.ix.host_services
+                                .get(h.idx())
+                                .map(Vec::as_slice)
+                                .unwrap_or(&[])
                         {
                             if !f(svc_row(c, *s)) {
                                 return;
@@ -594,7 +615,12 @@ pub(crate) fn for_each_row(
         }
         TableKind::HostsByGroup => {
             for g in &c.ix.hostgroups {
-                for h in c.ix.hostgroup_members.get(g.idx()).map(Vec::as_slice).unwrap_or(&[]) {
+                for h in
+                    c.ix.hostgroup_members
+                        .get(g.idx())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                {
                     let r = RowRef::empty()
                         .with(Slot::Hostgroup, g.0)
                         .with(Slot::Host, h.0);
@@ -606,12 +632,11 @@ pub(crate) fn for_each_row(
         }
         TableKind::ServicesByGroup => {
             for g in &c.ix.servicegroups {
-                for s in c
-                    .ix
-                    .servicegroup_members
-                    .get(g.idx())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
+                for s in
+                    c.ix.servicegroup_members
+                        .get(g.idx())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
                 {
                     if !f(svc_row(c, *s).with(Slot::Servicegroup, g.0)) {
                         return;
@@ -621,8 +646,18 @@ pub(crate) fn for_each_row(
         }
         TableKind::ServicesByHostgroup => {
             for g in &c.ix.hostgroups {
-                for h in c.ix.hostgroup_members.get(g.idx()).map(Vec::as_slice).unwrap_or(&[]) {
-                    for s in c.ix.host_services.get(h.idx()).map(Vec::as_slice).unwrap_or(&[]) {
+                for h in
+                    c.ix.hostgroup_members
+                        .get(g.idx())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                {
+                    for s in
+                        c.ix.host_services
+                            .get(h.idx())
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
+                    {
                         if !f(svc_row(c, *s).with(Slot::Hostgroup, g.0)) {
                             return;
                         }
@@ -647,10 +682,10 @@ pub(crate) fn for_each_row(
 /// The object a `WaitObject:` names in a table, as a row.
 pub(crate) fn wait_object(c: &Ctx<'_>, kind: TableKind, key: &str) -> Option<RowRef> {
     match kind {
-        TableKind::Hosts => c
-            .m
-            .find_host(key.trim())
-            .map(|h| RowRef::empty().with(Slot::Host, h.0)),
+        TableKind::Hosts => {
+            c.m.find_host(key.trim())
+                .map(|h| RowRef::empty().with(Slot::Host, h.0))
+        }
         TableKind::Services => {
             let (h, s) = match key.split_once(';') {
                 Some(x) => x,
@@ -658,24 +693,24 @@ pub(crate) fn wait_object(c: &Ctx<'_>, kind: TableKind, key: &str) -> Option<Row
             };
             c.m.find_service(h.trim(), s.trim()).map(|s| svc_row(c, s))
         }
-        TableKind::Hostgroups => c
-            .m
-            .index
-            .hostgroups
-            .get(key.trim())
-            .map(|g| RowRef::empty().with(Slot::Hostgroup, g.0)),
-        TableKind::Servicegroups => c
-            .m
-            .index
-            .servicegroups
-            .get(key.trim())
-            .map(|g| RowRef::empty().with(Slot::Servicegroup, g.0)),
-        TableKind::Contacts => c
-            .m
-            .index
-            .contacts
-            .get(key.trim())
-            .map(|x| RowRef::empty().with(Slot::Contact, x.0)),
+        TableKind::Hostgroups => {
+            c.m.index
+                .hostgroups
+                .get(key.trim())
+                .map(|g| RowRef::empty().with(Slot::Hostgroup, g.0))
+        }
+        TableKind::Servicegroups => {
+            c.m.index
+                .servicegroups
+                .get(key.trim())
+                .map(|g| RowRef::empty().with(Slot::Servicegroup, g.0))
+        }
+        TableKind::Contacts => {
+            c.m.index
+                .contacts
+                .get(key.trim())
+                .map(|x| RowRef::empty().with(Slot::Contact, x.0))
+        }
         TableKind::Status => Some(RowRef::empty().with(Slot::Status, 0)),
         _ => None,
     }
@@ -685,11 +720,6 @@ pub(crate) fn wait_object(c: &Ctx<'_>, kind: TableKind, key: &str) -> Option<Row
 #[cfg(test)]
 pub(crate) fn column_count(kind: TableKind) -> usize {
     table(kind).cols.len()
-}
-
-#[allow(dead_code)]
-fn _assert_host_id(h: HostId) -> u32 {
-    h.0
 }
 
 #[cfg(test)]

@@ -38,16 +38,25 @@ impl Obj for H {
         &c.m.hosts[i as usize].settings
     }
     fn cv_order<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [usize] {
-        c.ix.host_cv_dict.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+        c.ix.host_cv_dict
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     fn comment_key(_c: &Ctx<'_>, i: u32) -> (u32, u32) {
         (i, NONE)
     }
     fn contacts<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [vigil_config::ContactId] {
-        c.ix.host_contacts.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+        c.ix.host_contacts
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     fn contact_groups<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [vigil_config::ContactgroupId] {
-        c.ix.host_contact_groups.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+        c.ix.host_contact_groups
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
@@ -63,16 +72,25 @@ impl Obj for S {
         &c.m.services[i as usize].settings
     }
     fn cv_order<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [usize] {
-        c.ix.service_cv_dict.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+        c.ix.service_cv_dict
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     fn comment_key(c: &Ctx<'_>, i: u32) -> (u32, u32) {
         (c.m.services[i as usize].host.0, i)
     }
     fn contacts<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [vigil_config::ContactId] {
-        c.ix.service_contacts.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+        c.ix.service_contacts
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     fn contact_groups<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [vigil_config::ContactgroupId] {
-        c.ix.service_contact_groups.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+        c.ix.service_contact_groups
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
@@ -491,7 +509,11 @@ fn handler_duration<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     handler_run::<O>(c, i).map(|r| r.duration).unwrap_or(0.0)
 }
 fn handler_outcome<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
-    Cow::Borrowed(handler_run::<O>(c, i).map(|r| r.outcome_name()).unwrap_or(""))
+    Cow::Borrowed(
+        handler_run::<O>(c, i)
+            .map(|r| r.outcome_name())
+            .unwrap_or(""),
+    )
 }
 
 // ---------------------------------------------------------------- macro expansion
@@ -633,14 +655,22 @@ fn h_parents(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
     host_list(c, c.ix.host_parents.get(i as usize), s)
 }
 fn h_groups(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
-    for g in c.ix.host_groups.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+    for g in
+        c.ix.host_groups
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    {
         if let Some(g) = c.m.hostgroups.get(g.idx()) {
             s.atom(Atom::Str(&g.name));
         }
     }
 }
 fn h_svcs<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [ServiceId] {
-    c.ix.host_services.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+    c.ix.host_services
+        .get(i as usize)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 fn h_services(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
     for x in h_svcs(c, i) {
@@ -769,12 +799,11 @@ fn s_display_name<'a>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     Cow::Borrowed(&c.m.services[i as usize].display_name)
 }
 fn s_groups(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
-    for g in c
-        .ix
-        .service_groups
-        .get(i as usize)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    for g in
+        c.ix.service_groups
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     {
         if let Some(g) = c.m.servicegroups.get(g.idx()) {
             s.atom(Atom::Str(&g.name));
@@ -794,8 +823,6 @@ macro_rules! col {
 
 /// Columns both hosts and services have, with the same name.
 fn common<O: Obj>(v: &mut Vec<ColDef>) {
-    let obj = if O::HOST { "host" } else { "service" };
-    let _ = obj;
     v.extend([
         col!("accept_passive_checks", "Whether passive checks are accepted (0/1)", Get::Int(accept_passive::<O>)),
         col!("acknowledged", "Whether the current problem has been acknowledged (0/1)", Get::Int(acknowledged::<O>)),
@@ -880,10 +907,26 @@ fn common<O: Obj>(v: &mut Vec<ColDef>) {
 /// vigil's additions (reachable by name, not part of the default column set).
 pub(crate) fn vigil_extras<O: Obj>() -> Vec<ColDef> {
     vec![
-        col!("vigil_last_handler_time", "vigil: start of the latest event handler run (0: none)", Get::Time(handler_time::<O>)),
-        col!("vigil_last_handler_exit_code", "vigil: exit code of the latest event handler run (-1: none or did not exit)", Get::Int(handler_exit::<O>)),
-        col!("vigil_last_handler_duration", "vigil: run time of the latest event handler run in seconds", Get::Float(handler_duration::<O>)),
-        col!("vigil_last_handler_outcome", "vigil: outcome of the latest event handler run (ok, failed, signal, timeout, error)", Get::Str(handler_outcome::<O>)),
+        col!(
+            "vigil_last_handler_time",
+            "vigil: start of the latest event handler run (0: none)",
+            Get::Time(handler_time::<O>)
+        ),
+        col!(
+            "vigil_last_handler_exit_code",
+            "vigil: exit code of the latest event handler run (-1: none or did not exit)",
+            Get::Int(handler_exit::<O>)
+        ),
+        col!(
+            "vigil_last_handler_duration",
+            "vigil: run time of the latest event handler run in seconds",
+            Get::Float(handler_duration::<O>)
+        ),
+        col!(
+            "vigil_last_handler_outcome",
+            "vigil: outcome of the latest event handler run (ok, failed, signal, timeout, error)",
+            Get::Str(handler_outcome::<O>)
+        ),
     ]
 }
 
@@ -941,16 +984,56 @@ pub(crate) fn service_columns() -> Vec<ColDef> {
     let mut v = Vec::with_capacity(90);
     common::<S>(&mut v);
     v.extend([
-        col!("cache_interval", "For checks that cache their results: the caching interval", Get::Int(zero)),
-        col!("cached_at", "For checks that cache their results: the time the result was cached", Get::Time(zero)),
-        col!("description", "Service description", Get::Str(s_description)),
-        col!("display_name", "An optional display name", Get::Str(s_display_name)),
-        col!("groups", "A list of all service groups the service is in", Get::List(s_groups)),
-        col!("last_time_critical", "The last time the service was CRITICAL (Unix timestamp)", Get::Time(last_time_2::<S>)),
-        col!("last_time_ok", "The last time the service was OK (Unix timestamp)", Get::Time(last_time_0::<S>)),
-        col!("last_time_unknown", "The last time the service was UNKNOWN (Unix timestamp)", Get::Time(last_time_3::<S>)),
-        col!("last_time_warning", "The last time the service was WARNING (Unix timestamp)", Get::Time(last_time_1::<S>)),
-        col!("obsess_over_service", "Whether obsessive handling is enabled for the service (0/1)", Get::Int(obsess::<S>)),
+        col!(
+            "cache_interval",
+            "For checks that cache their results: the caching interval",
+            Get::Int(zero)
+        ),
+        col!(
+            "cached_at",
+            "For checks that cache their results: the time the result was cached",
+            Get::Time(zero)
+        ),
+        col!(
+            "description",
+            "Service description",
+            Get::Str(s_description)
+        ),
+        col!(
+            "display_name",
+            "An optional display name",
+            Get::Str(s_display_name)
+        ),
+        col!(
+            "groups",
+            "A list of all service groups the service is in",
+            Get::List(s_groups)
+        ),
+        col!(
+            "last_time_critical",
+            "The last time the service was CRITICAL (Unix timestamp)",
+            Get::Time(last_time_2::<S>)
+        ),
+        col!(
+            "last_time_ok",
+            "The last time the service was OK (Unix timestamp)",
+            Get::Time(last_time_0::<S>)
+        ),
+        col!(
+            "last_time_unknown",
+            "The last time the service was UNKNOWN (Unix timestamp)",
+            Get::Time(last_time_3::<S>)
+        ),
+        col!(
+            "last_time_warning",
+            "The last time the service was WARNING (Unix timestamp)",
+            Get::Time(last_time_1::<S>)
+        ),
+        col!(
+            "obsess_over_service",
+            "Whether obsessive handling is enabled for the service (0/1)",
+            Get::Int(obsess::<S>)
+        ),
     ]);
     v
 }

@@ -36,7 +36,10 @@ fn hg<'a>(c: &'a Ctx<'a>, i: u32) -> &'a vigil_config::Hostgroup {
     &c.m.hostgroups[i as usize]
 }
 fn hg_members_of<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [HostId] {
-    c.ix.hostgroup_members.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+    c.ix.hostgroup_members
+        .get(i as usize)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 fn hg_name<'a>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     Cow::Borrowed(&hg(c, i).name)
@@ -173,7 +176,10 @@ fn sg<'a>(c: &'a Ctx<'a>, i: u32) -> &'a vigil_config::Servicegroup {
     &c.m.servicegroups[i as usize]
 }
 fn sg_members_of<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [ServiceId] {
-    c.ix.servicegroup_members.get(i as usize).map(Vec::as_slice).unwrap_or(&[])
+    c.ix.servicegroup_members
+        .get(i as usize)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 fn sg_name<'a>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     Cow::Borrowed(&sg(c, i).name)
@@ -234,24 +240,88 @@ fn sg_worst(c: &Ctx<'_>, i: u32) -> i64 {
 
 pub(crate) fn servicegroup_columns() -> Vec<ColDef> {
     vec![
-        col!("action_url", "An optional URL to custom notes or actions on the service group", Get::Str(sg_action_url)),
+        col!(
+            "action_url",
+            "An optional URL to custom notes or actions on the service group",
+            Get::Str(sg_action_url)
+        ),
         col!("alias", "An alias of the service group", Get::Str(sg_alias)),
-        col!("members", "A list of all members of the service group as host/service pairs", Get::List(sg_members)),
-        col!("members_with_state", "A list of all members of the service group with state and has_been_checked", Get::List(sg_members_with_state)),
+        col!(
+            "members",
+            "A list of all members of the service group as host/service pairs",
+            Get::List(sg_members)
+        ),
+        col!(
+            "members_with_state",
+            "A list of all members of the service group with state and has_been_checked",
+            Get::List(sg_members_with_state)
+        ),
         col!("name", "The name of the service group", Get::Str(sg_name)),
-        col!("notes", "Optional additional notes about the service group", Get::Str(sg_notes)),
-        col!("notes_url", "An optional URL to further notes on the service group", Get::Str(sg_notes_url)),
-        col!("num_services", "The total number of services in the group", Get::Int(sg_num_services)),
-        col!("num_services_crit", "The number of services in the group that are CRIT", Get::Int(sg_num_crit)),
-        col!("num_services_hard_crit", "The number of services in the group that are CRIT", Get::Int(sg_num_hard_crit)),
-        col!("num_services_hard_ok", "The number of services in the group that are OK", Get::Int(sg_num_hard_ok)),
-        col!("num_services_hard_unknown", "The number of services in the group that are UNKNOWN", Get::Int(sg_num_hard_unknown)),
-        col!("num_services_hard_warn", "The number of services in the group that are WARN", Get::Int(sg_num_hard_warn)),
-        col!("num_services_ok", "The number of services in the group that are OK", Get::Int(sg_num_ok)),
-        col!("num_services_pending", "The number of services in the group that are PENDING", Get::Int(sg_num_pending)),
-        col!("num_services_unknown", "The number of services in the group that are UNKNOWN", Get::Int(sg_num_unknown)),
-        col!("num_services_warn", "The number of services in the group that are WARN", Get::Int(sg_num_warn)),
-        col!("worst_service_state", "The worst soft state of all of the groups services (OK <= WARN <= UNKNOWN <= CRIT)", Get::Int(sg_worst)),
+        col!(
+            "notes",
+            "Optional additional notes about the service group",
+            Get::Str(sg_notes)
+        ),
+        col!(
+            "notes_url",
+            "An optional URL to further notes on the service group",
+            Get::Str(sg_notes_url)
+        ),
+        col!(
+            "num_services",
+            "The total number of services in the group",
+            Get::Int(sg_num_services)
+        ),
+        col!(
+            "num_services_crit",
+            "The number of services in the group that are CRIT",
+            Get::Int(sg_num_crit)
+        ),
+        col!(
+            "num_services_hard_crit",
+            "The number of services in the group that are CRIT",
+            Get::Int(sg_num_hard_crit)
+        ),
+        col!(
+            "num_services_hard_ok",
+            "The number of services in the group that are OK",
+            Get::Int(sg_num_hard_ok)
+        ),
+        col!(
+            "num_services_hard_unknown",
+            "The number of services in the group that are UNKNOWN",
+            Get::Int(sg_num_hard_unknown)
+        ),
+        col!(
+            "num_services_hard_warn",
+            "The number of services in the group that are WARN",
+            Get::Int(sg_num_hard_warn)
+        ),
+        col!(
+            "num_services_ok",
+            "The number of services in the group that are OK",
+            Get::Int(sg_num_ok)
+        ),
+        col!(
+            "num_services_pending",
+            "The number of services in the group that are PENDING",
+            Get::Int(sg_num_pending)
+        ),
+        col!(
+            "num_services_unknown",
+            "The number of services in the group that are UNKNOWN",
+            Get::Int(sg_num_unknown)
+        ),
+        col!(
+            "num_services_warn",
+            "The number of services in the group that are WARN",
+            Get::Int(sg_num_warn)
+        ),
+        col!(
+            "worst_service_state",
+            "The worst soft state of all of the groups services (OK <= WARN <= UNKNOWN <= CRIT)",
+            Get::Int(sg_worst)
+        ),
     ]
 }
 
@@ -306,7 +376,12 @@ fn ct_cv_values(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
 }
 fn ct_cv_dict<'a>(c: &'a Ctx<'a>, i: u32, f: &mut dyn FnMut(&str, &str)) {
     let vars = &ct(c, i).custom_vars;
-    for &p in c.ix.contact_cv_dict.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+    for &p in
+        c.ix.contact_cv_dict
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    {
         if let Some((k, v)) = vars.get(p) {
             f(k, v);
         }
@@ -346,28 +421,112 @@ fn ct_in_snp(c: &Ctx<'_>, i: u32) -> i64 {
 
 pub(crate) fn contact_columns() -> Vec<ColDef> {
     vec![
-        col!("address1", "The additional field address1", Get::Str(ct_address1)),
-        col!("address2", "The additional field address2", Get::Str(ct_address2)),
-        col!("address3", "The additional field address3", Get::Str(ct_address3)),
-        col!("address4", "The additional field address4", Get::Str(ct_address4)),
-        col!("address5", "The additional field address5", Get::Str(ct_address5)),
-        col!("address6", "The additional field address6", Get::Str(ct_address6)),
+        col!(
+            "address1",
+            "The additional field address1",
+            Get::Str(ct_address1)
+        ),
+        col!(
+            "address2",
+            "The additional field address2",
+            Get::Str(ct_address2)
+        ),
+        col!(
+            "address3",
+            "The additional field address3",
+            Get::Str(ct_address3)
+        ),
+        col!(
+            "address4",
+            "The additional field address4",
+            Get::Str(ct_address4)
+        ),
+        col!(
+            "address5",
+            "The additional field address5",
+            Get::Str(ct_address5)
+        ),
+        col!(
+            "address6",
+            "The additional field address6",
+            Get::Str(ct_address6)
+        ),
         col!("alias", "The full name of the contact", Get::Str(ct_alias)),
-        col!("can_submit_commands", "Whether the contact is allowed to submit commands (0/1)", Get::Int(ct_can_submit)),
-        col!("custom_variable_names", "A list of all custom variables of the contact", Get::List(ct_cv_names)),
-        col!("custom_variable_values", "A list of the values of all custom variables of the contact", Get::List(ct_cv_values)),
-        col!("custom_variables", "A dictionary of the custom variables", Get::Dict(ct_cv_dict)),
-        col!("email", "The email address of the contact", Get::Str(ct_email)),
-        col!("host_notification_period", "The time period in which the contact will be notified about host problems", Get::Str(ct_hnp)),
-        col!("host_notifications_enabled", "Whether the contact will be notified about host problems in general (0/1)", Get::Int(ct_hne)),
-        col!("in_host_notification_period", "Whether the contact is currently in his/her host notification period (0/1)", Get::Int(ct_in_hnp)),
-        col!("in_service_notification_period", "Whether the contact is currently in his/her service notification period (0/1)", Get::Int(ct_in_snp)),
-        col!("modified_attributes", "A bitmask specifying which attributes have been modified", Get::Int(zero)),
-        col!("modified_attributes_list", "A list of all modified attributes", Get::List(empty_list)),
-        col!("name", "The login name of the contact person", Get::Str(ct_name)),
-        col!("pager", "The pager address of the contact", Get::Str(ct_pager)),
-        col!("service_notification_period", "The time period in which the contact will be notified about service problems", Get::Str(ct_snp)),
-        col!("service_notifications_enabled", "Whether the contact will be notified about service problems in general (0/1)", Get::Int(ct_sne)),
+        col!(
+            "can_submit_commands",
+            "Whether the contact is allowed to submit commands (0/1)",
+            Get::Int(ct_can_submit)
+        ),
+        col!(
+            "custom_variable_names",
+            "A list of all custom variables of the contact",
+            Get::List(ct_cv_names)
+        ),
+        col!(
+            "custom_variable_values",
+            "A list of the values of all custom variables of the contact",
+            Get::List(ct_cv_values)
+        ),
+        col!(
+            "custom_variables",
+            "A dictionary of the custom variables",
+            Get::Dict(ct_cv_dict)
+        ),
+        col!(
+            "email",
+            "The email address of the contact",
+            Get::Str(ct_email)
+        ),
+        col!(
+            "host_notification_period",
+            "The time period in which the contact will be notified about host problems",
+            Get::Str(ct_hnp)
+        ),
+        col!(
+            "host_notifications_enabled",
+            "Whether the contact will be notified about host problems in general (0/1)",
+            Get::Int(ct_hne)
+        ),
+        col!(
+            "in_host_notification_period",
+            "Whether the contact is currently in his/her host notification period (0/1)",
+            Get::Int(ct_in_hnp)
+        ),
+        col!(
+            "in_service_notification_period",
+            "Whether the contact is currently in his/her service notification period (0/1)",
+            Get::Int(ct_in_snp)
+        ),
+        col!(
+            "modified_attributes",
+            "A bitmask specifying which attributes have been modified",
+            Get::Int(zero)
+        ),
+        col!(
+            "modified_attributes_list",
+            "A list of all modified attributes",
+            Get::List(empty_list)
+        ),
+        col!(
+            "name",
+            "The login name of the contact person",
+            Get::Str(ct_name)
+        ),
+        col!(
+            "pager",
+            "The pager address of the contact",
+            Get::Str(ct_pager)
+        ),
+        col!(
+            "service_notification_period",
+            "The time period in which the contact will be notified about service problems",
+            Get::Str(ct_snp)
+        ),
+        col!(
+            "service_notifications_enabled",
+            "Whether the contact will be notified about service problems in general (0/1)",
+            Get::Int(ct_sne)
+        ),
     ]
 }
 
@@ -380,12 +539,11 @@ fn cg_alias<'a>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     Cow::Borrowed(&c.m.contactgroups[i as usize].alias)
 }
 fn cg_members(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
-    for k in c
-        .ix
-        .contactgroup_members
-        .get(i as usize)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    for k in
+        c.ix.contactgroup_members
+            .get(i as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     {
         s.atom(Atom::Str(&c.m.contacts[k.idx()].name));
     }
@@ -393,7 +551,11 @@ fn cg_members(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
 pub(crate) fn contactgroup_columns() -> Vec<ColDef> {
     vec![
         col!("alias", "The alias of the contactgroup", Get::Str(cg_alias)),
-        col!("members", "A list of all members of this contactgroup", Get::List(cg_members)),
+        col!(
+            "members",
+            "A list of all members of this contactgroup",
+            Get::List(cg_members)
+        ),
         col!("name", "The name of the contactgroup", Get::Str(cg_name)),
     ]
 }
@@ -421,7 +583,11 @@ fn tp_in(c: &Ctx<'_>, i: u32) -> i64 {
 pub(crate) fn timeperiod_columns() -> Vec<ColDef> {
     vec![
         col!("alias", "The alias of the timeperiod", Get::Str(tp_alias)),
-        col!("in", "Whether we are currently in this period (0/1)", Get::Int(tp_in)),
+        col!(
+            "in",
+            "Whether we are currently in this period (0/1)",
+            Get::Int(tp_in)
+        ),
         col!("name", "The name of the timeperiod", Get::Str(tp_name)),
     ]
 }
@@ -470,17 +636,53 @@ fn cm_type(c: &Ctx<'_>, i: u32) -> i64 {
 }
 pub(crate) fn comment_columns() -> Vec<ColDef> {
     vec![
-        col!("author", "The contact that entered the comment", Get::Str(cm_author)),
+        col!(
+            "author",
+            "The contact that entered the comment",
+            Get::Str(cm_author)
+        ),
         col!("comment", "A comment text", Get::Str(cm_comment)),
-        col!("entry_time", "The time the entry was made as UNIX timestamp", Get::Time(cm_entry_time)),
-        col!("entry_type", "The type of the comment: 1 is user, 2 is downtime, 3 is flap and 4 is acknowledgement", Get::Int(cm_entry_type)),
-        col!("expire_time", "The time of expiry of this comment as a UNIX timestamp", Get::Time(cm_expire_time)),
-        col!("expires", "Whether this comment expires", Get::Int(cm_expires)),
+        col!(
+            "entry_time",
+            "The time the entry was made as UNIX timestamp",
+            Get::Time(cm_entry_time)
+        ),
+        col!(
+            "entry_type",
+            "The type of the comment: 1 is user, 2 is downtime, 3 is flap and 4 is acknowledgement",
+            Get::Int(cm_entry_type)
+        ),
+        col!(
+            "expire_time",
+            "The time of expiry of this comment as a UNIX timestamp",
+            Get::Time(cm_expire_time)
+        ),
+        col!(
+            "expires",
+            "Whether this comment expires",
+            Get::Int(cm_expires)
+        ),
         col!("id", "The id of the comment", Get::Int(cm_id)),
-        col!("is_service", "0, if this entry is for a host, 1 if it is for a service", Get::Int(cm_is_service)),
-        col!("persistent", "Whether this comment is persistent (0/1)", Get::Int(cm_persistent)),
-        col!("source", "The source of the comment (0 is internal and 1 is external)", Get::Int(cm_source)),
-        col!("type", "The type of the comment: 1 is host, 2 is service", Get::Int(cm_type)),
+        col!(
+            "is_service",
+            "0, if this entry is for a host, 1 if it is for a service",
+            Get::Int(cm_is_service)
+        ),
+        col!(
+            "persistent",
+            "Whether this comment is persistent (0/1)",
+            Get::Int(cm_persistent)
+        ),
+        col!(
+            "source",
+            "The source of the comment (0 is internal and 1 is external)",
+            Get::Int(cm_source)
+        ),
+        col!(
+            "type",
+            "The type of the comment: 1 is host, 2 is service",
+            Get::Int(cm_type)
+        ),
     ]
 }
 
@@ -639,7 +841,10 @@ macro_rules! counter {
         }
     };
 }
-counter!(st_connections, st_connections_rate, |c| c.env.server.connections);
+counter!(st_connections, st_connections_rate, |c| c
+    .env
+    .server
+    .connections);
 counter!(st_requests, st_requests_rate, |c| c.env.server.requests);
 counter!(st_ext, st_ext_rate, |c| prog(c).counters.external_commands);
 counter!(st_forks, st_forks_rate, |c| prog(c).counters.forks);
@@ -754,10 +959,22 @@ fn co_desc<'a>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
 }
 pub(crate) fn columns_columns() -> Vec<ColDef> {
     vec![
-        col!("description", "A description of the column", Get::Str(co_desc)),
-        col!("name", "The name of the column within the table", Get::Str(co_name)),
+        col!(
+            "description",
+            "A description of the column",
+            Get::Str(co_desc)
+        ),
+        col!(
+            "name",
+            "The name of the column within the table",
+            Get::Str(co_name)
+        ),
         col!("table", "The name of the table", Get::Str(co_table)),
-        col!("type", "The data type of the column (int, float, string, list)", Get::Str(co_type)),
+        col!(
+            "type",
+            "The data type of the column (int, float, string, list)",
+            Get::Str(co_type)
+        ),
     ]
 }
 
@@ -819,20 +1036,68 @@ fn hr_is_service(c: &Ctx<'_>, i: u32) -> i64 {
 }
 pub(crate) fn eventhandler_columns() -> Vec<ColDef> {
     vec![
-        col!("attempt", "Check attempt of the state change that ran the handler", Get::Int(hr_attempt)),
-        col!("command_line", "The expanded command line", Get::Str(hr_command)),
+        col!(
+            "attempt",
+            "Check attempt of the state change that ran the handler",
+            Get::Int(hr_attempt)
+        ),
+        col!(
+            "command_line",
+            "The expanded command line",
+            Get::Str(hr_command)
+        ),
         col!("duration", "Run time in seconds", Get::Float(hr_duration)),
-        col!("error", "Why the handler could not be started (empty when it ran)", Get::Str(hr_error)),
-        col!("exit_code", "Exit code (-1 when the process did not exit normally)", Get::Int(hr_exit)),
-        col!("global", "Whether this was the global event handler (0/1)", Get::Int(hr_global)),
-        col!("is_service", "0 for a host handler, 1 for a service handler", Get::Int(hr_is_service)),
-        col!("outcome", "ok, failed, signal, timeout or error", Get::Str(hr_outcome)),
-        col!("output", "The first bytes of the handler's output", Get::Str(hr_output)),
-        col!("signal", "The signal that killed the handler (0: none)", Get::Int(hr_signal)),
-        col!("start", "Start time with fractions of a second", Get::Float(hr_start)),
-        col!("state", "State of the object that triggered the handler", Get::Str(hr_state)),
+        col!(
+            "error",
+            "Why the handler could not be started (empty when it ran)",
+            Get::Str(hr_error)
+        ),
+        col!(
+            "exit_code",
+            "Exit code (-1 when the process did not exit normally)",
+            Get::Int(hr_exit)
+        ),
+        col!(
+            "global",
+            "Whether this was the global event handler (0/1)",
+            Get::Int(hr_global)
+        ),
+        col!(
+            "is_service",
+            "0 for a host handler, 1 for a service handler",
+            Get::Int(hr_is_service)
+        ),
+        col!(
+            "outcome",
+            "ok, failed, signal, timeout or error",
+            Get::Str(hr_outcome)
+        ),
+        col!(
+            "output",
+            "The first bytes of the handler's output",
+            Get::Str(hr_output)
+        ),
+        col!(
+            "signal",
+            "The signal that killed the handler (0: none)",
+            Get::Int(hr_signal)
+        ),
+        col!(
+            "start",
+            "Start time with fractions of a second",
+            Get::Float(hr_start)
+        ),
+        col!(
+            "state",
+            "State of the object that triggered the handler",
+            Get::Str(hr_state)
+        ),
         col!("state_type", "SOFT or HARD", Get::Str(hr_state_type)),
         col!("time", "Start time (UNIX timestamp)", Get::Time(hr_time)),
-        col!("timed_out", "Whether the handler was killed after its timeout (0/1)", Get::Int(hr_timed_out)),
+        col!(
+            "timed_out",
+            "Whether the handler was killed after its timeout (0/1)",
+            Get::Int(hr_timed_out)
+        ),
     ]
 }
