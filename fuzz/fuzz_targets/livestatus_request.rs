@@ -9,15 +9,15 @@ use vigil_livestatus::mem::MemSite;
 use vigil_livestatus::{parse_request, QueryEnv, Request};
 
 const OBJECTS: &str = "\
-define command { command_name c\n command_line /bin/true $ARG1$\n }\n\
-define timeperiod { timeperiod_name 24x7\n alias all\n monday 00:00-24:00\n }\n\
-define contact { contact_name alice\n host_notification_period 24x7\n service_notification_period 24x7\n host_notification_commands c\n service_notification_commands c\n _PHONE 1\n }\n\
-define contactgroup { contactgroup_name admins\n members alice\n }\n\
-define hostgroup { hostgroup_name hg\n }\n\
-define host { host_name h1\n address 10.0.0.1\n check_command c\n max_check_attempts 3\n check_period 24x7\n contact_groups admins\n notification_period 24x7\n hostgroups hg\n _LOC r1\n }\n\
-define host { host_name h2\n address 10.0.0.2\n parents h1\n check_command c\n max_check_attempts 3\n check_period 24x7\n contacts alice\n notification_period 24x7\n }\n\
-define servicegroup { servicegroup_name sg\n members h1,s1\n }\n\
-define service { host_name h1,h2\n service_description s1\n check_command c!x\n max_check_attempts 2\n check_interval 5\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contact_groups admins\n }\n";
+define command {\n command_name c\n command_line /bin/true $ARG1$\n }\n\
+define timeperiod {\n timeperiod_name 24x7\n alias all\n monday 00:00-24:00\n }\n\
+define contact {\n contact_name alice\n host_notification_period 24x7\n service_notification_period 24x7\n host_notification_commands c\n service_notification_commands c\n _PHONE 1\n }\n\
+define contactgroup {\n contactgroup_name admins\n members alice\n }\n\
+define hostgroup {\n hostgroup_name hg\n }\n\
+define host {\n host_name h1\n address 10.0.0.1\n check_command c\n max_check_attempts 3\n check_period 24x7\n contact_groups admins\n notification_period 24x7\n hostgroups hg\n _LOC r1\n }\n\
+define host {\n host_name h2\n address 10.0.0.2\n parents h1\n check_command c\n max_check_attempts 3\n check_period 24x7\n contacts alice\n notification_period 24x7\n }\n\
+define servicegroup {\n servicegroup_name sg\n members h1,s1\n }\n\
+define service {\n host_name h1,h2\n service_description s1\n check_command c!x\n max_check_attempts 2\n check_interval 5\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contact_groups admins\n }\n";
 
 fn site() -> &'static MemSite {
     static S: OnceLock<MemSite> = OnceLock::new();

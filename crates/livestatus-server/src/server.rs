@@ -321,8 +321,9 @@ where
             Request::Get(q) => {
                 sh.stats.requests.fetch_add(1, Ordering::Relaxed);
                 let keep = q.keepalive();
-                let bytes = answer(&sh, Arc::from(q)).await;
-                if stream.write_all(&bytes).await.is_err() {
+                let (head, body) = answer(&sh, Arc::from(q)).await;
+                if stream.write_all(&head).await.is_err() || stream.write_all(&body).await.is_err()
+                {
                     break;
                 }
                 if stream.flush().await.is_err() || !keep {
@@ -362,7 +363,7 @@ fn env<S: Site + 'static>(sh: &Shared<S>) -> QueryEnv {
     }
 }
 
-async fn answer<S: Site + 'static>(sh: &Arc<Shared<S>>, q: Arc<Query>) -> Vec<u8> {
+async fn answer<S: Site + 'static>(sh: &Arc<Shared<S>>, q: Arc<Query>) -> (Vec<u8>, Vec<u8>) {
     if q.waits() && q.error().is_none() {
         let deadline = (q.wait_timeout_ms() > 0)
             .then(|| tokio::time::Instant::now() + Duration::from_millis(q.wait_timeout_ms()));
@@ -396,10 +397,11 @@ async fn answer<S: Site + 'static>(sh: &Arc<Shared<S>>, q: Arc<Query>) -> Vec<u8
         .map(|s| Instant::now() + Duration::from_secs(s));
     let run = move || {
         let stop = move || limit.is_some_and(|d| Instant::now() >= d);
-        q.execute(&*snap, &e, &stop).to_bytes()
+        let r = q.execute(&*snap, &e, &stop);
+        (r.header(), r.body)
     };
-    let bytes: Vec<u8> = tokio::task::spawn_blocking(run).await.unwrap_or_default();
-    bytes
+    let parts: (Vec<u8>, Vec<u8>) = tokio::task::spawn_blocking(run).await.unwrap_or_default();
+    parts
 }
 
 #[cfg(test)]

@@ -142,6 +142,9 @@ impl<'a> Ctx<'a> {
 
     /// Comment positions of a host (`svc == NONE`) or service.
     pub fn comments_of(&self, host: u32, svc: u32) -> &[u32] {
+        if self.site.comments().is_empty() {
+            return &[];
+        }
         let map = self.comments_by.get_or_init(|| {
             let mut m: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
             for (i, c) in self.site.comments().iter().enumerate() {
@@ -155,6 +158,9 @@ impl<'a> Ctx<'a> {
 
     /// Downtime positions of a host (`svc == NONE`) or service.
     pub fn downtimes_of(&self, host: u32, svc: u32) -> &[u32] {
+        if self.site.downtimes().is_empty() {
+            return &[];
+        }
         let map = self.downtimes_by.get_or_init(|| {
             let mut m: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
             for (i, d) in self.site.downtimes().iter().enumerate() {

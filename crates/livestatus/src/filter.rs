@@ -193,6 +193,7 @@ impl ColFilter {
         Ok(ColFilter { col, name, op, val })
     }
 
+    #[inline]
     fn accepts(&self, c: &Ctx<'_>, r: &RowRef, tz: i64) -> bool {
         let id = r.get(self.col.slot);
         match (&self.col.def.get, &self.val) {
@@ -354,6 +355,7 @@ impl ListSink for ListCheck<'_> {
 
 impl Filter {
     /// Whether the row passes (`tz`: the `Localtime` offset in seconds).
+    #[inline]
     pub fn accepts(&self, c: &Ctx<'_>, r: &RowRef, tz: i64) -> bool {
         match self {
             Filter::And(v) => v.iter().all(|f| f.accepts(c, r, tz)),

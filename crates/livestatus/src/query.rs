@@ -196,6 +196,15 @@ pub struct Response {
 }
 
 impl Response {
+    /// The 16-byte `fixed16` header (empty when it was not asked for); send it, then
+    /// the body.
+    pub fn header(&self) -> Vec<u8> {
+        if !self.fixed16 {
+            return Vec::new();
+        }
+        format!("{:03} {:>11}\n", self.code as u16, self.body.len()).into_bytes()
+    }
+
     /// The bytes to send: the 16-byte header (when asked for) and the body.
     pub fn to_bytes(&self) -> Vec<u8> {
         if !self.fixed16 {
@@ -894,6 +903,7 @@ impl Query {
 }
 
 /// Writes one cell (a column of a row) as a field.
+#[inline]
 fn write_cell(c: &Ctx<'_>, out: &mut Out, col: Option<TCol>, row: &RowRef, tz: i64) {
     out.begin_field();
     match col {
@@ -903,7 +913,9 @@ fn write_cell(c: &Ctx<'_>, out: &mut Out, col: Option<TCol>, row: &RowRef, tz: i
             write_value(c, out, col, id, tz);
         }
     }
-    out.end_field();
+    if out.fmt == Format::RfcCsv {
+        out.end_field();
+    }
 }
 
 struct ListOut<'o> {

@@ -178,6 +178,7 @@ impl Out {
     }
 
     /// Starts a field of the current row.
+    #[inline]
     pub fn begin_field(&mut self) {
         if self.fields > 0 {
             match self.fmt {
@@ -191,6 +192,7 @@ impl Out {
     }
 
     /// Ends a field (quotes it in RFC CSV).
+    #[inline]
     pub fn end_field(&mut self) {
         if self.fmt == Format::RfcCsv {
             let raw: Vec<u8> = self.buf.split_off(self.field_start);
@@ -217,8 +219,9 @@ impl Out {
         self.fields += nfields;
     }
 
+    #[inline]
     pub fn int(&mut self, v: i64) {
-        let _ = write!(self.buf, "{v}");
+        push_int(&mut self.buf, v);
     }
 
     pub fn double(&mut self, v: f64) {
@@ -313,44 +316,93 @@ impl Out {
     }
 }
 
+/// Whether any of 8 bytes is a control, `"`, `\`, DEL or non-ASCII.
+fn special_in(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (x & HIGH) != 0
+        || below_space != 0
+        || has_zero(x ^ (ONES * u64::from(b'"'))) != 0
+        || has_zero(x ^ (ONES * u64::from(b'\\'))) != 0
+        || has_zero(x ^ (ONES * 0x7f)) != 0
+}
+
+/// Bytes that json and python write as `\uXXXX`: controls, `"`, `\`, DEL.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f
+}
+
 fn escaped(out: &mut Vec<u8>, s: &str, u_prefix: bool, python: bool) {
     if u_prefix {
         out.push(b'u');
     }
     out.push(b'"');
-    if s.is_ascii() {
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip 8 plain bytes at a time.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if !special_in(u64::from_le_bytes(w)) {
+                i += 8;
                 continue;
             }
-            out.extend_from_slice(&bytes[start..i]);
-            let _ = write!(out, "\\u{:04x}", b);
-            start = i + 1;
         }
-        out.extend_from_slice(&bytes[start..]);
-    } else {
-        for ch in s.chars() {
-            let c = ch as u32;
-            if (0x20..0x7f).contains(&c) && ch != '"' && ch != '\\' {
-                out.push(c as u8);
-            } else if c < 0x10000 {
-                let _ = write!(out, "\\u{:04x}", c);
-            } else if python {
-                let _ = write!(out, "\\U{:08x}", c);
-            } else {
-                let v = c - 0x10000;
-                let _ = write!(
-                    out,
-                    "\\u{:04x}\\u{:04x}",
-                    0xd800 + (v >> 10),
-                    0xdc00 + (v & 0x3ff)
-                );
+        let b = bytes[i];
+        if b < 0x80 {
+            if needs_escape(b) {
+                out.extend_from_slice(&bytes[start..i]);
+                let _ = write!(out, "\\u{:04x}", b);
+                start = i + 1;
             }
+            i += 1;
+            continue;
+        }
+        // A non-ASCII character: escape its code point.
+        out.extend_from_slice(&bytes[start..i]);
+        let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+        let c = ch as u32;
+        if c < 0x10000 {
+            let _ = write!(out, "\\u{:04x}", c);
+        } else if python {
+            let _ = write!(out, "\\U{:08x}", c);
+        } else {
+            let v = c - 0x10000;
+            let _ = write!(
+                out,
+                "\\u{:04x}\\u{:04x}",
+                0xd800 + (v >> 10),
+                0xdc00 + (v & 0x3ff)
+            );
+        }
+        i += ch.len_utf8();
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends the decimal form of `v`.
+pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
+    let mut tmp = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut p = tmp.len();
+    loop {
+        p -= 1;
+        tmp[p] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    out.push(b'"');
+    if v < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&tmp[p..]);
 }
 
 #[cfg(test)]
@@ -381,6 +433,16 @@ mod tests {
     }
 
     #[test]
+    fn integers() {
+        let mut o = Vec::new();
+        for v in [0i64, 7, -7, 10, 1234567890, i64::MIN, i64::MAX] {
+            o.clear();
+            push_int(&mut o, v);
+            assert_eq!(String::from_utf8(o.clone()).unwrap(), v.to_string());
+        }
+    }
+
+    #[test]
     fn json_escapes() {
         let mut o = Vec::new();
         escaped(&mut o, "Größe \"zu hoch\" C:\\temp – 日本", false, false);
@@ -391,6 +453,17 @@ mod tests {
         let mut o = Vec::new();
         escaped(&mut o, "a😀", true, true);
         assert_eq!(String::from_utf8(o).unwrap(), r#"u"a\U0001f600""#);
+        let mut o = Vec::new();
+        escaped(
+            &mut o,
+            "abcdefgh\"ijklmnopq\\rstuvwxyz\u{1}0123456789äb",
+            false,
+            false,
+        );
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            r#""abcdefgh\u0022ijklmnopq\u005crstuvwxyz\u00010123456789\u00e4b""#
+        );
         let mut o = Vec::new();
         escaped(&mut o, "😀", false, false);
         assert_eq!(String::from_utf8(o).unwrap(), r#""\ud83d\ude00""#);
