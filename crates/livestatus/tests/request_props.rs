@@ -150,8 +150,14 @@ fn check(text: &str) {
             assert_eq!(len, bytes.len() - 16);
         }
         let body = String::from_utf8(r.body.clone()).expect("replies are UTF-8");
-        if r.code == StatusCode::Ok && text.contains("OutputFormat: json") && !body.contains("inf")
-        {
+        // The format in force: the last OutputFormat line before the empty line.
+        let json = text
+            .split('\n')
+            .take_while(|l| !l.trim().is_empty())
+            .filter(|l| l.starts_with("OutputFormat:"))
+            .last()
+            .is_some_and(|l| l.trim_end() == "OutputFormat: json");
+        if r.code == StatusCode::Ok && json && !body.contains("inf") {
             serde_json::from_str::<serde_json::Value>(&body).expect("valid json");
         }
     }
