@@ -125,6 +125,8 @@ pub(crate) struct Ctx<'a> {
     pub log: Vec<LogEntry>,
     comments_by: OnceCell<HashMap<(u32, u32), Vec<u32>>>,
     downtimes_by: OnceCell<HashMap<(u32, u32), Vec<u32>>>,
+    /// `in` of every timeperiod at the query's time, asked once per query.
+    periods_in: OnceCell<Vec<bool>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -137,7 +139,22 @@ impl<'a> Ctx<'a> {
             log: Vec::new(),
             comments_by: OnceCell::new(),
             downtimes_by: OnceCell::new(),
+            periods_in: OnceCell::new(),
         }
+    }
+
+    /// Whether timeperiod `id` contains the query's time.
+    pub fn period_active(&self, id: vigil_config::TimeperiodId) -> bool {
+        let v = self.periods_in.get_or_init(|| {
+            let now = self.env.now as i64;
+            (0..self.m.timeperiods.len())
+                .map(|i| {
+                    self.site
+                        .timeperiod_active(vigil_config::TimeperiodId(i as u32), now)
+                })
+                .collect()
+        });
+        v.get(id.idx()).copied().unwrap_or(false)
     }
 
     /// Comment positions of a host (`svc == NONE`) or service.

@@ -6,8 +6,8 @@
 //!   filters compiled (numbers parsed, regexes built), stats set up.
 //! * [`Query::execute`] answers it from one [`Site`] snapshot, writing the reply
 //!   straight into a byte buffer in the asked format ([`Response`]).
-//! * [`Site`] is what the tables read; the core implements it over its snapshot,
-//!   [`mem::MemSite`] is a plain in-memory implementation.
+//! * [`Site`] is what the tables read; `vigil-livestatus-server` implements it over
+//!   the core's snapshot, [`mem::MemSite`] is plain data for tests.
 //!
 //! Behaviour, values and error texts follow mk-livestatus 1.5.0p23 in Nagios 4.4.6
 //! (the recorded reference traces); see the crate README for where vigil differs.
@@ -16,7 +16,7 @@
 //! (output formats), `column` (accessor model), `tables` (tables and columns),
 //! `index` (orders of the model), `logline` (log line classification), `cxxorder`
 //! (hash-container order of the reference), `site` (the data trait), `mem`
-//! (in-memory site).
+//! (plain in-memory site for tests).
 
 mod column;
 pub mod cxxorder;
@@ -34,7 +34,7 @@ pub use query::{
     parse_request, ExternalCommand, Query, Request, RequestError, Response, StatusCode, TriggerKind,
 };
 pub use site::{
-    AckKind, Comment, CoreCounters, Downtime, HandlerOutcome, HandlerRun, ObjectExtra,
+    absent_host, absent_run, absent_service, AckKind, Comment, CoreCounters, Downtime, HandlerOutcome, HandlerRun, ObjectExtra,
     ProgramStatus, QueryEnv, ServerCounters, Site,
 };
 pub use tables::{TableKind, ALL_TABLES};

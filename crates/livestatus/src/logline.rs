@@ -172,6 +172,16 @@ fn atoi(s: &str) -> i64 {
     }
 }
 
+/// The time stamp of a log line (`[epoch] text`); `None` without one.
+pub fn line_time(line: &str) -> Option<i64> {
+    let rest = line.strip_prefix('[')?;
+    let ts = &rest[..rest.find(']')?];
+    if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    ts.parse().ok()
+}
+
 impl LogEntry {
     /// Parses `[epoch] text`; `None` when the line has no time stamp.
     pub fn parse(line: &str, lineno: i64, m: &Model) -> Option<LogEntry> {
@@ -252,7 +262,7 @@ impl LogEntry {
             if let Some(h) = m.find_host(&e.host_name) {
                 e.host = h.0;
                 if !e.service_description.is_empty() {
-                    if let Some(s) = m.index.services.get(&(h, e.service_description.clone())) {
+                    if let Some(s) = m.find_service(&e.host_name, &e.service_description) {
                         e.service = s.0;
                     }
                 }

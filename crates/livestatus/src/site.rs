@@ -1,14 +1,14 @@
 //! What the Livestatus tables read: the [`Site`] trait and the plain data types it
-//! hands out. The core implements `Site` over its copy-on-write snapshot; this crate
-//! has a plain in-memory implementation ([`crate::mem::MemSite`]) for tests and the
-//! dev server.
+//! hands out. vigil implements `Site` over the core's copy-on-write snapshot
+//! (`vigil-livestatus-server`'s `CoreSite`); this crate has a plain in-memory
+//! implementation ([`crate::mem::MemSite`]) whose data tests set directly.
 //!
 //! Everything here is data as of one instant: a query reads one `Site` from start to
 //! end, so a reply is always consistent.
 
 use crate::index::Indexes;
 use vigil_config::{HostId, Model, ServiceId, TimeperiodId};
-use vigil_state::{ProgramState, Status};
+use vigil_state::{HostStatus, ProgramState, ServiceStatus};
 
 /// One consistent view of the monitoring site, as the tables read it.
 ///
@@ -19,34 +19,72 @@ pub trait Site: Send + Sync {
     /// The configuration the core runs (immutable between reloads).
     fn model(&self) -> &Model;
     /// Orders and derived lists of the model, built once per model with
-    /// [`Indexes::build`] (the core rebuilds it on reload, not per snapshot).
+    /// [`Indexes::build`] (rebuilt on reload, not per snapshot).
     fn indexes(&self) -> &Indexes;
-    /// Run-time status of a host (state, output, attempts, times, switches).
-    fn host_status(&self, id: HostId) -> &Status;
+    /// Run-time status of a host (state, output, attempts, times, switches in
+    /// [`vigil_state::Attributes`]).
+    fn host_status(&self, id: HostId) -> &HostStatus;
     /// Run-time status of a service.
-    fn service_status(&self, id: ServiceId) -> &Status;
-    /// Facts about a host that [`Status`] does not carry (acknowledgement, downtime
-    /// depth, notifications, run-time switches, last event handler run).
-    fn host_extra(&self, id: HostId) -> &ObjectExtra;
+    fn service_status(&self, id: ServiceId) -> &ServiceStatus;
+    /// Facts about a host that its status does not carry (acknowledgement, downtime
+    /// depth, notifications, a check running now).
+    fn host_extra(&self, id: HostId) -> ObjectExtra;
     /// The same for a service.
-    fn service_extra(&self, id: ServiceId) -> &ObjectExtra;
+    fn service_extra(&self, id: ServiceId) -> ObjectExtra;
     /// Program-wide status (the `status` table).
     fn program(&self) -> &ProgramStatus;
     /// All comments, ordered by id (ascending).
     fn comments(&self) -> &[Comment];
     /// All scheduled downtimes (pending and active), ordered by id.
     fn downtimes(&self) -> &[Downtime];
-    /// Whether a timeperiod contains the snapshot's time (the `in` and `in_*_period`
-    /// columns). The core evaluates it with the local time zone.
-    fn timeperiod_active(&self, id: TimeperiodId) -> bool;
+    /// Whether a timeperiod contains the time `now` (the `in` and `in_*_period`
+    /// columns; a query asks once per timeperiod, with its own time). The
+    /// implementation evaluates it in the site's time zone.
+    fn timeperiod_active(&self, id: TimeperiodId, now: i64) -> bool;
     /// Visits the log lines (`[epoch] TEXT`, as written to `log_file` and its archives)
     /// whose time lies in `from..=until`, **newest first** (lines of the same second in
     /// reverse file order), until `visit` returns `false`. The range comes from the
     /// query's `time` filters, so an implementation reading archives can skip files.
     fn log_lines(&self, from: i64, until: i64, visit: &mut dyn FnMut(&str) -> bool);
-    /// Event handler runs from the handler journal, oldest first (the `eventhandlers`
-    /// table; [`ObjectExtra::last_handler`] indexes into this slice).
-    fn handler_runs(&self) -> &[HandlerRun];
+    /// Number of event handler runs [`Site::handler_run`] can hand out.
+    fn handler_run_count(&self) -> usize;
+    /// Event handler run number `i`, oldest first (the `eventhandlers` table).
+    fn handler_run(&self, i: usize) -> Option<&HandlerRun>;
+    /// The latest event handler run of a host.
+    fn host_last_handler(&self, id: HostId) -> Option<&HandlerRun>;
+    /// The latest event handler run of a service.
+    fn service_last_handler(&self, id: ServiceId) -> Option<&HandlerRun>;
+}
+
+/// The status of a host that is not there (a `Site` hands it out for an id past its
+/// statuses instead of panicking): pending, UP.
+pub fn absent_host() -> &'static HostStatus {
+    static S: std::sync::OnceLock<HostStatus> = std::sync::OnceLock::new();
+    S.get_or_init(|| HostStatus::initial(vigil_state::HostState::Up))
+}
+
+/// The status of a service that is not there (see [`absent_host`]): pending, OK.
+pub fn absent_service() -> &'static ServiceStatus {
+    static S: std::sync::OnceLock<ServiceStatus> = std::sync::OnceLock::new();
+    S.get_or_init(|| ServiceStatus::initial(vigil_state::ServiceState::Ok))
+}
+
+/// A handler run that is not there (see [`absent_host`]).
+pub fn absent_run() -> &'static HandlerRun {
+    static R: std::sync::OnceLock<HandlerRun> = std::sync::OnceLock::new();
+    R.get_or_init(|| HandlerRun {
+        host: HostId(0),
+        service: None,
+        global: false,
+        command_line: String::new(),
+        state: String::new(),
+        state_type: String::new(),
+        attempt: 0,
+        start: 0.0,
+        duration: 0.0,
+        outcome: HandlerOutcome::Failed(String::new()),
+        output: String::new(),
+    })
 }
 
 /// Acknowledgement of a problem (`acknowledgement_type` 1 normal, 2 sticky).
@@ -58,9 +96,10 @@ pub enum AckKind {
     Sticky = 2,
 }
 
-/// Per-object facts the tables need beside [`Status`]. `Default` is an object with
-/// nothing special: not acknowledged, no downtime, configured switches.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Per-object facts the tables need beside the status. `Default` is an object with
+/// nothing special: not acknowledged, no downtime, no notification sent, no check
+/// running.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ObjectExtra {
     /// The current acknowledgement, if the problem is acknowledged.
     pub acknowledgement: Option<AckKind>,
@@ -78,17 +117,6 @@ pub struct ObjectExtra {
     pub no_more_notifications: bool,
     /// A check of the object is running now.
     pub is_executing: bool,
-    /// Run-time `notifications_enabled` (`None`: as configured).
-    pub notifications_enabled: Option<bool>,
-    /// Run-time obsess switch (`None`: as configured).
-    pub obsess: Option<bool>,
-    /// Run-time `check_freshness` (`None`: as configured).
-    pub check_freshness: Option<bool>,
-    /// Index into [`Site::handler_runs`] of the object's latest event handler run.
-    pub last_handler: Option<usize>,
-    /// Custom variables changed at run time (`CHANGE_CUSTOM_*_VAR`): the whole
-    /// list, replacing the configured one (`None`: as configured).
-    pub custom_vars: Option<Vec<(vigil_config::Str, vigil_config::Str)>>,
 }
 
 /// Program status for the `status` table: the retained switches plus what only the

@@ -36,23 +36,71 @@ fn site() -> &'static MemSite {
         let (m, _) = vigil_config::load(&dir.join("n.cfg"))
             .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
         let mut s = MemSite::new(Arc::new(m), 1_700_000_000.0, 1);
-        s.apply_command(
-            "PROCESS_SERVICE_CHECK_RESULT;h1;s1;2;bad ö \"x\"\\nlong|p=1",
-            1_700_000_000,
-            1_700_000_000.0,
-        );
-        s.apply_command(
-            "ACKNOWLEDGE_SVC_PROBLEM;h1;s1;2;0;1;alice;ack",
-            1_700_000_000,
-            1_700_000_001.0,
-        );
-        s.apply_command(
-            "SCHEDULE_HOST_DOWNTIME;h2;1699999990;1700009999;1;0;0;alice;dt",
-            1_700_000_000,
-            1_700_000_002.0,
-        );
+        fill(&mut s);
         s
     })
+}
+
+/// Test data set directly: a CRITICAL, acknowledged service with long output and
+/// perf data, its comment, a host downtime, log lines and a handler run.
+fn fill(s: &mut MemSite) {
+    use vigil_livestatus::{AckKind, Comment, Downtime, HandlerOutcome, HandlerRun};
+    use vigil_state::{ServiceState, StateType};
+    let h1 = s.model.find_host("h1").unwrap();
+    let h2 = s.model.find_host("h2").unwrap();
+    let s1 = s.model.find_service("h1", "s1").unwrap();
+    let st = &mut s.services[s1.idx()];
+    st.current_state = ServiceState::Critical;
+    st.state_type = StateType::Hard;
+    st.has_been_checked = true;
+    st.last_check = 1_700_000_000.0;
+    st.output.short = Some("bad ö \"x\"".into());
+    st.output.long = "long\\nline".into();
+    st.output.perfdata = "p=1".into();
+    s.service_extra[s1.idx()].acknowledgement = Some(AckKind::Sticky);
+    s.comments.push(Comment {
+        id: 1,
+        host: h1,
+        service: Some(s1),
+        author: "alice".into(),
+        text: "ack".into(),
+        entry_time: 1_700_000_001,
+        entry_type: 4,
+        persistent: true,
+        source: 1,
+        expires: false,
+        expire_time: 0,
+    });
+    s.downtimes.push(Downtime {
+        id: 1,
+        host: h2,
+        service: None,
+        author: "alice".into(),
+        comment: "dt".into(),
+        entry_time: 1_700_000_002,
+        start_time: 1_699_999_990,
+        end_time: 1_700_009_999,
+        fixed: true,
+        duration: 0,
+        triggered_by: 0,
+        active: true,
+    });
+    s.host_extra[h2.idx()].scheduled_downtime_depth = 1;
+    s.log.push("[1700000000] SERVICE ALERT: h1;s1;CRITICAL;HARD;1;bad".into());
+    s.log.push("[1700000001] EXTERNAL COMMAND: ACKNOWLEDGE_SVC_PROBLEM;h1;s1;2;0;1;alice;ack".into());
+    s.handler_runs.push(HandlerRun {
+        host: h1,
+        service: Some(s1),
+        global: false,
+        command_line: "/bin/true".into(),
+        state: "CRITICAL".into(),
+        state_type: "HARD".into(),
+        attempt: 1,
+        start: 1_700_000_000.5,
+        duration: 0.01,
+        outcome: HandlerOutcome::Exited(0),
+        output: String::new(),
+    });
 }
 
 fn header_line() -> impl Strategy<Value = String> {

@@ -666,7 +666,10 @@ pub(crate) fn for_each_row(
             }
         }
         TableKind::EventHandlers => {
-            for (i, r) in c.site.handler_runs().iter().enumerate().rev() {
+            for i in (0..c.site.handler_run_count()).rev() {
+                let Some(r) = c.site.handler_run(i) else {
+                    continue;
+                };
                 let row = RowRef::empty()
                     .with(Slot::Handler, i as u32)
                     .with(Slot::Host, r.host.0)

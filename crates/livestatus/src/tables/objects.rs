@@ -6,16 +6,19 @@
 //! [`crate::index`]).
 
 use crate::column::{Atom, ColDef, Ctx, Get, ListSink, NONE};
-use crate::site::ObjectExtra;
+use crate::site::{HandlerRun, ObjectExtra};
 use std::borrow::Cow;
 use vigil_config::{CheckSettings, HostId, ServiceId, Str};
-use vigil_state::Status;
+use vigil_state::{HostState, ModAttr, ObjectState, ServiceState, StateType, Status};
 
 /// Access to the parts of a host or service, so one accessor serves both.
 pub(crate) trait Obj {
     const HOST: bool;
-    fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status;
-    fn ex<'a>(c: &'a Ctx<'a>, i: u32) -> &'a ObjectExtra;
+    /// `HostState` or `ServiceState`.
+    type State: ObjectState;
+    fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status<Self::State>;
+    fn ex(c: &Ctx<'_>, i: u32) -> ObjectExtra;
+    fn last_handler<'a>(c: &'a Ctx<'a>, i: u32) -> Option<&'a HandlerRun>;
     fn set<'a>(c: &'a Ctx<'a>, i: u32) -> &'a CheckSettings;
     fn cv_order<'a>(c: &'a Ctx<'a>, i: u32) -> &'a [usize];
     fn comment_key(c: &Ctx<'_>, i: u32) -> (u32, u32);
@@ -28,11 +31,15 @@ pub(crate) struct S;
 
 impl Obj for H {
     const HOST: bool = true;
-    fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status {
+    type State = HostState;
+    fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status<HostState> {
         c.site.host_status(HostId(i))
     }
-    fn ex<'a>(c: &'a Ctx<'a>, i: u32) -> &'a ObjectExtra {
+    fn ex(c: &Ctx<'_>, i: u32) -> ObjectExtra {
         c.site.host_extra(HostId(i))
+    }
+    fn last_handler<'a>(c: &'a Ctx<'a>, i: u32) -> Option<&'a HandlerRun> {
+        c.site.host_last_handler(HostId(i))
     }
     fn set<'a>(c: &'a Ctx<'a>, i: u32) -> &'a CheckSettings {
         &c.m.hosts[i as usize].settings
@@ -62,11 +69,15 @@ impl Obj for H {
 
 impl Obj for S {
     const HOST: bool = false;
-    fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status {
+    type State = ServiceState;
+    fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status<ServiceState> {
         c.site.service_status(ServiceId(i))
     }
-    fn ex<'a>(c: &'a Ctx<'a>, i: u32) -> &'a ObjectExtra {
+    fn ex(c: &Ctx<'_>, i: u32) -> ObjectExtra {
         c.site.service_extra(ServiceId(i))
+    }
+    fn last_handler<'a>(c: &'a Ctx<'a>, i: u32) -> Option<&'a HandlerRun> {
+        c.site.service_last_handler(ServiceId(i))
     }
     fn set<'a>(c: &'a Ctx<'a>, i: u32) -> &'a CheckSettings {
         &c.m.services[i as usize].settings
@@ -105,7 +116,7 @@ fn opt_str(v: &Option<Str>) -> Cow<'_, str> {
 // ---------------------------------------------------------------- shared accessors
 
 fn accept_passive<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::st(c, i).passive_checks_enabled)
+    b(O::st(c, i).attrs.passive_checks_enabled)
 }
 fn acknowledged<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     b(O::ex(c, i).acknowledgement.is_some())
@@ -129,7 +140,7 @@ fn icon_image_alt<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     opt_str(&O::set(c, i).icon_image_alt)
 }
 fn active_checks<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::st(c, i).active_checks_enabled)
+    b(O::st(c, i).attrs.active_checks_enabled)
 }
 fn check_command<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     Cow::Borrowed(
@@ -157,18 +168,18 @@ fn empty<'a>(_c: &'a Ctx<'a>, _i: u32) -> Cow<'a, str> {
 }
 fn empty_list(_c: &Ctx<'_>, _i: u32, _s: &mut dyn ListSink) {}
 fn check_freshness<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::ex(c, i)
-        .check_freshness
-        .unwrap_or(O::set(c, i).check_freshness))
+    b(O::st(c, i).attrs.check_freshness)
 }
 fn check_interval<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     O::st(c, i)
-        .check_interval_override
+        .attrs
+        .check_interval
         .unwrap_or(O::set(c, i).check_interval)
 }
 fn retry_interval<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     O::st(c, i)
-        .retry_interval_override
+        .attrs
+        .retry_interval
         .unwrap_or(O::set(c, i).retry_interval)
 }
 fn period_name<'a>(c: &'a Ctx<'a>, p: Option<vigil_config::TimeperiodId>) -> Cow<'a, str> {
@@ -186,7 +197,7 @@ fn notification_period<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
 }
 fn in_period(c: &Ctx<'_>, p: Option<vigil_config::TimeperiodId>) -> i64 {
     match p {
-        Some(p) => b(c.site.timeperiod_active(p)),
+        Some(p) => b(c.period_active(p)),
         None => 1,
     }
 }
@@ -279,10 +290,7 @@ fn notification_number<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     i64::from(O::ex(c, i).current_notification_number)
 }
 fn cvars<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> &'a [(Str, Str)] {
-    match &O::ex(c, i).custom_vars {
-        Some(v) => v,
-        None => &O::set(c, i).custom_vars,
-    }
+    &O::set(c, i).custom_vars
 }
 fn cv_names<O: Obj>(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
     for (k, _) in cvars::<O>(c, i) {
@@ -295,15 +303,6 @@ fn cv_values<O: Obj>(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
     }
 }
 fn cv_dict<'a, O: Obj>(c: &'a Ctx<'a>, i: u32, f: &mut dyn FnMut(&str, &str)) {
-    if let Some(vars) = &O::ex(c, i).custom_vars {
-        let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
-        for p in crate::cxxorder::unordered_order(&names) {
-            if let Some((k, v)) = vars.get(p) {
-                f(k, v);
-            }
-        }
-        return;
-    }
     let vars = &O::set(c, i).custom_vars;
     for &p in O::cv_order(c, i) {
         if let Some((k, v)) = vars.get(p) {
@@ -312,7 +311,7 @@ fn cv_dict<'a, O: Obj>(c: &'a Ctx<'a>, i: u32, f: &mut dyn FnMut(&str, &str)) {
     }
 }
 fn event_handler<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
-    if let Some(o) = &O::st(c, i).event_handler_override {
+    if let Some(o) = &O::st(c, i).attrs.event_handler {
         return Cow::Borrowed(o.as_str());
     }
     Cow::Borrowed(
@@ -324,7 +323,7 @@ fn event_handler<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     )
 }
 fn event_handler_enabled<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::st(c, i).event_handler_enabled)
+    b(O::st(c, i).attrs.event_handler_enabled)
 }
 fn execution_time<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     O::st(c, i).execution_time
@@ -339,13 +338,13 @@ fn notification_interval<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     O::set(c, i).notification_interval
 }
 fn flap_detection<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::st(c, i).flap_detection_enabled)
+    b(O::st(c, i).attrs.flap_detection_enabled)
 }
-pub(crate) fn hard_state_of(st: &Status) -> i64 {
-    if st.state_type == vigil_state::StateType::Hard {
-        i64::from(st.current_state)
+pub(crate) fn hard_state_of<T: ObjectState>(st: &Status<T>) -> i64 {
+    if st.state_type == StateType::Hard {
+        i64::from(st.current_state.id())
     } else {
-        i64::from(st.last_hard_state)
+        i64::from(st.last_hard_state.id())
     }
 }
 fn hard_state<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
@@ -373,7 +372,7 @@ fn last_check<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     O::st(c, i).last_check as i64
 }
 fn last_hard_state<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    i64::from(O::st(c, i).last_hard_state)
+    i64::from(O::st(c, i).last_hard_state.id())
 }
 fn last_hard_state_change<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     O::st(c, i).last_hard_state_change as i64
@@ -388,7 +387,7 @@ fn no_more_notifications<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     b(O::ex(c, i).no_more_notifications)
 }
 fn last_state<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    i64::from(O::st(c, i).last_state)
+    i64::from(O::st(c, i).last_state.id())
 }
 fn last_state_change<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     O::st(c, i).last_state_change as i64
@@ -417,12 +416,13 @@ fn perf_data<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
 fn max_check_attempts<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     i64::from(
         O::st(c, i)
-            .max_attempts_override
+            .attrs
+            .max_attempts
             .unwrap_or(O::set(c, i).max_check_attempts),
     )
 }
 fn modified_attributes<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    O::st(c, i).modified_attributes as i64
+    O::st(c, i).attrs.modified.bits() as i64
 }
 
 /// Names of the MODATTR_* bits, in bit order.
@@ -448,7 +448,8 @@ pub(crate) const MODATTR_NAMES: [&str; 19] = [
     "service_notification_timeperiod",
 ];
 
-pub(crate) fn modattr_list(bits: u64, s: &mut dyn ListSink) {
+pub(crate) fn modattr_list(bits: ModAttr, s: &mut dyn ListSink) {
+    let bits = bits.bits();
     for (n, name) in MODATTR_NAMES.iter().enumerate() {
         if bits & (1 << n) != 0 {
             s.atom(Atom::Str(name));
@@ -456,24 +457,22 @@ pub(crate) fn modattr_list(bits: u64, s: &mut dyn ListSink) {
     }
 }
 fn modified_attributes_list<O: Obj>(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
-    modattr_list(O::st(c, i).modified_attributes, s)
+    modattr_list(O::st(c, i).attrs.modified, s)
 }
 fn next_check<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     O::st(c, i).next_check as i64
 }
 fn notifications_enabled<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::ex(c, i)
-        .notifications_enabled
-        .unwrap_or(O::set(c, i).notifications_enabled))
+    b(O::st(c, i).attrs.notifications_enabled)
 }
 fn obsess<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::ex(c, i).obsess.unwrap_or(O::set(c, i).obsess))
+    b(O::st(c, i).attrs.obsess)
 }
 fn percent_state_change<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     O::st(c, i).percent_state_change
 }
 fn process_perf_data<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    b(O::set(c, i).process_perf_data)
+    b(O::st(c, i).attrs.process_perf_data)
 }
 fn downtime_depth<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     i64::from(O::ex(c, i).scheduled_downtime_depth)
@@ -489,15 +488,13 @@ fn staleness<O: Obj>(c: &Ctx<'_>, i: u32) -> f64 {
     (c.env.now.floor() - st.last_check.floor()) / span
 }
 fn state<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    i64::from(O::st(c, i).current_state)
+    i64::from(O::st(c, i).current_state.id())
 }
 fn state_type<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     O::st(c, i).state_type as i64
 }
-fn handler_run<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Option<&'a crate::site::HandlerRun> {
-    O::ex(c, i)
-        .last_handler
-        .and_then(|p| c.site.handler_runs().get(p))
+fn handler_run<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Option<&'a HandlerRun> {
+    O::last_handler(c, i)
 }
 fn handler_time<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     handler_run::<O>(c, i).map(|r| r.start as i64).unwrap_or(0)
@@ -546,7 +543,7 @@ fn expand<'a>(c: &Ctx<'_>, host: u32, svc: u32, text: &'a str) -> Cow<'a, str> {
             "HOSTALIAS" => h.map(|h| h.alias.clone()),
             "HOSTADDRESS" => h.map(|h| h.address.clone()),
             "HOSTDISPLAYNAME" => h.map(|h| h.display_name.clone()),
-            "SERVICEDESC" => s.map(|s| s.description.clone()),
+            "SERVICEDESC" => s.map(|s| s.description.to_string()),
             "SERVICEDISPLAYNAME" => s.map(|s| s.display_name.to_string()),
             _ => {
                 if let Some(v) = name.strip_prefix("_HOST") {
@@ -682,7 +679,7 @@ fn h_services_with_state(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
         let st = c.site.service_status(*x);
         s.tuple(&[
             Atom::Str(&c.m.services[x.idx()].description),
-            Atom::Int(i64::from(st.current_state)),
+            Atom::Int(i64::from(st.current_state.id())),
             Atom::Int(b(st.has_been_checked)),
         ]);
     }
@@ -692,7 +689,7 @@ fn h_services_with_info(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
         let st = c.site.service_status(*x);
         s.tuple(&[
             Atom::Str(&c.m.services[x.idx()].description),
-            Atom::Int(i64::from(st.current_state)),
+            Atom::Int(i64::from(st.current_state.id())),
             Atom::Int(b(st.has_been_checked)),
             Atom::Str(st.output.short.as_deref().unwrap_or("")),
         ]);
@@ -705,13 +702,14 @@ fn h_services_with_fullstate(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
         let svc = &c.m.services[x.idx()];
         s.tuple(&[
             Atom::Str(&svc.description),
-            Atom::Int(i64::from(st.current_state)),
+            Atom::Int(i64::from(st.current_state.id())),
             Atom::Int(b(st.has_been_checked)),
             Atom::Str(st.output.short.as_deref().unwrap_or("")),
-            Atom::Int(i64::from(st.last_hard_state)),
+            Atom::Int(i64::from(st.last_hard_state.id())),
             Atom::Int(i64::from(st.current_attempt)),
             Atom::Int(i64::from(
-                st.max_attempts_override
+                st.attrs
+                    .max_attempts
                     .unwrap_or(svc.settings.max_check_attempts),
             )),
             Atom::Int(i64::from(ex.scheduled_downtime_depth)),
@@ -732,7 +730,7 @@ pub(crate) fn service_counts(c: &Ctx<'_>, svcs: &[ServiceId]) -> [i64; 10] {
             n[4] += 1;
             continue;
         }
-        let k = usize::from(st.current_state.min(3));
+        let k = usize::from(st.current_state.id().min(3));
         n[k] += 1;
         let hs = hard_state_of(st).clamp(0, 3) as usize;
         n[5 + hs] += 1;
@@ -757,7 +755,7 @@ pub(crate) fn worst_service(c: &Ctx<'_>, svcs: &[ServiceId], hard: bool) -> i64 
         let v = if hard {
             hard_state_of(st)
         } else {
-            i64::from(st.current_state)
+            i64::from(st.current_state.id())
         };
         if svc_severity(v) > svc_severity(worst) {
             worst = v;

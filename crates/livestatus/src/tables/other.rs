@@ -5,6 +5,7 @@ use super::objects::{service_counts, worst_service};
 use crate::column::{Atom, ColDef, Ctx, Get, ListSink};
 use std::borrow::Cow;
 use vigil_config::{HostId, ServiceId};
+use vigil_state::ObjectState;
 
 macro_rules! col {
     ($n:expr, $d:expr, $g:expr) => {
@@ -66,7 +67,7 @@ fn hg_members_with_state(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
         let st = c.site.host_status(*h);
         s.tuple(&[
             Atom::Str(&c.m.hosts[h.idx()].name),
-            Atom::Int(i64::from(st.current_state)),
+            Atom::Int(i64::from(st.current_state.id())),
             Atom::Int(b(st.has_been_checked)),
         ]);
     }
@@ -80,7 +81,7 @@ fn hg_host_counts(c: &Ctx<'_>, i: u32) -> [i64; 5] {
         if !st.has_been_checked {
             n[3] += 1;
         } else {
-            n[usize::from(st.current_state.min(2))] += 1;
+            n[usize::from(st.current_state.id().min(2))] += 1;
         }
     }
     n
@@ -128,7 +129,7 @@ fn hg_worst_host(c: &Ctx<'_>, i: u32) -> i64 {
     };
     let mut w = 0;
     for h in hg_members_of(c, i) {
-        let s = i64::from(c.site.host_status(*h).current_state);
+        let s = i64::from(c.site.host_status(*h).current_state.id());
         if sev(s) > sev(w) {
             w = s;
         }
@@ -212,7 +213,7 @@ fn sg_members_with_state(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
         s.tuple(&[
             Atom::Str(&c.m.hosts[svc.host.idx()].name),
             Atom::Str(&svc.description),
-            Atom::Int(i64::from(st.current_state)),
+            Atom::Int(i64::from(st.current_state.id())),
             Atom::Int(b(st.has_been_checked)),
         ]);
     }
@@ -409,13 +410,13 @@ fn ct_sne(c: &Ctx<'_>, i: u32) -> i64 {
 fn ct_in_hnp(c: &Ctx<'_>, i: u32) -> i64 {
     ct(c, i)
         .host_notification_period
-        .map(|p| b(c.site.timeperiod_active(p)))
+        .map(|p| b(c.period_active(p)))
         .unwrap_or(1)
 }
 fn ct_in_snp(c: &Ctx<'_>, i: u32) -> i64 {
     ct(c, i)
         .service_notification_period
-        .map(|p| b(c.site.timeperiod_active(p)))
+        .map(|p| b(c.period_active(p)))
         .unwrap_or(1)
 }
 
@@ -578,7 +579,7 @@ fn tp_alias<'a>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     Cow::Borrowed(&c.m.timeperiods[i as usize].alias)
 }
 fn tp_in(c: &Ctx<'_>, i: u32) -> i64 {
-    b(c.site.timeperiod_active(vigil_config::TimeperiodId(i)))
+    b(c.period_active(vigil_config::TimeperiodId(i)))
 }
 pub(crate) fn timeperiod_columns() -> Vec<ColDef> {
     vec![
@@ -981,7 +982,9 @@ pub(crate) fn columns_columns() -> Vec<ColDef> {
 // ---------------------------------------------------------------- eventhandlers (vigil)
 
 fn hr<'a>(c: &'a Ctx<'a>, i: u32) -> &'a crate::site::HandlerRun {
-    &c.site.handler_runs()[i as usize]
+    c.site
+        .handler_run(i as usize)
+        .unwrap_or_else(|| crate::site::absent_run())
 }
 fn hr_time(c: &Ctx<'_>, i: u32) -> i64 {
     hr(c, i).start as i64
