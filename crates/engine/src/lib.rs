@@ -8,12 +8,14 @@
 //! [`statelog`] the write-ahead state journal that makes state changes crash-safe;
 //! [`logfile`], [`journal`] (event handler runs), [`rotation`] (log rotation),
 //! `persist` (retention.dat and status.dat), [`fifo`] (the command file), [`lock`]
-//! (lock file and open-files limit), [`loadgate`] (load control) and [`echo`] (the
-//! terminal view) are its parts.
+//! (lock file and open-files limit), [`loadgate`] (load control), [`livestatus`]
+//! (the Livestatus server of a `broker_module=` line) and [`echo`] (the terminal
+//! view) are its parts.
 
 pub mod echo;
 pub mod fifo;
 pub mod journal;
+pub mod livestatus;
 pub mod loadgate;
 pub mod lock;
 pub mod logfile;

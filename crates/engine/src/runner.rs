@@ -17,6 +17,7 @@ use vigil_events::{Event, LogOptions, ProcessEnd, ProgramEvent};
 use vigil_exec::{Finished, Outcome};
 
 use crate::journal::{self, Journal};
+use crate::livestatus::{self as ls, Livestatus};
 use crate::loadgate::RunQueue;
 use crate::logfile::LogFile;
 use crate::persist::{save_retention, StatusWriter};
@@ -129,6 +130,8 @@ struct Outputs {
     /// A state-journal write or a retention save failed since the last successful
     /// retention save.
     unsaved: bool,
+    /// Livestatus, when a `broker_module=` line asks for it.
+    ls: Option<Livestatus>,
 }
 
 impl Outputs {
@@ -144,9 +147,11 @@ impl Outputs {
         let now = now_secs() as i64;
         let mut text = String::new();
         let mut lines = Vec::new();
+        let mut n_lines = 0;
         for e in &events {
             lines.clear();
             e.log_lines(&self.log_opts, &mut lines);
+            n_lines += lines.len();
             for l in &lines {
                 text.push_str(&LogFile::format_line(now, l));
             }
@@ -186,6 +191,9 @@ impl Outputs {
                 }
                 _ => {}
             }
+        }
+        if let Some(l) = self.ls.as_mut() {
+            l.observe(core.model(), &events, n_lines);
         }
         if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
             self.save(core);
@@ -229,6 +237,7 @@ where
         extras: vigil_retention::RenderExtras::default(),
         echo: opts.echo,
         unsaved: false,
+        ls: None,
     };
 
     let pid = std::process::id();
@@ -291,6 +300,7 @@ where
         }
         core.start(now);
         out.flush(&mut core);
+        start_livestatus(&mut out, &core, &zone, &journal_path, now)?;
 
         // The first status.dat comes one interval after start, not before the first
         // checks: start-up to first check stays short on large configurations.
@@ -313,8 +323,11 @@ where
         let mut gate = RunQueue::new(RunQueue::default_limit(), RunQueue::default_floor());
         let exit = loop {
             // State changes become durable before their log lines are written and
-            // before any check or handler is started.
+            // before any check or handler is started, and before Livestatus shows them.
             out.flush(&mut core);
+            if let Some(l) = out.ls.as_mut() {
+                l.after_pass(&core, now_secs());
+            }
             let mut exit = None;
             while let Some(a) = core.poll_action() {
                 match a {
@@ -347,6 +360,7 @@ where
                 Some(t) => (t - now_secs()).clamp(RunQueue::REFRESH.as_secs_f64(), 3600.0),
                 None => 3600.0,
             };
+            let publish_due = out.ls.as_ref().and_then(Livestatus::due);
             tokio::select! {
                 biased;
                 _ = sigterm.recv() => break Exit::Shutdown("SIGTERM"),
@@ -368,11 +382,29 @@ where
                         core.handle_command(&line, now);
                     }
                 }
+                Some(req) = ls_request(&mut out.ls) => {
+                    let now = now_secs();
+                    if let Some(l) = out.ls.as_mut() {
+                        if l.handle(req, &mut core, now) && model.main.log_archive_path.is_some() {
+                            out.flush(&mut core);
+                            let t = now as i64;
+                            rotation::rotate_log(&mut core, &mut out.log, t);
+                            if let Some(l) = out.ls.as_mut() {
+                                l.log_rotated(t, &model);
+                            }
+                        }
+                    }
+                }
+                _ = sleep_until_instant(publish_due), if publish_due.is_some() => {}
                 _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => tick(&mut core, &mut gate),
                 _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs()), &out.extras),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     out.flush(&mut core);
-                    rotation::rotate_log(&mut core, &mut out.log, next_rotation.unwrap_or_default());
+                    let t = next_rotation.unwrap_or_default();
+                    rotation::rotate_log(&mut core, &mut out.log, t);
+                    if let Some(l) = out.ls.as_mut() {
+                        l.log_rotated(t, &model);
+                    }
                     next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
                 }
                 _ = retention_tick.tick() => {
@@ -457,6 +489,75 @@ where
                 carried = Some(core);
             }
         }
+    }
+}
+
+/// Serves Livestatus when the configuration has a `broker_module=` line for it (at
+/// the first start; after a reload the running server follows the new line), and
+/// reports the other `broker_module=` lines. A Livestatus socket that cannot be
+/// opened at start stops `vigil run`, as a module that fails to load stops Nagios.
+fn start_livestatus(
+    out: &mut Outputs,
+    core: &Core,
+    zone: &vigil_config::zone::Zone,
+    journal_path: &std::path::Path,
+    now: f64,
+) -> Result<(), EngineError> {
+    let (cfg, skipped) = ls::broker_modules(core.model());
+    for e in skipped {
+        program_event(&mut out.log, now as i64, e);
+    }
+    let location = cfg.as_ref().map(|(_, l)| l.clone()).unwrap_or_default();
+    let cfg = cfg.map(|(c, _)| c);
+    match out.ls.as_mut() {
+        Some(l) => {
+            let stop = cfg.is_none();
+            if let Some(problem) = l.reload(cfg, core) {
+                program_event(
+                    &mut out.log,
+                    now as i64,
+                    ProgramEvent::Problem {
+                        error: true,
+                        text: format!("Livestatus: {problem}"),
+                    },
+                );
+            }
+            if stop {
+                out.ls = None;
+            }
+        }
+        None => {
+            let Some(cfg) = cfg else { return Ok(()) };
+            let l = Livestatus::start(cfg, core, zone.clone(), journal_path, now).map_err(|e| {
+                EngineError::Io(format!("Livestatus ({location})"), std::io::Error::other(e))
+            })?;
+            program_event(
+                &mut out.log,
+                now as i64,
+                ProgramEvent::LivestatusServing {
+                    endpoints: l.endpoints(),
+                    location,
+                },
+            );
+            out.ls = Some(l);
+        }
+    }
+    Ok(())
+}
+
+/// The next Livestatus request (never, without Livestatus).
+async fn ls_request(l: &mut Option<Livestatus>) -> Option<ls::Request> {
+    match l {
+        Some(l) => l.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Sleeps until `t` (forever for `None`).
+async fn sleep_until_instant(t: Option<std::time::Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -277,6 +277,13 @@ impl Event {
                     "Auto-save of retention data completed successfully.".into()
                 }
                 ProgramEvent::JournalRecovered => "State journal writes work again.".into(),
+                ProgramEvent::BrokerModuleSkipped { module, location } => format!(
+                    "Warning: Event broker module '{module}' ({location}) not loaded: vigil does not load event broker modules"
+                ),
+                ProgramEvent::LivestatusServing {
+                    endpoints,
+                    location,
+                } => format!("Livestatus: vigil serves {endpoints} itself ({location})"),
                 ProgramEvent::Problem { error, text } => {
                     format!("{}: {text}", if *error { "Error" } else { "Warning" })
                 }

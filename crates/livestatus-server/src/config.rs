@@ -31,9 +31,10 @@ pub struct LivestatusConfig {
     pub module: String,
     /// The UNIX socket path (the bare argument); `None` with only `inet_addr=`.
     pub socket: Option<PathBuf>,
-    /// `inet_addr=host:port`: also listen on TCP.
+    /// `inet_addr=host:port`: also listen on TCP (see [`LivestatusConfig::tcp_addr`]).
     pub inet_addr: Option<String>,
-    /// `num_client_threads=`: worker threads (default 10, as the reference).
+    /// `num_client_threads=`: connections served at once (default 10, as the
+    /// reference; vigil serves at least [`crate::MIN_CONNECTIONS`]).
     pub num_client_threads: usize,
     /// `debug=`: log each request (0 off).
     pub debug: u32,
@@ -75,6 +76,23 @@ impl LivestatusConfig {
             socket_group: None,
             unknown: Vec::new(),
         }
+    }
+}
+
+impl LivestatusConfig {
+    /// The TCP address to listen on: `inet_addr=` as written when it names an
+    /// address (`0.0.0.0:6557`, `[::]:6557`, `192.0.2.1:6557`), the loopback
+    /// address when it is only a port (`inet_addr=6557`): vigil does not open
+    /// Livestatus to the network unless the admin wrote an address.
+    pub fn tcp_addr(&self) -> Option<String> {
+        let a = self.inet_addr.as_deref()?.trim();
+        if a.is_empty() {
+            return None;
+        }
+        if a.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!("127.0.0.1:{a}"));
+        }
+        Some(a.to_string())
     }
 }
 
@@ -196,5 +214,15 @@ mod tests {
         assert_eq!(parse_broker_module(""), None);
         assert_eq!(parse_broker_module("/usr/lib/livestatus.so"), None);
         assert!(parse_broker_module("/usr/lib/livestatus.so inet_addr=127.0.0.1:6557").is_some());
+    }
+
+    #[test]
+    fn tcp_is_loopback_unless_an_address_is_written() {
+        let c = parse_broker_module("/x/livestatus.so inet_addr=6557").unwrap();
+        assert_eq!(c.tcp_addr().as_deref(), Some("127.0.0.1:6557"));
+        let c = parse_broker_module("/x/livestatus.so inet_addr=0.0.0.0:6557").unwrap();
+        assert_eq!(c.tcp_addr().as_deref(), Some("0.0.0.0:6557"));
+        let c = parse_broker_module("/x/livestatus.so /tmp/live").unwrap();
+        assert_eq!(c.tcp_addr(), None);
     }
 }

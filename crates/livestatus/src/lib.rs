@@ -34,8 +34,8 @@ pub use query::{
     parse_request, ExternalCommand, Query, Request, RequestError, Response, StatusCode, TriggerKind,
 };
 pub use site::{
-    absent_host, absent_run, absent_service, AckKind, Comment, CoreCounters, Downtime, HandlerOutcome, HandlerRun, ObjectExtra,
-    ProgramStatus, QueryEnv, ServerCounters, Site,
+    absent_host, absent_run, absent_service, AckKind, Comment, CoreCounters, Downtime,
+    HandlerOutcome, HandlerRun, ObjectExtra, ProgramStatus, QueryEnv, ServerCounters, Site,
 };
 pub use tables::{TableKind, ALL_TABLES};
 

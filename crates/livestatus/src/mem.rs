@@ -4,9 +4,7 @@
 //! is the core's snapshot (`vigil-livestatus-server`'s `CoreSite`).
 
 use crate::index::Indexes;
-use crate::site::{
-    Comment, CoreCounters, Downtime, HandlerRun, ObjectExtra, ProgramStatus, Site,
-};
+use crate::site::{Comment, CoreCounters, Downtime, HandlerRun, ObjectExtra, ProgramStatus, Site};
 use std::sync::Arc;
 use vigil_config::{HostId, Model, ServiceId, TimeperiodId};
 use vigil_state::{
@@ -88,7 +86,10 @@ impl Site for MemSite {
         self.host_extra.get(id.idx()).copied().unwrap_or_default()
     }
     fn service_extra(&self, id: ServiceId) -> ObjectExtra {
-        self.service_extra.get(id.idx()).copied().unwrap_or_default()
+        self.service_extra
+            .get(id.idx())
+            .copied()
+            .unwrap_or_default()
     }
     fn program(&self) -> &ProgramStatus {
         &self.program

@@ -86,8 +86,11 @@ fn fill(s: &mut MemSite) {
         active: true,
     });
     s.host_extra[h2.idx()].scheduled_downtime_depth = 1;
-    s.log.push("[1700000000] SERVICE ALERT: h1;s1;CRITICAL;HARD;1;bad".into());
-    s.log.push("[1700000001] EXTERNAL COMMAND: ACKNOWLEDGE_SVC_PROBLEM;h1;s1;2;0;1;alice;ack".into());
+    s.log
+        .push("[1700000000] SERVICE ALERT: h1;s1;CRITICAL;HARD;1;bad".into());
+    s.log.push(
+        "[1700000001] EXTERNAL COMMAND: ACKNOWLEDGE_SVC_PROBLEM;h1;s1;2;0;1;alice;ack".into(),
+    );
     s.handler_runs.push(HandlerRun {
         host: h1,
         service: Some(s1),
