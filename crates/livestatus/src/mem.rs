@@ -56,6 +56,7 @@ fn attrs(s: &vigil_config::CheckSettings) -> Attributes {
         check_interval: None,
         retry_interval: None,
         event_handler: None,
+        custom_vars: Vec::new(),
     }
 }
 

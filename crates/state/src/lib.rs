@@ -142,6 +142,10 @@ pub struct Attributes {
     pub retry_interval: Option<f64>,
     /// Run-time event handler, raw `cmd!args`; `Some("")`: removed at run time.
     pub event_handler: Option<String>,
+    /// Custom variables changed at run time (`CHANGE_CUSTOM_*_VAR`): upper-case
+    /// name (no `_`) and new value, in the order of their first change; a variable
+    /// not listed has its configured value.
+    pub custom_vars: Vec<(String, String)>,
 }
 
 impl Default for Attributes {
@@ -161,6 +165,7 @@ impl Default for Attributes {
             check_interval: None,
             retry_interval: None,
             event_handler: None,
+            custom_vars: Vec::new(),
         }
     }
 }

@@ -289,6 +289,16 @@ fn current_attempt<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
 fn notification_number<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     i64::from(O::ex(c, i).current_notification_number)
 }
+/// A custom variable's value in effect: changed at run time, else configured.
+fn cv_value<'a, O: Obj>(c: &'a Ctx<'a>, i: u32, name: &str, configured: &'a str) -> &'a str {
+    O::st(c, i)
+        .attrs
+        .custom_vars
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or(configured)
+}
 fn cvars<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> &'a [(Str, Str)] {
     &O::set(c, i).custom_vars
 }
@@ -298,15 +308,15 @@ fn cv_names<O: Obj>(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
     }
 }
 fn cv_values<O: Obj>(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
-    for (_, v) in cvars::<O>(c, i) {
-        s.atom(Atom::Str(v));
+    for (k, v) in cvars::<O>(c, i) {
+        s.atom(Atom::Str(cv_value::<O>(c, i, k, v)));
     }
 }
 fn cv_dict<'a, O: Obj>(c: &'a Ctx<'a>, i: u32, f: &mut dyn FnMut(&str, &str)) {
     let vars = &O::set(c, i).custom_vars;
     for &p in O::cv_order(c, i) {
         if let Some((k, v)) = vars.get(p) {
-            f(k, v);
+            f(k, cv_value::<O>(c, i, k, v));
         }
     }
 }
