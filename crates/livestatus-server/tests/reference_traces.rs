@@ -5,7 +5,9 @@
 //! explicit times, published with the same `Publisher` `vigil run` uses — and
 //! compares each reply, after the harness's own normalisation
 //! (`lsharness/normalise.py`, run through `python3`), with the reply recorded from
-//! mk-livestatus 1.5.0p23 in Nagios 4.4.6.
+//! mk-livestatus 1.5.0p23 in Nagios 4.4.6 — or with vigil's own expected trace
+//! where vigil differs on purpose (`tests/livestatus/traces/vigil/`, see its
+//! README).
 //!
 //! The black-box run of the same scenarios against `vigil run` is
 //! `scripts/test-all.sh`'s livestatus suite; this one takes seconds and runs with
@@ -21,33 +23,33 @@ use vigil_events::LogOptions;
 use vigil_livestatus::{parse_request, QueryEnv, Request};
 use vigil_livestatus_server::{CoreSite, HandlerHistory, LogSource, Publisher, SnapshotProvider};
 
-/// Replies that differ from the reference on purpose (README "Where vigil
-/// differs"): (scenario, step id).
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
-    // The reference answers a `check` wait on a pending host before Nagios has set
-    // has_been_checked (a race in Nagios); vigil's snapshot is always consistent.
-    ("wait_trigger", "wait-host-check"),
-];
-
-/// Scenarios that cannot match yet, with the reason. The test fails when one of
-/// them starts matching, so that it is taken off this list.
-const NOT_YET_PASSING: &[(&str, &str)] = &[
-    ("all_columns_rows", NOTIFY),
-    ("authuser", NOTIFY),
-    ("commands_ack_comment", NOTIFY),
-    ("commands_downtime", NOTIFY),
-    ("groups_tables", NOTIFY),
-    ("keepalive_sessions", NOTIFY),
-    ("nagvis_objects", NOTIFY),
-    ("nagvis_state_counts", NOTIFY),
-    ("thruk_hosts", NOTIFY),
-    ("thruk_services", NOTIFY),
-    ("thruk_stats", NOTIFY),
-];
-const NOTIFY: &str = "acknowledgements, comments and downtimes are not in the core yet";
+/// Scenarios that cannot match yet, with the reason
+/// (`tests/livestatus/not-yet-passing.txt`, shared with `scripts/test-all.sh`). The
+/// test fails when one of them starts matching, so that it is taken off the list.
+fn not_yet_passing() -> Vec<(&'static str, &'static str)> {
+    include_str!("../../../tests/livestatus/not-yet-passing.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('|'))
+        .collect()
+}
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shared")
+}
+
+/// vigil's expected trace of a scenario where it differs on purpose, else the
+/// reference recording.
+fn expected_trace(shared: &Path, name: &str) -> PathBuf {
+    let own = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/livestatus/traces/vigil")
+        .join(format!("{name}.json"));
+    if own.exists() {
+        return own;
+    }
+    shared
+        .join("livestatus/traces/mk-livestatus-1.5.0p23-nagios4")
+        .join(format!("{name}.json"))
 }
 
 fn wall_clock() -> f64 {
@@ -266,9 +268,7 @@ fn b64(b: &[u8]) -> String {
 fn replay(shared: &Path, scenario: &Path) -> (usize, Vec<String>) {
     let name = scenario.file_stem().unwrap().to_string_lossy().to_string();
     let sc: Value = serde_json::from_str(&std::fs::read_to_string(scenario).unwrap()).unwrap();
-    let trace_path = shared
-        .join("livestatus/traces/mk-livestatus-1.5.0p23-nagios4")
-        .join(format!("{name}.json"));
+    let trace_path = expected_trace(shared, &name);
     let trace: Value = serde_json::from_str(&std::fs::read_to_string(trace_path).unwrap()).unwrap();
     let dir = std::env::temp_dir().join(format!("vigil-ls-replay-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -373,12 +373,11 @@ fn replay(shared: &Path, scenario: &Path) -> (usize, Vec<String>) {
     let mut diffs = Vec::new();
     let mut compared = 0;
     for ((id, kind, idx, conns), exp) in plan.iter().zip(expected) {
-        let known = KNOWN_DIFFERENCES.contains(&(name.as_str(), id.as_str()));
         match *kind {
             "query" => {
                 compared += 1;
                 let got = &normalised[idx[0]];
-                if got != &exp["reply"] && !known {
+                if got != &exp["reply"] {
                     diffs.push(format!(
                         "{name} {id}: expected {} got {}",
                         exp["reply"], got
@@ -425,6 +424,7 @@ fn reference_traces_in_process() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     scenarios.sort();
+    let not_yet = not_yet_passing();
     let mut failures = Vec::new();
     let mut total = 0;
     let mut passed = 0;
@@ -432,14 +432,14 @@ fn reference_traces_in_process() {
         let name = s.file_stem().unwrap().to_string_lossy().to_string();
         let (n, d) = replay(&shared, s);
         total += n;
-        let listed = NOT_YET_PASSING.iter().find(|(n, _)| *n == name);
+        let listed = not_yet.iter().find(|(n, _)| *n == name);
         match (d.is_empty(), listed) {
             (true, None) => {
                 passed += 1;
                 eprintln!("PASS {name}");
             }
             (true, Some(_)) => failures.push(format!(
-                "{name} matches the reference now: take it off NOT_YET_PASSING"
+                "{name} matches the reference now: take it off tests/livestatus/not-yet-passing.txt"
             )),
             (false, Some((_, why))) => {
                 eprintln!("not yet {name} ({} differences): {why}", d.len())
@@ -453,7 +453,7 @@ fn reference_traces_in_process() {
     eprintln!(
         "reference_traces: {} scenarios, {total} replies compared, {passed} match, {} not yet",
         scenarios.len(),
-        NOT_YET_PASSING.len()
+        not_yet.len()
     );
     assert!(total > 300, "too few replies compared: {total}");
     assert!(failures.is_empty(), "differences:\n{}", failures.join("\n"));

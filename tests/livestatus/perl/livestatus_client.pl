@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # A real Livestatus client (Debian's libmonitoring-livestatus-perl, the library
 # Thruk is built on) against any Livestatus socket that serves the harness's
-# "standard" site after its setup commands (../shared/livestatus/scenarios/sites).
+# "standard" site after its setup commands (tests/shared/livestatus/scenarios/sites);
+# run.sh runs it against `vigil run`.
 # Expected values are those mk-livestatus 1.5.0p23 in Nagios 4.4.6 answered (the
 # recorded traces). Usage: livestatus_client.pl SOCKET   (prints TAP, exits non-zero
 # on a failure).
@@ -52,14 +53,17 @@ for my $keepalive (0, 1) {
     is($ml->selectscalar_value("GET status\nColumns: num_services"), 12, "status ($k)");
 }
 
-# a command, then its effect
+# commands, then their effect (values: the reference trace of commands_state_changes)
 my $ml = Monitoring::Livestatus->new(socket => $socket, errors_are_fatal => 0);
-my $before = $ml->selectscalar_value("GET comments\nStats: id > 0") || 0;
-$ml->do("COMMAND [" . int(time) . "] ADD_HOST_COMMENT;gw;1;alice;added by the perl client");
-my $c = $ml->selectall_arrayref(
-    "GET comments\nColumns: host_name author comment entry_type\nFilter: comment ~ perl client");
-is_deeply($c, [["gw","alice","added by the perl client",1]], "COMMAND adds a comment");
-is($ml->selectscalar_value("GET comments\nStats: id > 0"), $before + 1, "one more comment");
+is($ml->selectscalar_value("GET services\nStats: modified_attributes > 0"), 0,
+   "no service modified yet");
+$ml->do("COMMAND [" . int(time) . "] DISABLE_SVC_CHECK;web1;HTTP");
+$ml->do("COMMAND [" . int(time) . "] CHANGE_CUSTOM_SVC_VAR;web1;HTTP;SLA;platinum");
+my $m = $ml->selectall_arrayref(
+    "GET services\nColumns: host_name description active_checks_enabled modified_attributes "
+    . "modified_attributes_list custom_variable_values\nFilter: modified_attributes > 0");
+is_deeply($m, [["web1", "HTTP", 0, 32770, ["active_checks_enabled", "custom_variable"],
+                ["platinum"]]], "the commands' effect is seen by the next query");
 
 # a wait, woken by a passive result sent from another process one second later
 my $pid = fork();
