@@ -14,7 +14,8 @@ outputs and perf data are filled as in the reference run), lets the checks run, 
 2. measures check latency while nothing queries and while 8 client processes query in
    a loop (one-host queries; then the 33-column all-services query): the latency
    column of every service checked in each window (read once at its end), p50 / p99 /
-   max;
+   max; and, as the control, while 8 processes only burn CPU (the same CPU contention
+   without Livestatus);
 3. measures the server's own query rate with 8 client *processes* (lsbench.py's 8
    Python threads share one interpreter lock: its q/s is bounded by the client).
 
@@ -138,6 +139,21 @@ def _client_loop(path, text, stop_at, counter):
         counter.value += n
 
 
+def _burn(stop_at):
+    x = 0
+    while time.time() < stop_at:
+        for i in range(10000):
+            x += i
+
+
+def burners(seconds, n=8):
+    """n processes that only use CPU (the control: the same load without Livestatus)."""
+    stop_at = time.time() + seconds
+    ps = [multiprocessing.Process(target=_burn, args=(stop_at,)) for _ in range(n)]
+    [p.start() for p in ps]
+    [p.join() for p in ps]
+
+
 def load_clients(path, text, seconds, n=8):
     """n client processes querying in a loop for `seconds`; returns queries/s."""
     counter = multiprocessing.Value("l", 0)
@@ -258,12 +274,14 @@ def main():
         if proc:
             lat = {}
             for name, text in (("idle", None), ("one_host_x8", ONE_HOST), ("all_services_x8", ALL_SERVICES),
-                               ("idle_after", None)):
+                               ("cpu_burn_x8", "burn"), ("idle_after", None)):
                 say("latency window '%s' (%.0f s)" % (name, a.window))
                 load = Load(proc.pid)
                 t0 = time.time()
                 qps = None
-                if text:
+                if text == "burn":
+                    burners(a.window)
+                elif text:
                     qps = load_clients(path, text, a.window)
                 else:
                     time.sleep(a.window)

@@ -287,3 +287,49 @@ impl Livestatus {
         self.publisher.due()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_livestatus_line_is_served_and_other_modules_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        std::fs::write(
+            dir.path().join("o.cfg"),
+            "define command {\n command_name c\n command_line /bin/true\n}\n\
+             define host {\n host_name h\n check_command c\n max_check_attempts 1\n}\n\
+             define service {\n host_name h\n service_description s\n check_command c\n max_check_attempts 1\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("nagios.cfg"),
+            format!(
+                "log_file={d}/log\ncfg_file={d}/o.cfg\n\
+                 broker_module=/usr/lib64/nagios/ndomod.o config_file=/etc/ndomod.cfg\n\
+                 broker_module=/usr/lib/naemon/naemon-livestatus/livestatus.so {d}/live inet_addr=6557 num_client_threads=4\n\
+                 broker_module=/opt/mk/livestatus.o {d}/other\n"
+            ),
+        )
+        .unwrap();
+        let (m, _) = vigil_config::load(&dir.path().join("nagios.cfg")).unwrap();
+        let (ls, skipped) = broker_modules(&m);
+        let (cfg, loc) = ls.unwrap();
+        assert_eq!(cfg.socket, Some(dir.path().join("live")));
+        assert_eq!(cfg.tcp_addr().as_deref(), Some("127.0.0.1:6557"));
+        assert_eq!(cfg.num_client_threads, 4);
+        assert_eq!(loc, format!("{d}/nagios.cfg:4"));
+        let lines: Vec<String> = skipped
+            .into_iter()
+            .flat_map(|e| Event::Program(e).lines())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                format!("Warning: Event broker module '/usr/lib64/nagios/ndomod.o config_file=/etc/ndomod.cfg' ({d}/nagios.cfg:3) not loaded: vigil does not load event broker modules"),
+                format!("Warning: Event broker module '/opt/mk/livestatus.o {d}/other' ({d}/nagios.cfg:5) not loaded: vigil does not load event broker modules"),
+            ]
+        );
+    }
+}
