@@ -207,7 +207,7 @@ impl Livestatus {
         let model = core.model();
         self.publisher
             .set_handlers(history_from_journal(model, &self.journal));
-        self.publisher.log_rotated(0, Arc::new(LogFiles::of(model)));
+        self.publisher.set_log(Arc::new(LogFiles::of(model)));
         let cfg = cfg?;
         if cfg == self.cfg && self.server.is_some() {
             return None;
@@ -264,8 +264,8 @@ impl Livestatus {
     }
 
     /// The log was rotated at `t`.
-    pub fn log_rotated(&mut self, t: i64, model: &Model) {
-        self.publisher.log_rotated(t, Arc::new(LogFiles::of(model)));
+    pub fn log_rotated(&mut self, t: i64) {
+        self.publisher.log_rotated(t);
     }
 
     /// After a pass: publishes when due (at once when a client waits for its

@@ -390,7 +390,7 @@ where
                             let t = now as i64;
                             rotation::rotate_log(&mut core, &mut out.log, t);
                             if let Some(l) = out.ls.as_mut() {
-                                l.log_rotated(t, &model);
+                                l.log_rotated(t);
                             }
                         }
                     }
@@ -403,7 +403,7 @@ where
                     let t = next_rotation.unwrap_or_default();
                     rotation::rotate_log(&mut core, &mut out.log, t);
                     if let Some(l) = out.ls.as_mut() {
-                        l.log_rotated(t, &model);
+                        l.log_rotated(t);
                     }
                     next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
                 }

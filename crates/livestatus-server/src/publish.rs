@@ -182,9 +182,15 @@ impl Publisher {
         self.changed = true;
     }
 
-    /// The log was rotated at `t`; `log` reads the files of the (new) configuration.
-    pub fn log_rotated(&mut self, t: i64, log: Arc<dyn LogSource>) {
+    /// The log was rotated at `t`.
+    pub fn log_rotated(&mut self, t: i64) {
         self.last_log_rotation = t;
+        self.changed = true;
+    }
+
+    /// Where the `log` table reads from (after a reload: the new configuration's
+    /// files).
+    pub fn set_log(&mut self, log: Arc<dyn LogSource>) {
         self.log = log;
         self.changed = true;
     }
