@@ -813,6 +813,8 @@ impl Query {
         let mut count = 0usize;
         let mut err: Option<RequestError> = None;
         let mut frag = Out::new(self.format, self.seps);
+        let mut cur_key: Vec<u8> = Vec::new();
+        let mut cur: Option<Vec<Agg>> = None;
         let mut n = 0usize;
         tables::for_each_row(&ctx, kind, &hints, &mut |row| {
             n += 1;
@@ -851,8 +853,11 @@ impl Query {
                 }
             }
             if do_stats {
-                let key = if ncols == 0 {
-                    Vec::new()
+                // The group's key: its cells as rendered. Rows of one group mostly come
+                // one after the other (services by host), so the current group's
+                // aggregates stay out of the map until the key changes.
+                let key: &[u8] = if ncols == 0 {
+                    &[]
                 } else {
                     frag.reset();
                     frag.begin_row();
@@ -861,14 +866,23 @@ impl Query {
                     }
                     // Drop the row opener of nested formats: the fragment is fields only.
                     if matches!(self.format, Format::Json | Format::Python | Format::Python3) {
-                        frag.buf.get(1..).map(<[u8]>::to_vec).unwrap_or_default()
+                        frag.buf.get(1..).unwrap_or_default()
                     } else {
-                        std::mem::take(&mut frag.buf)
+                        &frag.buf
                     }
                 };
-                let aggs = groups.entry(key).or_insert_with(|| self.new_aggs());
-                for (a, s) in aggs.iter_mut().zip(&self.stats) {
-                    a.consume(&ctx, s, &row, tz);
+                let same = cur.is_some() && (ncols == 0 || cur_key.as_slice() == key);
+                if !same {
+                    if let Some(a) = cur.take() {
+                        groups.insert(std::mem::take(&mut cur_key), a);
+                    }
+                    cur_key = key.to_vec();
+                    cur = Some(groups.remove(&cur_key).unwrap_or_else(|| self.new_aggs()));
+                }
+                if let Some(aggs) = cur.as_mut() {
+                    for (a, s) in aggs.iter_mut().zip(&self.stats) {
+                        a.consume(&ctx, s, &row, tz);
+                    }
                 }
             } else {
                 out.begin_row();
@@ -879,6 +893,9 @@ impl Query {
             }
             true
         });
+        if let Some(a) = cur.take() {
+            groups.insert(cur_key, a);
+        }
         if do_stats {
             for (key, aggs) in &groups {
                 out.begin_row();
