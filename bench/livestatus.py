@@ -4,8 +4,9 @@
 Generates the 10,000-service site of tests/shared/livestatus/lsbench.py's header
 (../shared/bench/gen_nagios_config.py: 100 hosts, check_interval 60 s of /bin/true,
 so ~167 checks/s keep running), adds the broker_module= line, starts
-`target/release/vigil run` on it, gives every service and host a passive result (so
-outputs and perf data are filled as in the reference run), lets the checks run, then:
+`target/release/vigil run` on it, lets every service be checked once (--warmup; with
+--feed it first gives every object a passive result with longer output and perf
+data), then:
 
 1. runs lsbench.py (vendored: tests/shared/livestatus/lsbench.py, unchanged) REPEATS
    times and prints its rows beside the reference figures of mk-livestatus 1.5.0p23 in
@@ -218,7 +219,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=3, help="lsbench.py runs")
     ap.add_argument("--window", type=float, default=30, help="seconds per latency window")
-    ap.add_argument("--warmup", type=float, default=20, help="seconds of checks before measuring")
+    ap.add_argument("--warmup", type=float, default=65, help="seconds of checks before measuring")
+    ap.add_argument("--feed", action="store_true", help="passive results for every object first")
+    ap.add_argument("--module-options", default="", help="extra broker_module= options (e.g. query_nice=0)")
+    ap.add_argument("--skip-lsbench", action="store_true", help="only the latency windows")
     ap.add_argument("--engine-cmd", default=os.path.join(ROOT, "target", "release", "vigil") + " run {cfg}")
     ap.add_argument("--socket", help="measure this running server instead of starting one (no latency part)")
     ap.add_argument("--json", action="store_true")
@@ -238,7 +242,8 @@ def main():
         cfg = os.path.join(tmp, "main.cfg")
         path = os.path.join(tmp, "live")
         with open(cfg, "a") as f:
-            f.write("event_broker_options=-1\nbroker_module=/usr/lib/naemon/naemon-livestatus/livestatus.so %s\n" % path)
+            f.write("event_broker_options=-1\nbroker_module=/usr/lib/naemon/naemon-livestatus/livestatus.so %s %s\n"
+                    % (path, a.module_options))
         argv = [t.replace("{cfg}", cfg) for t in shlex.split(a.engine_cmd)]
         say("starting %s" % " ".join(argv))
         proc = subprocess.Popen(argv, cwd=tmp, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "engine.err"), "w"))
@@ -246,16 +251,17 @@ def main():
             if os.path.exists(path):
                 break
             time.sleep(0.1)
-        t = time.time()
-        n, h = feed_results(path, tmp)
-        say("fed %d service and %d host results in %.1fs; %0.fs of checks before measuring" % (
-            n, h, time.time() - t, a.warmup))
+        if a.feed:
+            t = time.time()
+            n, h = feed_results(path, tmp)
+            say("fed %d service and %d host results in %.1fs" % (n, h, time.time() - t))
+        say("%.0f s of checks before measuring" % a.warmup)
         time.sleep(a.warmup)
     result = {"reference": REFERENCE, "reference_qps": REF_QPS}
     try:
         load = Load(proc.pid if proc else None)
         runs = []
-        for i in range(a.repeats):
+        for i in range(0 if a.skip_lsbench else a.repeats):
             say("lsbench run %d/%d" % (i + 1, a.repeats))
             runs.append(run_lsbench(path))
         result["lsbench_load"] = load.stop()

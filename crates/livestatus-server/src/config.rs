@@ -54,6 +54,9 @@ pub struct LivestatusConfig {
     pub socket_mode: u32,
     /// vigil: `socket_group=name` to give the UNIX socket to.
     pub socket_group: Option<String>,
+    /// vigil: `query_nice=N` (0..=19): how much nicer than the check loop the
+    /// connection threads run (default [`crate::QUERY_NICENESS`]).
+    pub query_nice: i32,
     /// Options given but not understood (kept for a warning).
     pub unknown: Vec<String>,
 }
@@ -74,6 +77,7 @@ impl LivestatusConfig {
             query_timeout_ms: 10_000,
             socket_mode: 0o660,
             socket_group: None,
+            query_nice: crate::QUERY_NICENESS,
             unknown: Vec::new(),
         }
     }
@@ -154,6 +158,10 @@ pub fn parse_broker_module(line: &str) -> Option<LivestatusConfig> {
                         }
                     }
                     "socket_group" => cfg.socket_group = Some(v.to_string()),
+                    "query_nice" => match v.parse::<i32>() {
+                        Ok(n) if (0..=19).contains(&n) => cfg.query_nice = n,
+                        _ => cfg.unknown.push(w.to_string()),
+                    },
                     // Options of the reference that do not apply to vigil.
                     "max_cached_messages"
                     | "max_lines_per_logfile"

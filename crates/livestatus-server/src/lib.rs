@@ -31,7 +31,7 @@ pub use config::{parse_broker_module, GroupAuthorization, LivestatusConfig, Serv
 pub use publish::Publisher;
 pub use server::{
     start, CommandDone, CommandSink, ServerError, ServerHandle, SnapshotProvider, COMMAND_WAIT,
-    MAX_CONNECTIONS, MIN_CONNECTIONS,
+    MAX_CONNECTIONS, MIN_CONNECTIONS, QUERY_NICENESS,
 };
 pub use site::{CoreSite, HandlerHistory, LogFiles, LogSource};
 pub use triggers::Triggers;
