@@ -517,33 +517,24 @@ impl Core {
     }
 
     /// The host flap check Nagios 4 runs after every result of one of the host's
-    /// services: the host's current state enters its history only if the average
-    /// check_interval of its services (× interval_length; notification_interval when it
-    /// has none) has passed since the last entry; the percentage is recomputed anyway.
+    /// services. Nagios 4.4.6 records the host's current state in its flap history
+    /// on every such result: its wait threshold (the average check_interval of the
+    /// host's services) is 0 there. Seen in nagios4 itself: db2 of the Livestatus
+    /// harness's standard site (DOWN, then its two services' results within the same
+    /// second, check_interval 5, interval_length 60) has percent_state_change
+    /// 5.98684 in status.dat and in the mk-livestatus trace, i.e. the DOWN entry two
+    /// records before the newest; with a 300 s wait it would be the newest (6.25).
     fn host_flap_after_service_result(
         &mut self,
         h: HostId,
         now: Time,
     ) -> Option<vigil_events::FlapChange> {
-        let model = self.model.clone();
-        let host = model.host(h);
-        let wait = if host.services.is_empty() {
-            host.settings.notification_interval * self.interval_length()
-        } else {
-            // Nagios sums the intervals into an unsigned long (each addition truncates)
-            // and divides in integers.
-            let total = host.services.iter().fold(0u64, |acc, s| {
-                (acc as f64 + model.service(*s).settings.check_interval).max(0.0) as u64
-            });
-            let length = model.main.interval_length;
-            (total.saturating_mul(length) / host.services.len() as u64) as f64
-        };
         let params = self.flap_params(ObjRef::Host(h));
         vigil_state::flap::host_flap_from_service_result(
             &mut self.hosts[h.idx()],
             &params,
             now,
-            wait,
+            0.0,
         )
     }
 

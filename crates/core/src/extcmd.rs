@@ -770,7 +770,31 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
             }
         }
         Command::ChangeCheckCommand { .. } => not_yet("check command changes"),
-        Command::ChangeCustomVar { .. } => not_yet("custom variable changes"),
+        Command::ChangeCustomVar {
+            owner: vigil_commands::VarOwner::Object(object),
+            name,
+            value,
+        } => {
+            // As Nagios: only a variable the object has is changed, and the
+            // modified-attribute bit is set either way.
+            let obj = find_object(core, &object)?;
+            let has = core
+                .settings(obj)
+                .custom_vars
+                .iter()
+                .any(|(k, _)| k.as_str() == name);
+            change(core, obj, ModAttr::CUSTOM_VARIABLE, |a| {
+                if !has {
+                    return;
+                }
+                match a.custom_vars.iter_mut().find(|(k, _)| *k == name) {
+                    Some((_, v)) => *v = value,
+                    None => a.custom_vars.push((name, value)),
+                }
+            });
+            Ok(())
+        }
+        Command::ChangeCustomVar { .. } => not_yet("contact custom variable changes"),
         Command::ReadStateInformation => not_yet("reading state information at run time"),
         Command::ProcessFile { .. } => not_yet("command files"),
         Command::Log { .. } => not_yet("LOG commands"),

@@ -121,6 +121,11 @@ impl Snapshot {
     pub fn is_executing(&self, obj: ObjRef) -> bool {
         self.executing.contains(&obj)
     }
+
+    /// Every object whose check was running: hosts, then services, each by id.
+    pub fn executing(&self) -> &[ObjRef] {
+        &self.executing
+    }
 }
 
 impl Snapshot {

@@ -18,6 +18,7 @@ pub mod echo;
 pub mod fifo;
 pub mod hooks;
 pub mod journal;
+pub mod livestatus;
 pub mod loadgate;
 pub mod lock;
 pub mod logfile;

@@ -18,6 +18,7 @@ use vigil_exec::{Finished, Outcome};
 
 use crate::hooks::{CommandRequest, Hooks, Observer};
 use crate::journal::{self, Journal};
+use crate::livestatus::{self as ls, Livestatus};
 use crate::loadgate::RunQueue;
 use crate::logfile::LogFile;
 use crate::persist::{save_retention, StatusWriter};
@@ -170,6 +171,8 @@ struct Outputs {
     unsaved: bool,
     /// The embedder's observer (web UI, metrics).
     observer: Option<Box<dyn Observer>>,
+    /// Livestatus, when a `broker_module=` line asks for it.
+    ls: Option<Livestatus>,
 }
 
 impl Outputs {
@@ -186,9 +189,11 @@ impl Outputs {
         let now = now_secs() as i64;
         let mut text = String::new();
         let mut lines = Vec::new();
+        let mut n_lines = 0;
         for e in &events {
             lines.clear();
             e.log_lines(&self.log_opts, &mut lines);
+            n_lines += lines.len();
             for l in &lines {
                 text.push_str(&LogFile::format_line(now, l));
             }
@@ -316,6 +321,9 @@ impl Outputs {
                 ProgramEvent::Problem { error: false, text },
             );
         }
+        if let Some(l) = self.ls.as_mut() {
+            l.observe(core.model(), &events, n_lines);
+        }
         if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
             self.save(core);
         }
@@ -393,6 +401,7 @@ where
         echo: opts.echo,
         unsaved: false,
         observer,
+        ls: None,
     };
 
     let pid = std::process::id();
@@ -471,6 +480,7 @@ where
             );
         }
         out.flush(&mut core);
+        start_livestatus(&mut out, &core, &zone, &journal_path, now)?;
 
         // The first status.dat comes one interval after start, not before the first
         // checks: start-up to first check stays short on large configurations.
@@ -496,8 +506,11 @@ where
         observer_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let exit = loop {
             // State changes become durable before their log lines are written and
-            // before any check or handler is started.
+            // before any check or handler is started, and before Livestatus shows them.
             out.flush(&mut core);
+            if let Some(l) = out.ls.as_mut() {
+                l.after_pass(&core, now_secs());
+            }
             let mut exit = None;
             let mut restart = None;
             while let Some(a) = core.poll_action() {
@@ -554,6 +567,7 @@ where
                 None => 3600.0,
             };
             let wake_at = now_secs() + sleep;
+            let publish_due = out.ls.as_ref().and_then(Livestatus::due);
             tokio::select! {
                 biased;
                 _ = sigterm.recv() => break Exit::Shutdown("SIGTERM"),
@@ -597,6 +611,20 @@ where
                     }
                 }
                 Some(req) = next_request(&mut web_rx) => web_command(&mut core, &mut out, req),
+                Some(req) = ls_request(&mut out.ls) => {
+                    let now = now_secs();
+                    if let Some(l) = out.ls.as_mut() {
+                        if l.handle(req, &mut core, now) && model.main.log_archive_path.is_some() {
+                            out.flush(&mut core);
+                            let t = now as i64;
+                            rotation::rotate_log(&mut core, &mut out.log, t);
+                            if let Some(l) = out.ls.as_mut() {
+                                l.log_rotated(t);
+                            }
+                        }
+                    }
+                }
+                _ = sleep_until_instant(publish_due), if publish_due.is_some() => {}
                 _ = tokio::time::sleep(Duration::from_secs_f64(sleep)) => {
                     if let Some(o) = out.observer.as_mut() {
                         o.loop_lag((now_secs() - wake_at).max(0.0));
@@ -611,7 +639,11 @@ where
                 _ = status_tick.tick() => status_writer.write(core.snapshot(now_secs())),
                 _ = sleep_until_epoch(next_rotation), if next_rotation.is_some() => {
                     out.flush(&mut core);
-                    rotation::rotate_log(&mut core, &mut out.log, next_rotation.unwrap_or_default());
+                    let t = next_rotation.unwrap_or_default();
+                    rotation::rotate_log(&mut core, &mut out.log, t);
+                    if let Some(l) = out.ls.as_mut() {
+                        l.log_rotated(t);
+                    }
                     next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
                 }
                 _ = retention_tick.tick() => {
@@ -724,6 +756,67 @@ async fn next_request(rx: &mut Option<mpsc::Receiver<CommandRequest>>) -> Option
     }
 }
 
+/// Serves Livestatus when the configuration has a `broker_module=` line for it (at
+/// the first start; after a reload the running server follows the new line), and
+/// reports the other `broker_module=` lines. A Livestatus socket that cannot be
+/// opened at start stops `vigil run`, as a module that fails to load stops Nagios.
+fn start_livestatus(
+    out: &mut Outputs,
+    core: &Core,
+    zone: &vigil_config::zone::Zone,
+    journal_path: &std::path::Path,
+    now: f64,
+) -> Result<(), EngineError> {
+    let (cfg, skipped) = ls::broker_modules(core.model());
+    for e in skipped {
+        program_event(&mut out.log, now as i64, e);
+    }
+    let location = cfg.as_ref().map(|(_, l)| l.clone()).unwrap_or_default();
+    let cfg = cfg.map(|(c, _)| c);
+    match out.ls.as_mut() {
+        Some(l) => {
+            let stop = cfg.is_none();
+            if let Some(problem) = l.reload(cfg, core) {
+                program_event(
+                    &mut out.log,
+                    now as i64,
+                    ProgramEvent::Problem {
+                        error: true,
+                        text: format!("Livestatus: {problem}"),
+                    },
+                );
+            }
+            if stop {
+                out.ls = None;
+            }
+        }
+        None => {
+            let Some(cfg) = cfg else { return Ok(()) };
+            let l = Livestatus::start(cfg, core, zone.clone(), journal_path, now).map_err(|e| {
+                EngineError::Io(format!("Livestatus ({location})"), std::io::Error::other(e))
+            })?;
+            program_event(
+                &mut out.log,
+                now as i64,
+                ProgramEvent::LivestatusServing {
+                    endpoints: l.endpoints(),
+                    location,
+                },
+            );
+            out.ls = Some(l);
+        }
+    }
+    Ok(())
+}
+
+/// The next Livestatus request (never, without Livestatus).
+async fn ls_request(l: &mut Option<Livestatus>) -> Option<ls::Request> {
+    match l {
+        Some(l) => l.next().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Carries out a command from the web UI: the audit line naming the user, the
 /// command as if read from the command file, the pass flushed at once, and the
 /// command's own events as the answer.
@@ -754,6 +847,14 @@ fn web_command(core: &mut Core, out: &mut Outputs, req: CommandRequest) {
         })
         .collect();
     let _ = req.reply.send(answer);
+}
+
+/// Sleeps until `t` (forever for `None`).
+async fn sleep_until_instant(t: Option<std::time::Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Starts the scheduled checks that are due: up to [`RunQueue::floor`] running checks

@@ -376,6 +376,22 @@ pub enum ProgramEvent {
         /// `NAME;args` as submitted.
         command: String,
     },
+    /// A `broker_module=` line vigil does not load (it loads no event broker
+    /// module; a Livestatus module's socket it serves itself).
+    BrokerModuleSkipped {
+        /// The line's value (module path and arguments).
+        module: String,
+        /// Where the line is (`file:line`).
+        location: String,
+    },
+    /// vigil serves Livestatus itself in place of the `broker_module=` line naming
+    /// a Livestatus module.
+    LivestatusServing {
+        /// The sockets: the UNIX socket path and the TCP address, as listened on.
+        endpoints: String,
+        /// Where the `broker_module=` line is (`file:line`).
+        location: String,
+    },
     /// A problem of the runner itself (files, journal, configuration reload):
     /// `Warning: ...` or `Error: ...` lines with the reason.
     Problem {

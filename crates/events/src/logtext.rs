@@ -404,6 +404,13 @@ impl Event {
                 ProgramEvent::WebCommand { user, command } => {
                     format!("WEB COMMAND: {user};{command}")
                 }
+                ProgramEvent::BrokerModuleSkipped { module, location } => format!(
+                    "Warning: Event broker module '{module}' ({location}) not loaded: vigil does not load event broker modules"
+                ),
+                ProgramEvent::LivestatusServing {
+                    endpoints,
+                    location,
+                } => format!("Livestatus: vigil serves {endpoints} itself ({location})"),
                 ProgramEvent::Problem { error, text } => {
                     format!("{}: {text}", if *error { "Error" } else { "Warning" })
                 }

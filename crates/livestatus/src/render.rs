@@ -1,0 +1,471 @@
+//! Output formats: the legacy separated `csv` (default), RFC 4180 `CSV`, `json`,
+//! `python` and `python3`, written straight into a byte buffer, with the escaping and
+//! number formatting of mk-livestatus 1.5 (6 significant digits for doubles, every
+//! non-ASCII character, `"` and `\` as `\uXXXX` in json and python).
+
+use std::io::Write;
+
+/// `OutputFormat:` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `csv`: the legacy format with the `Separators:` characters, no quoting.
+    Csv,
+    /// `CSV`: RFC 4180 (every field quoted, `""`, `\r\n`).
+    RfcCsv,
+    /// `json`.
+    Json,
+    /// `python` (strings as `u"..."`).
+    Python,
+    /// `python3`.
+    Python3,
+}
+
+impl Format {
+    /// Parses an `OutputFormat:` value (case-sensitive, as the reference).
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "csv" => Some(Format::Csv),
+            "CSV" => Some(Format::RfcCsv),
+            "json" => Some(Format::Json),
+            "python" => Some(Format::Python),
+            "python3" => Some(Format::Python3),
+            _ => None,
+        }
+    }
+
+    fn nested(self) -> bool {
+        matches!(self, Format::Json | Format::Python | Format::Python3)
+    }
+}
+
+/// `Separators:` of the legacy csv format (dataset, field, list, host/service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Separators {
+    /// Between rows (default `\n`).
+    pub dataset: u8,
+    /// Between fields (default `;`).
+    pub field: u8,
+    /// Between list elements (default `,`).
+    pub list: u8,
+    /// Between the parts of a list element (default `|`).
+    pub host_service: u8,
+}
+
+impl Default for Separators {
+    fn default() -> Self {
+        Separators {
+            dataset: b'\n',
+            field: b';',
+            list: b',',
+            host_service: b'|',
+        }
+    }
+}
+
+/// Formats a double as C++ `ostream << double` does with the default precision
+/// (`%g` with 6 significant digits): `0.916667`, `5`, `1.79628e+09`, `inf`.
+pub fn fmt_double(v: f64, out: &mut Vec<u8>) {
+    if v.is_nan() {
+        out.extend_from_slice(if v.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
+        return;
+    }
+    if v.is_infinite() {
+        out.extend_from_slice(if v < 0.0 { b"-inf" } else { b"inf" });
+        return;
+    }
+    if v == 0.0 {
+        out.extend_from_slice(if v.is_sign_negative() { b"-0" } else { b"0" });
+        return;
+    }
+    // Round to 6 significant digits first; the exponent of the rounded value decides
+    // between fixed and scientific notation, as %g does.
+    let sci = format!("{:.5e}", v);
+    let (mant, exp) = match sci.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (sci.as_str(), 0),
+    };
+    if !(-4..6).contains(&exp) {
+        let m = trim_zeros(mant);
+        let _ = write!(
+            out,
+            "{}e{}{:02}",
+            m,
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        );
+    } else {
+        let decimals = (5 - exp).max(0) as usize;
+        let fixed = format!("{:.*}", decimals, v);
+        out.extend_from_slice(trim_zeros(&fixed).as_bytes());
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Writes rows of one reply in one format.
+pub(crate) struct Out {
+    pub buf: Vec<u8>,
+    pub fmt: Format,
+    pub seps: Separators,
+    rows: usize,
+    fields: usize,
+    field_start: usize,
+    depth: u32,
+    items: [u32; 4],
+}
+
+impl Out {
+    pub fn new(fmt: Format, seps: Separators) -> Out {
+        Out {
+            buf: Vec::with_capacity(4096),
+            fmt,
+            seps,
+            rows: 0,
+            fields: 0,
+            field_start: 0,
+            depth: 0,
+            items: [0; 4],
+        }
+    }
+
+    /// Empties the buffer and starts over (for pre-rendered stats group keys).
+    pub fn reset(&mut self) {
+        self.buf.clear();
+        self.rows = 0;
+        self.fields = 0;
+        self.depth = 0;
+    }
+
+    pub fn begin_query(&mut self) {
+        if self.fmt.nested() {
+            self.buf.push(b'[');
+        }
+    }
+
+    pub fn end_query(&mut self) {
+        if self.fmt.nested() {
+            self.buf.extend_from_slice(b"]\n");
+        }
+    }
+
+    pub fn begin_row(&mut self) {
+        if self.fmt.nested() {
+            if self.rows > 0 {
+                self.buf.extend_from_slice(b",\n");
+            }
+            self.buf.push(b'[');
+        }
+        self.rows += 1;
+        self.fields = 0;
+    }
+
+    pub fn end_row(&mut self) {
+        match self.fmt {
+            Format::Csv => self.buf.push(self.seps.dataset),
+            Format::RfcCsv => self.buf.extend_from_slice(b"\r\n"),
+            _ => self.buf.push(b']'),
+        }
+    }
+
+    /// Starts a field of the current row.
+    #[inline]
+    pub fn begin_field(&mut self) {
+        if self.fields > 0 {
+            match self.fmt {
+                Format::Csv => self.buf.push(self.seps.field),
+                _ => self.buf.push(b','),
+            }
+        }
+        self.fields += 1;
+        self.field_start = self.buf.len();
+        self.depth = 0;
+    }
+
+    /// Ends a field (quotes it in RFC CSV).
+    #[inline]
+    pub fn end_field(&mut self) {
+        if self.fmt == Format::RfcCsv {
+            let raw: Vec<u8> = self.buf.split_off(self.field_start);
+            self.buf.push(b'"');
+            for &b in &raw {
+                if b == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(b);
+            }
+            self.buf.push(b'"');
+        }
+    }
+
+    /// Writes an already rendered fragment of fields verbatim (grouped stats).
+    pub fn raw_fields(&mut self, frag: &[u8], nfields: usize) {
+        if self.fields > 0 && nfields > 0 {
+            match self.fmt {
+                Format::Csv => self.buf.push(self.seps.field),
+                _ => self.buf.push(b','),
+            }
+        }
+        self.buf.extend_from_slice(frag);
+        self.fields += nfields;
+    }
+
+    #[inline]
+    pub fn int(&mut self, v: i64) {
+        push_int(&mut self.buf, v);
+    }
+
+    pub fn double(&mut self, v: f64) {
+        if v.is_nan() {
+            self.null();
+        } else {
+            fmt_double(v, &mut self.buf);
+        }
+    }
+
+    pub fn null(&mut self) {
+        match self.fmt {
+            Format::Json => self.buf.extend_from_slice(b"null"),
+            Format::Python | Format::Python3 => self.buf.extend_from_slice(b"None"),
+            _ => {}
+        }
+    }
+
+    pub fn string(&mut self, s: &str) {
+        match self.fmt {
+            Format::Csv | Format::RfcCsv => self.buf.extend_from_slice(s.as_bytes()),
+            Format::Json => escaped(&mut self.buf, s, false, false),
+            Format::Python3 => escaped(&mut self.buf, s, false, true),
+            Format::Python => escaped(&mut self.buf, s, true, true),
+        }
+    }
+
+    /// Starts a list value.
+    pub fn begin_list(&mut self) {
+        if self.fmt.nested() {
+            self.buf.push(b'[');
+        }
+        self.push_level();
+    }
+
+    pub fn end_list(&mut self) {
+        self.pop_level();
+        if self.fmt.nested() {
+            self.buf.push(b']');
+        }
+    }
+
+    /// Starts a dictionary value.
+    pub fn begin_dict(&mut self) {
+        if self.fmt.nested() {
+            self.buf.push(b'{');
+        }
+        self.push_level();
+    }
+
+    pub fn end_dict(&mut self) {
+        self.pop_level();
+        if self.fmt.nested() {
+            self.buf.push(b'}');
+        }
+    }
+
+    /// Before each element of the innermost list or dictionary.
+    pub fn item(&mut self) {
+        let d = self.depth.saturating_sub(1).min(3) as usize;
+        if self.items[d] > 0 {
+            match self.fmt {
+                Format::Csv => self.buf.push(if self.depth >= 2 {
+                    self.seps.host_service
+                } else {
+                    self.seps.list
+                }),
+                Format::RfcCsv => self.buf.push(if self.depth >= 2 { b'|' } else { b',' }),
+                _ => self.buf.push(b','),
+            }
+        }
+        self.items[d] += 1;
+    }
+
+    /// Between the key and the value of a dictionary element.
+    pub fn dict_colon(&mut self) {
+        match self.fmt {
+            Format::Csv => self.buf.push(self.seps.host_service),
+            Format::RfcCsv => self.buf.push(b'|'),
+            _ => self.buf.push(b':'),
+        }
+    }
+
+    fn push_level(&mut self) {
+        self.depth += 1;
+        let d = (self.depth - 1).min(3) as usize;
+        self.items[d] = 0;
+    }
+
+    fn pop_level(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+}
+
+/// Whether any of 8 bytes is a control, `"`, `\`, DEL or non-ASCII.
+fn special_in(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (x & HIGH) != 0
+        || below_space != 0
+        || has_zero(x ^ (ONES * u64::from(b'"'))) != 0
+        || has_zero(x ^ (ONES * u64::from(b'\\'))) != 0
+        || has_zero(x ^ (ONES * 0x7f)) != 0
+}
+
+/// Bytes that json and python write as `\uXXXX`: controls, `"`, `\`, DEL.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f
+}
+
+fn escaped(out: &mut Vec<u8>, s: &str, u_prefix: bool, python: bool) {
+    if u_prefix {
+        out.push(b'u');
+    }
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip 8 plain bytes at a time.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if !special_in(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            if needs_escape(b) {
+                out.extend_from_slice(&bytes[start..i]);
+                let _ = write!(out, "\\u{:04x}", b);
+                start = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        // A non-ASCII character: escape its code point.
+        out.extend_from_slice(&bytes[start..i]);
+        let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+        let c = ch as u32;
+        if c < 0x10000 {
+            let _ = write!(out, "\\u{:04x}", c);
+        } else if python {
+            let _ = write!(out, "\\U{:08x}", c);
+        } else {
+            let v = c - 0x10000;
+            let _ = write!(
+                out,
+                "\\u{:04x}\\u{:04x}",
+                0xd800 + (v >> 10),
+                0xdc00 + (v & 0x3ff)
+            );
+        }
+        i += ch.len_utf8();
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends the decimal form of `v`.
+pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
+    let mut tmp = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut p = tmp.len();
+    loop {
+        p -= 1;
+        tmp[p] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&tmp[p..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(v: f64) -> String {
+        let mut o = Vec::new();
+        fmt_double(v, &mut o);
+        String::from_utf8(o).unwrap()
+    }
+
+    #[test]
+    fn doubles_like_cxx_streams() {
+        assert_eq!(d(0.9166666666), "0.916667");
+        assert_eq!(d(5.0), "5");
+        assert_eq!(d(5.986842105), "5.98684");
+        assert_eq!(d(1796283005.0), "1.79628e+09");
+        assert_eq!(d(2.0833333), "2.08333");
+        assert_eq!(d(6.25), "6.25");
+        assert_eq!(d(0.0001), "0.0001");
+        assert_eq!(d(0.00001), "1e-05");
+        assert_eq!(d(123456.0), "123456");
+        assert_eq!(d(1234567.0), "1.23457e+06");
+        assert_eq!(d(999999.5), "1e+06");
+        assert_eq!(d(f64::INFINITY), "inf");
+        assert_eq!(d(-2.5), "-2.5");
+    }
+
+    #[test]
+    fn integers() {
+        let mut o = Vec::new();
+        for v in [0i64, 7, -7, 10, 1234567890, i64::MIN, i64::MAX] {
+            o.clear();
+            push_int(&mut o, v);
+            assert_eq!(String::from_utf8(o.clone()).unwrap(), v.to_string());
+        }
+    }
+
+    #[test]
+    fn json_escapes() {
+        let mut o = Vec::new();
+        escaped(&mut o, "Größe \"zu hoch\" C:\\temp – 日本", false, false);
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            r#""Gr\u00f6\u00dfe \u0022zu hoch\u0022 C:\u005ctemp \u2013 \u65e5\u672c""#
+        );
+        let mut o = Vec::new();
+        escaped(&mut o, "a😀", true, true);
+        assert_eq!(String::from_utf8(o).unwrap(), r#"u"a\U0001f600""#);
+        let mut o = Vec::new();
+        escaped(
+            &mut o,
+            "abcdefgh\"ijklmnopq\\rstuvwxyz\u{1}0123456789äb",
+            false,
+            false,
+        );
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            r#""abcdefgh\u0022ijklmnopq\u005crstuvwxyz\u00010123456789\u00e4b""#
+        );
+        let mut o = Vec::new();
+        escaped(&mut o, "😀", false, false);
+        assert_eq!(String::from_utf8(o).unwrap(), r#""\ud83d\ude00""#);
+    }
+}
