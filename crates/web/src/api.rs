@@ -331,8 +331,91 @@ pub struct ObjectView {
     pub notifications: Vec<serde_json::Value>,
     /// Notification lines of the log file on it.
     pub notification_log: Vec<HistoryItem>,
+    /// Its comments (user, acknowledgement, downtime, flapping), in id order.
+    pub comments: Vec<CommentView>,
+    /// Its scheduled downtimes, in the core's list order.
+    pub downtimes: Vec<DowntimeView>,
     /// Whether the user may submit commands for it.
     pub can_command: bool,
+}
+
+/// One comment on an object, as the core's comment book holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    /// `comment_id`.
+    pub id: u64,
+    /// `user`, `downtime`, `flapping` or `acknowledgement`.
+    pub kind: &'static str,
+    /// Author (data, never markup).
+    pub author: String,
+    /// Text (data, never markup).
+    pub text: String,
+    /// Unix seconds.
+    pub entry_time: i64,
+    /// Kept across restarts.
+    pub persistent: bool,
+    /// When it expires (Unix seconds), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<i64>,
+}
+
+impl CommentView {
+    fn of(c: &vigil_state::Comment) -> CommentView {
+        use vigil_state::CommentKind;
+        CommentView {
+            id: c.id,
+            kind: match c.kind {
+                CommentKind::User => "user",
+                CommentKind::Downtime => "downtime",
+                CommentKind::Flapping => "flapping",
+                CommentKind::Acknowledgement => "acknowledgement",
+            },
+            author: c.author.clone(),
+            text: c.text.clone(),
+            entry_time: c.entry_time,
+            persistent: c.persistent,
+            expires: c.expires.then_some(c.expire_time),
+        }
+    }
+}
+
+/// One scheduled downtime of an object, as the core's downtime book holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DowntimeView {
+    /// `downtime_id`.
+    pub id: u64,
+    /// Window start, Unix seconds.
+    pub start_time: i64,
+    /// Window end.
+    pub end_time: i64,
+    /// Fixed (start to end) or flexible (`duration` from the first problem).
+    pub fixed: bool,
+    /// Seconds (flexible downtimes).
+    pub duration: u64,
+    /// In effect now.
+    pub in_effect: bool,
+    /// The downtime that triggers this one (0: none).
+    pub triggered_by: u64,
+    /// Author.
+    pub author: String,
+    /// Comment.
+    pub comment: String,
+}
+
+impl DowntimeView {
+    fn of(d: &vigil_state::Downtime) -> DowntimeView {
+        DowntimeView {
+            id: d.id,
+            start_time: d.start_time,
+            end_time: d.end_time,
+            fixed: d.fixed,
+            duration: d.duration,
+            in_effect: d.is_in_effect,
+            triggered_by: d.triggered_by,
+            author: d.author.clone(),
+            comment: d.comment.clone(),
+        }
+    }
 }
 
 /// One line of an object's history.
@@ -393,7 +476,7 @@ pub fn object_view(app: &App, c: &Ctx, obj: ObjRef) -> Option<ObjectView> {
             (
                 m.name.clone(),
                 None,
-                st.map(|s| query::state_view(s, m.settings.max_check_attempts)),
+                st.map(|s| query::state_view(s, m.settings.max_check_attempts, false)),
                 st.map(|s| s.output.long.clone()).unwrap_or_default(),
                 st.map(|s| s.output.perfdata.clone()).unwrap_or_default(),
                 m.settings.check_command.as_ref().map(|c| c.raw.clone()),
@@ -412,7 +495,13 @@ pub fn object_view(app: &App, c: &Ctx, obj: ObjRef) -> Option<ObjectView> {
                     .map(|h| h.name.clone())
                     .unwrap_or_default(),
                 Some(m.description.as_str().to_string()),
-                st.map(|x| query::state_view(x, m.settings.max_check_attempts)),
+                st.map(|x| {
+                    query::state_view(
+                        x,
+                        m.settings.max_check_attempts,
+                        query::host_in_downtime(snap, m.host),
+                    )
+                }),
                 st.map(|x| x.output.long.clone()).unwrap_or_default(),
                 st.map(|x| x.output.perfdata.clone()).unwrap_or_default(),
                 m.settings.check_command.as_ref().map(|c| c.raw.clone()),
@@ -482,6 +571,16 @@ pub fn object_view(app: &App, c: &Ctx, obj: ObjRef) -> Option<ObjectView> {
         handler_runs,
         notifications,
         notification_log,
+        comments: snap
+            .comments_of(obj)
+            .into_iter()
+            .map(CommentView::of)
+            .collect(),
+        downtimes: snap
+            .downtimes_of(obj)
+            .into_iter()
+            .map(DowntimeView::of)
+            .collect(),
         can_command: may_command(c, obj),
         host,
         service,

@@ -137,10 +137,11 @@ pub(crate) async fn problems_page(
                 thead { tr { th { "Host" } th { "Service" } th { "State" } th { "For" } th { "Attempt" } th { "Output" } th { "Last handler run" } } }
                 tbody {
                     @for p in rows {
-                        tr data-host=(p.host) data-service=(p.service.as_deref().unwrap_or("")) data-state=(p.st.state) {
+                        tr data-host=(p.host) data-service=(p.service.as_deref().unwrap_or("")) data-state=(p.st.state) data-handling=(p.st.handling) {
                             td { a href=(obj_url(&p.host, None)) { (p.host) } }
                             td { @if let Some(s) = &p.service { a href=(obj_url(&p.host, Some(s))) { (s) } } }
-                            (state_cell(&p.st))
+                            td class=(format!("state {}", state_class(&p.st.state))) { (p.st.state)
+                                @if p.st.handling != "unhandled" { " " span.handling { (p.st.handling) } } }
                             td { (fmt_dur(now - p.st.last_state_change)) }
                             td { (p.st.attempt) "/" (p.st.max_attempts) " " (p.st.state_type) }
                             td.output { (p.st.output) }
@@ -448,7 +449,51 @@ pub(crate) async fn object_page(
                 "checks " (if v.st.checks_enabled { "on" } else { "off" }) ", handler " (if v.st.handlers_enabled { "on" } else { "off" })
                 ", notifications " (if v.st.notifications_enabled { "on" } else { "off" })
                 @if v.st.flapping { ", flapping (" (format!("{:.1}", v.percent_state_change)) "%)" } } }
-            tr { th { "Acknowledgement, comments, downtimes" } td.muted #obj-ack { "not carried by this vigil yet: the commands are sent and their answer shown" } }
+            tr { th { "Acknowledgement" } td #obj-ack {
+                @if v.st.acknowledged {
+                    "acknowledged" @if let Some(t) = v.st.ack_type { " (" (t) ")" }
+                    @for c in v.comments.iter().filter(|c| c.kind == "acknowledgement") {
+                        " by " (c.author) ": " span.ack-comment { (c.text) }
+                    }
+                } @else { span.muted { "not acknowledged" } } } }
+            tr { th { "Downtime" } td #obj-downtime {
+                @if v.st.downtime_depth > 0 { "in scheduled downtime" @if v.st.downtime_depth > 1 { " (" (v.st.downtime_depth) " downtimes)" } }
+                @else if v.st.host_in_downtime { "its host is in scheduled downtime" }
+                @else { span.muted { "none in effect" } } } }
+        }
+        h2 { "Comments" }
+        table.list #comments {
+            thead { tr { th { "Entered" } th { "Kind" } th { "Author" } th { "Comment" } th { "Expires" } } }
+            tbody {
+                @for cm in &v.comments {
+                    tr data-comment-id=(cm.id) data-kind=(cm.kind) {
+                        td { (fmt_time(cm.entry_time as f64)) }
+                        td { (cm.kind) @if !cm.persistent { " (not persistent)" } }
+                        td { (cm.author) }
+                        td.output { (cm.text) }
+                        td { @match cm.expires { Some(t) => (fmt_time(t as f64)), None => "never" } }
+                    }
+                }
+                @if v.comments.is_empty() { tr { td colspan="5" .muted { "no comment" } } }
+            }
+        }
+        h2 { "Scheduled downtimes" }
+        table.list #downtimes {
+            thead { tr { th { "From" } th { "To" } th { "Kind" } th { "In effect" } th { "Author" } th { "Comment" } } }
+            tbody {
+                @for d in &v.downtimes {
+                    tr data-downtime-id=(d.id) {
+                        td { (fmt_time(d.start_time as f64)) }
+                        td { (fmt_time(d.end_time as f64)) }
+                        td { @if d.fixed { "fixed" } @else { "flexible, " (fmt_dur(d.duration as f64)) }
+                            @if d.triggered_by != 0 { ", triggered by " (d.triggered_by) } }
+                        td { (if d.in_effect { "yes" } else { "no" }) }
+                        td { (d.author) }
+                        td.output { (d.comment) }
+                    }
+                }
+                @if v.downtimes.is_empty() { tr { td colspan="6" .muted { "no downtime scheduled" } } }
+            }
         }
         h2 { "Performance data" }
         (perf_charts(&v))
