@@ -236,7 +236,7 @@ async fn session(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Resp
 }
 
 #[derive(Debug, Deserialize)]
-struct Limit {
+pub(crate) struct Limit {
     #[serde(default)]
     limit: Option<usize>,
 }
@@ -625,7 +625,7 @@ async fn api_object(
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct RunsQuery {
+pub(crate) struct RunsQuery {
     #[serde(default)]
     host: Option<String>,
     #[serde(default)]
@@ -766,20 +766,13 @@ fn describe_plan(p: &vigil_cmdline::Plan) -> String {
     }
 }
 
-/// Answers a "what would run" question on a core built from the snapshot:
-/// `Core::fire`, which queues the handlers' jobs and starts nothing.
-pub fn what_if(app: &App, c: &Ctx, q: &WhatIf) -> Result<WhatIfAnswer, ApiError> {
-    let obj = resolve(c, &q.host, q.service.as_deref())?;
-    if !may_command(c, obj) {
-        return Err(ApiError::Forbidden(
-            "you may not submit commands for this object (the answer shows expanded command lines)"
-                .into(),
-        ));
-    }
-    let kind = match obj {
-        ObjRef::Host(_) => vigil_events::ObjKind::Host,
-        ObjRef::Service(_) => vigil_events::ObjKind::Service,
-    };
+/// The transition a "what would run" question asks about: its state (a state name
+/// of the object's kind, any case), state type (`SOFT` / `HARD`, default HARD) and
+/// attempt (default and at least 1).
+pub fn transition(
+    kind: vigil_events::ObjKind,
+    q: &WhatIf,
+) -> Result<(vigil_events::AnyState, StateType, u32), ApiError> {
     let state =
         vigil_events::AnyState::parse(kind, &q.state.to_ascii_uppercase()).ok_or_else(|| {
             ApiError::Bad(format!(
@@ -799,7 +792,24 @@ pub fn what_if(app: &App, c: &Ctx, q: &WhatIf) -> Result<WhatIfAnswer, ApiError>
         "HARD" => StateType::Hard,
         o => return Err(ApiError::Bad(format!("'{o}' is not SOFT or HARD"))),
     };
-    let attempt = q.attempt.unwrap_or(1).max(1);
+    Ok((state, ty, q.attempt.unwrap_or(1).max(1)))
+}
+
+/// Answers a "what would run" question on a core built from the snapshot:
+/// `Core::fire`, which queues the handlers' jobs and starts nothing.
+pub fn what_if(app: &App, c: &Ctx, q: &WhatIf) -> Result<WhatIfAnswer, ApiError> {
+    let obj = resolve(c, &q.host, q.service.as_deref())?;
+    if !may_command(c, obj) {
+        return Err(ApiError::Forbidden(
+            "you may not submit commands for this object (the answer shows expanded command lines)"
+                .into(),
+        ));
+    }
+    let kind = match obj {
+        ObjRef::Host(_) => vigil_events::ObjKind::Host,
+        ObjRef::Service(_) => vigil_events::ObjKind::Service,
+    };
+    let (state, ty, attempt) = transition(kind, q)?;
     let snap = c.snap();
     let mut core = snap.to_core(app.zone.clone(), std::process::id());
     let spawns = core.fire(obj, state.id(), ty, attempt, snap.at);

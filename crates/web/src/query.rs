@@ -48,7 +48,7 @@ impl Filter {
         self.page.unwrap_or(1).max(1)
     }
 
-    fn states(&self) -> Vec<String> {
+    pub(crate) fn states(&self) -> Vec<String> {
         self.state
             .as_deref()
             .unwrap_or("")
