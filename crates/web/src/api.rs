@@ -930,7 +930,9 @@ pub fn command_line(a: &Action, author: &str, now: i64) -> Result<String, ApiErr
         ("schedule_downtime", s) => {
             need_comment()?;
             let secs = i64::from(a.minutes.unwrap_or(60).clamp(1, 525_600)) * 60;
-            let end = now + secs;
+            // A clock at the end of i64 (the builder is public; the fuzzer's clock
+            // is arbitrary) ends the window there instead of overflowing.
+            let end = now.saturating_add(secs);
             match s {
                 Some(s) => format!(
                     "SCHEDULE_SVC_DOWNTIME;{h};{s};{now};{end};1;0;{secs};{author};{comment}"
@@ -1076,4 +1078,40 @@ async fn stream(
             .data(p.generation.to_string()))
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn downtime(minutes: Option<u32>) -> Action {
+        Action {
+            action: "schedule_downtime".into(),
+            host: "h".into(),
+            service: Some("web".into()),
+            comment: Some("maintenance".into()),
+            minutes,
+            sticky: None,
+            csrf: None,
+        }
+    }
+
+    #[test]
+    fn downtime_window_of_the_clock() {
+        assert_eq!(
+            command_line(&downtime(Some(5)), "alice", 1_800_000_000).unwrap(),
+            "[1800000000] SCHEDULE_SVC_DOWNTIME;h;web;1800000000;1800000300;1;0;300;alice;maintenance"
+        );
+    }
+
+    /// Regression (fuzz target web_action): a clock near i64::MAX overflowed the
+    /// window's end (a panic with overflow checks); it now ends at i64::MAX.
+    #[test]
+    fn downtime_at_the_end_of_time_does_not_overflow() {
+        let line = command_line(&downtime(None), "alice", i64::MAX).unwrap();
+        assert!(
+            line.ends_with(&format!(";{0};{0};1;0;3600;alice;maintenance", i64::MAX)),
+            "{line}"
+        );
+    }
 }
