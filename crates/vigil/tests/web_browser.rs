@@ -9,10 +9,10 @@
 //!    window survives);
 //! 3. its object page shows the state, the handler run and the actions;
 //! 4. acknowledging it sends ACKNOWLEDGE_SVC_PROBLEM with the user's name; vigil's
-//!    answer is shown in place and both the audit line and the external command
-//!    line are in the log. Acknowledgements are not carried out by vigil yet
-//!    (`ACKS_CARRIED_OUT`): until they are, the step checks the recorded answer;
-//!    when they are, the problem must move to "Acknowledged or in downtime";
+//!    answer ("accepted") is shown in place and both the audit line and the
+//!    external command line are in the log; the problem moves to "Acknowledged or
+//!    in downtime" on the problems page, and the object page shows the sticky
+//!    acknowledgement with its author and comment, and the acknowledgement comment;
 //! 5. "What would run" for CRITICAL HARD 3 shows the handler's expanded command and
 //!    its log line, and runs nothing.
 //!
@@ -29,8 +29,9 @@ use std::time::{Duration, Instant};
 use common::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// Switch on when ACKNOWLEDGE_SVC_PROBLEM is carried out (the notification work).
-const ACKS_CARRIED_OUT: bool = false;
+/// ACKNOWLEDGE_SVC_PROBLEM is carried out (the notification work): the step
+/// checks that the acknowledgement shows.
+const ACKS_CARRIED_OUT: bool = true;
 
 const OBJECTS: &str = "
 define command {
@@ -232,9 +233,15 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
         .unwrap();
     assert!(refreshed.as_str().is_some_and(|n| n != "0"), "{refreshed}");
     assert!(
-        handler.contains("not recorded")
-            || handler.contains("fixed")
-            || handler.contains("did not help"),
+        [
+            "not recorded",
+            "fixed it",
+            "did not help",
+            "superseded",
+            "unknown"
+        ]
+        .iter()
+        .any(|l| handler.contains(l)),
         "{handler}"
     );
     shot(&c, "2-problems-critical-with-handler.png").await;
@@ -299,14 +306,35 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
     );
     if ACKS_CARRIED_OUT {
         assert!(answer.contains("accepted"), "{answer}");
+        let object_page = c.current_url().await.unwrap();
         c.goto(&authed).await.unwrap();
+        let row = "#handled tr[data-service=\"web\"][data-handling=\"acknowledged\"]";
         until(20, "the problem under acknowledged", || async {
-            c.find(Locator::Css("#handled tr[data-service=\"web\"]"))
-                .await
-                .ok()
+            c.find(Locator::Css(row)).await.ok()
         })
         .await;
+        let unhandled = text_of(&c, "#unhandled").await.unwrap_or_default();
+        assert!(!unhandled.contains("web"), "{unhandled}");
         shot(&c, "4b-problems-acknowledged.png").await;
+        // The object page shows the acknowledgement and its comment.
+        c.goto(object_page.as_str()).await.unwrap();
+        let ack = until(20, "the acknowledgement on the object page", || async {
+            let a = text_of(&c, "#obj-ack").await?;
+            a.starts_with("acknowledged").then_some(a)
+        })
+        .await;
+        assert!(ack.contains("(sticky)"), "{ack}");
+        assert!(ack.contains("by alice: on it"), "{ack}");
+        let handling = text_of(&c, "#obj-handling").await.unwrap_or_default();
+        assert_eq!(handling, "acknowledged");
+        let comments = text_of(&c, "#comments tr[data-kind=\"acknowledgement\"]")
+            .await
+            .unwrap_or_default();
+        assert!(
+            comments.contains("alice") && comments.contains("on it"),
+            "{comments}"
+        );
+        shot(&c, "4c-object-acknowledged.png").await;
     } else {
         // vigil's recorded answer until acknowledgements are carried out.
         assert!(

@@ -203,3 +203,161 @@ fn metrics_count_a_known_run() {
     assert!(status.success());
     assert!(!url_file.exists(), "URL file left behind");
 }
+
+const NOTIFY_OBJECTS: &str = "
+define command {
+    command_name ok
+    command_line /bin/true
+}
+define command {
+    command_name page
+    command_line /bin/true
+}
+define timeperiod {
+    timeperiod_name always
+    alias always
+    sunday 00:00-24:00
+    monday 00:00-24:00
+    tuesday 00:00-24:00
+    wednesday 00:00-24:00
+    thursday 00:00-24:00
+    friday 00:00-24:00
+    saturday 00:00-24:00
+}
+define contact {
+    contact_name alice
+    host_notification_period always
+    service_notification_period always
+    host_notification_options d,u,r
+    service_notification_options w,u,c,r
+    host_notification_commands page
+    service_notification_commands page
+}
+define host {
+    host_name h
+    address 127.0.0.1
+    check_command ok
+    max_check_attempts 1
+    active_checks_enabled 0
+    notifications_enabled 0
+}
+define service {
+    name passive
+    host_name h
+    check_command ok
+    max_check_attempts 1
+    active_checks_enabled 0
+    notification_period always
+    notification_interval 0
+    register 0
+}
+define service {
+    use passive
+    service_description paged
+    contacts alice
+    notification_options c,r
+}
+define service {
+    use passive
+    service_description nobody
+}
+";
+
+/// Notification counters from the core's decisions: `paged` (contact alice,
+/// `notification_options c,r`) goes CRITICAL (PROBLEM sent, its command exits 0),
+/// WARNING (suppressed: the options exclude `w`) and OK (RECOVERY sent); `nobody`
+/// has no contact and goes CRITICAL (suppressed: no recipients).
+#[test]
+fn metrics_count_notifications() {
+    let t = TestDir::new();
+    let cfg = write_config(&t, "", NOTIFY_OBJECTS);
+    let mut d = Daemon::start(
+        &cfg,
+        t.path(),
+        &t.p("stderr.txt"),
+        &["--http", "127.0.0.1:0"],
+    );
+    let url_file = t.p("var/vigil-http.url");
+    assert!(
+        wait_for(Duration::from_secs(20), || url_file.exists()),
+        "no URL file; stderr:\n{}",
+        d.stderr()
+    );
+    let url = std::fs::read_to_string(&url_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut text = String::new();
+    for (i, (s, rc)) in [("paged", 2), ("paged", 1), ("paged", 0), ("nobody", 2)]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "[{}] PROCESS_SERVICE_CHECK_RESULT;h;{s};{rc};result {i}\n",
+            1_800_000_000 + i
+        ));
+    }
+    write_fifo(&t.p("var/vigil.cmd"), &text, Duration::from_secs(10));
+    let total = |s: &prometheus_parse::Scrape| {
+        s.samples
+            .iter()
+            .filter(|x| x.metric == "vigil_notifications_total")
+            .map(|x| match x.value {
+                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
+                _ => 0.0,
+            })
+            .sum::<f64>()
+    };
+    let mut s = scrape(&url);
+    assert!(
+        wait_for(Duration::from_secs(20), || {
+            s = scrape(&url);
+            total(&s) >= 4.0
+                && value(&s, "vigil_notification_commands_total", &[]).unwrap_or(0.0) >= 2.0
+        }),
+        "notification metrics never reached the run's values:\n{}\nlog:\n{}",
+        ureq_get(&format!("{url}metrics")),
+        t.log()
+    );
+    let v = |name: &str, labels: &[(&str, &str)]| value(&s, name, labels);
+    let n = "vigil_notifications_total";
+    let svc = ("kind", "service");
+    assert_eq!(total(&s), 4.0, "{:?}", s.samples);
+    assert_eq!(
+        v(n, &[svc, ("type", "PROBLEM"), ("result", "sent")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        v(n, &[svc, ("type", "RECOVERY"), ("result", "sent")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        v(
+            n,
+            &[
+                svc,
+                ("type", "PROBLEM"),
+                ("result", "suppressed"),
+                ("rule", "options_exclude")
+            ]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        v(n, &[("result", "suppressed"), ("rule", "no_recipients")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        v(
+            "vigil_notification_contacts_total",
+            &[("result", "notified")]
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        v("vigil_notification_commands_total", &[("result", "exit_0")]),
+        Some(2.0)
+    );
+    let (status, _) = d.terminate(Duration::from_secs(10));
+    assert!(status.success());
+}

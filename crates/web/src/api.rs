@@ -236,7 +236,7 @@ async fn session(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Resp
 }
 
 #[derive(Debug, Deserialize)]
-struct Limit {
+pub(crate) struct Limit {
     #[serde(default)]
     limit: Option<usize>,
 }
@@ -331,8 +331,91 @@ pub struct ObjectView {
     pub notifications: Vec<serde_json::Value>,
     /// Notification lines of the log file on it.
     pub notification_log: Vec<HistoryItem>,
+    /// Its comments (user, acknowledgement, downtime, flapping), in id order.
+    pub comments: Vec<CommentView>,
+    /// Its scheduled downtimes, in the core's list order.
+    pub downtimes: Vec<DowntimeView>,
     /// Whether the user may submit commands for it.
     pub can_command: bool,
+}
+
+/// One comment on an object, as the core's comment book holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    /// `comment_id`.
+    pub id: u64,
+    /// `user`, `downtime`, `flapping` or `acknowledgement`.
+    pub kind: &'static str,
+    /// Author (data, never markup).
+    pub author: String,
+    /// Text (data, never markup).
+    pub text: String,
+    /// Unix seconds.
+    pub entry_time: i64,
+    /// Kept across restarts.
+    pub persistent: bool,
+    /// When it expires (Unix seconds), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<i64>,
+}
+
+impl CommentView {
+    fn of(c: &vigil_state::Comment) -> CommentView {
+        use vigil_state::CommentKind;
+        CommentView {
+            id: c.id,
+            kind: match c.kind {
+                CommentKind::User => "user",
+                CommentKind::Downtime => "downtime",
+                CommentKind::Flapping => "flapping",
+                CommentKind::Acknowledgement => "acknowledgement",
+            },
+            author: c.author.clone(),
+            text: c.text.clone(),
+            entry_time: c.entry_time,
+            persistent: c.persistent,
+            expires: c.expires.then_some(c.expire_time),
+        }
+    }
+}
+
+/// One scheduled downtime of an object, as the core's downtime book holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DowntimeView {
+    /// `downtime_id`.
+    pub id: u64,
+    /// Window start, Unix seconds.
+    pub start_time: i64,
+    /// Window end.
+    pub end_time: i64,
+    /// Fixed (start to end) or flexible (`duration` from the first problem).
+    pub fixed: bool,
+    /// Seconds (flexible downtimes).
+    pub duration: u64,
+    /// In effect now.
+    pub in_effect: bool,
+    /// The downtime that triggers this one (0: none).
+    pub triggered_by: u64,
+    /// Author.
+    pub author: String,
+    /// Comment.
+    pub comment: String,
+}
+
+impl DowntimeView {
+    fn of(d: &vigil_state::Downtime) -> DowntimeView {
+        DowntimeView {
+            id: d.id,
+            start_time: d.start_time,
+            end_time: d.end_time,
+            fixed: d.fixed,
+            duration: d.duration,
+            in_effect: d.is_in_effect,
+            triggered_by: d.triggered_by,
+            author: d.author.clone(),
+            comment: d.comment.clone(),
+        }
+    }
 }
 
 /// One line of an object's history.
@@ -393,7 +476,7 @@ pub fn object_view(app: &App, c: &Ctx, obj: ObjRef) -> Option<ObjectView> {
             (
                 m.name.clone(),
                 None,
-                st.map(|s| query::state_view(s, m.settings.max_check_attempts)),
+                st.map(|s| query::state_view(s, m.settings.max_check_attempts, false)),
                 st.map(|s| s.output.long.clone()).unwrap_or_default(),
                 st.map(|s| s.output.perfdata.clone()).unwrap_or_default(),
                 m.settings.check_command.as_ref().map(|c| c.raw.clone()),
@@ -412,7 +495,13 @@ pub fn object_view(app: &App, c: &Ctx, obj: ObjRef) -> Option<ObjectView> {
                     .map(|h| h.name.clone())
                     .unwrap_or_default(),
                 Some(m.description.as_str().to_string()),
-                st.map(|x| query::state_view(x, m.settings.max_check_attempts)),
+                st.map(|x| {
+                    query::state_view(
+                        x,
+                        m.settings.max_check_attempts,
+                        query::host_in_downtime(snap, m.host),
+                    )
+                }),
                 st.map(|x| x.output.long.clone()).unwrap_or_default(),
                 st.map(|x| x.output.perfdata.clone()).unwrap_or_default(),
                 m.settings.check_command.as_ref().map(|c| c.raw.clone()),
@@ -482,6 +571,16 @@ pub fn object_view(app: &App, c: &Ctx, obj: ObjRef) -> Option<ObjectView> {
         handler_runs,
         notifications,
         notification_log,
+        comments: snap
+            .comments_of(obj)
+            .into_iter()
+            .map(CommentView::of)
+            .collect(),
+        downtimes: snap
+            .downtimes_of(obj)
+            .into_iter()
+            .map(DowntimeView::of)
+            .collect(),
         can_command: may_command(c, obj),
         host,
         service,
@@ -526,7 +625,7 @@ async fn api_object(
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct RunsQuery {
+pub(crate) struct RunsQuery {
     #[serde(default)]
     host: Option<String>,
     #[serde(default)]
@@ -667,20 +766,13 @@ fn describe_plan(p: &vigil_cmdline::Plan) -> String {
     }
 }
 
-/// Answers a "what would run" question on a core built from the snapshot:
-/// `Core::fire`, which queues the handlers' jobs and starts nothing.
-pub fn what_if(app: &App, c: &Ctx, q: &WhatIf) -> Result<WhatIfAnswer, ApiError> {
-    let obj = resolve(c, &q.host, q.service.as_deref())?;
-    if !may_command(c, obj) {
-        return Err(ApiError::Forbidden(
-            "you may not submit commands for this object (the answer shows expanded command lines)"
-                .into(),
-        ));
-    }
-    let kind = match obj {
-        ObjRef::Host(_) => vigil_events::ObjKind::Host,
-        ObjRef::Service(_) => vigil_events::ObjKind::Service,
-    };
+/// The transition a "what would run" question asks about: its state (a state name
+/// of the object's kind, any case), state type (`SOFT` / `HARD`, default HARD) and
+/// attempt (default and at least 1).
+pub fn transition(
+    kind: vigil_events::ObjKind,
+    q: &WhatIf,
+) -> Result<(vigil_events::AnyState, StateType, u32), ApiError> {
     let state =
         vigil_events::AnyState::parse(kind, &q.state.to_ascii_uppercase()).ok_or_else(|| {
             ApiError::Bad(format!(
@@ -700,7 +792,24 @@ pub fn what_if(app: &App, c: &Ctx, q: &WhatIf) -> Result<WhatIfAnswer, ApiError>
         "HARD" => StateType::Hard,
         o => return Err(ApiError::Bad(format!("'{o}' is not SOFT or HARD"))),
     };
-    let attempt = q.attempt.unwrap_or(1).max(1);
+    Ok((state, ty, q.attempt.unwrap_or(1).max(1)))
+}
+
+/// Answers a "what would run" question on a core built from the snapshot:
+/// `Core::fire`, which queues the handlers' jobs and starts nothing.
+pub fn what_if(app: &App, c: &Ctx, q: &WhatIf) -> Result<WhatIfAnswer, ApiError> {
+    let obj = resolve(c, &q.host, q.service.as_deref())?;
+    if !may_command(c, obj) {
+        return Err(ApiError::Forbidden(
+            "you may not submit commands for this object (the answer shows expanded command lines)"
+                .into(),
+        ));
+    }
+    let kind = match obj {
+        ObjRef::Host(_) => vigil_events::ObjKind::Host,
+        ObjRef::Service(_) => vigil_events::ObjKind::Service,
+    };
+    let (state, ty, attempt) = transition(kind, q)?;
     let snap = c.snap();
     let mut core = snap.to_core(app.zone.clone(), std::process::id());
     let spawns = core.fire(obj, state.id(), ty, attempt, snap.at);
@@ -821,7 +930,9 @@ pub fn command_line(a: &Action, author: &str, now: i64) -> Result<String, ApiErr
         ("schedule_downtime", s) => {
             need_comment()?;
             let secs = i64::from(a.minutes.unwrap_or(60).clamp(1, 525_600)) * 60;
-            let end = now + secs;
+            // A clock at the end of i64 (the builder is public; the fuzzer's clock
+            // is arbitrary) ends the window there instead of overflowing.
+            let end = now.saturating_add(secs);
             match s {
                 Some(s) => format!(
                     "SCHEDULE_SVC_DOWNTIME;{h};{s};{now};{end};1;0;{secs};{author};{comment}"
@@ -967,4 +1078,40 @@ async fn stream(
             .data(p.generation.to_string()))
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn downtime(minutes: Option<u32>) -> Action {
+        Action {
+            action: "schedule_downtime".into(),
+            host: "h".into(),
+            service: Some("web".into()),
+            comment: Some("maintenance".into()),
+            minutes,
+            sticky: None,
+            csrf: None,
+        }
+    }
+
+    #[test]
+    fn downtime_window_of_the_clock() {
+        assert_eq!(
+            command_line(&downtime(Some(5)), "alice", 1_800_000_000).unwrap(),
+            "[1800000000] SCHEDULE_SVC_DOWNTIME;h;web;1800000000;1800000300;1;0;300;alice;maintenance"
+        );
+    }
+
+    /// Regression (fuzz target web_action): a clock near i64::MAX overflowed the
+    /// window's end (a panic with overflow checks); it now ends at i64::MAX.
+    #[test]
+    fn downtime_at_the_end_of_time_does_not_overflow() {
+        let line = command_line(&downtime(None), "alice", i64::MAX).unwrap();
+        assert!(
+            line.ends_with(&format!(";{0};{0};1;0;3600;alice;maintenance", i64::MAX)),
+            "{line}"
+        );
+    }
 }

@@ -116,6 +116,18 @@ impl Htpasswd {
     }
 }
 
+/// The user name and password of an `Authorization: Basic …` header value
+/// (base64 of `user:password`, UTF-8); `None` for anything else.
+pub fn basic_credentials(authorization: &str) -> Option<(String, String)> {
+    let b = authorization.strip_prefix("Basic ")?;
+    let b = base64::engine::general_purpose::STANDARD
+        .decode(b.trim())
+        .ok()?;
+    let s = String::from_utf8(b).ok()?;
+    s.split_once(':')
+        .map(|(u, p)| (u.to_string(), p.to_string()))
+}
+
 fn parse_hash(h: &str) -> Option<PwHash> {
     if let Some(rest) = h.strip_prefix("$apr1$") {
         let (salt, hash) = rest.split_once('$')?;
@@ -361,17 +373,7 @@ impl Auth {
             return Ok(self.user(name, model, true));
         };
         let (user, pass) = authorization
-            .and_then(|h| h.strip_prefix("Basic "))
-            .and_then(|b| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(b.trim())
-                    .ok()
-            })
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|s| {
-                s.split_once(':')
-                    .map(|(u, p)| (u.to_string(), p.to_string()))
-            })
+            .and_then(basic_credentials)
             .ok_or(AuthError::Missing)?;
         let digest: [u8; 32] = Sha256::digest(pass.as_bytes()).into();
         let known = self

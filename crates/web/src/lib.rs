@@ -21,6 +21,8 @@
 pub mod api;
 pub mod auth;
 pub mod cgicfg;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod index;
 pub mod logparse;
 pub mod metrics;

@@ -10,6 +10,9 @@
 //! | `vigil_alerts_total` | counter | `kind`, `state`, `state_type` |
 //! | `vigil_event_handler_runs_total` | counter | `handler` (command name), `result` (exit_0, exit_nonzero, timed_out, signaled, not_started) |
 //! | `vigil_external_commands_total` | counter | `result` (accepted, failed, unknown, malformed) |
+//! | `vigil_notifications_total` | counter | `kind`, `type` (PROBLEM, RECOVERY, ACKNOWLEDGEMENT, ...), `result` (sent, suppressed), `rule` (why suppressed, the journal's `rule`: `in_downtime`, `acknowledged`, `soft_state`, ...; empty when sent) |
+//! | `vigil_notification_contacts_total` | counter | `result` (notified, suppressed), `rule` (the contact's or the notification's rule; empty when notified) |
+//! | `vigil_notification_commands_total` | counter | `result` (exit_0, exit_nonzero, timed_out, signaled, not_started) |
 //! | `vigil_state_journal_commit_seconds` | histogram | — |
 //! | `vigil_loop_lag_seconds` | histogram | — |
 //! | `vigil_objects` | gauge | `kind`, `state` (pending, ok, warning, ... up, down, unreachable) |
@@ -24,7 +27,7 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::{Registry, Unit};
 use tokio::sync::watch;
-use vigil_events::{CommandEvent, Event, ObjKind, ProcessEnd};
+use vigil_events::{CommandEvent, Event, NotificationRecord, ObjKind, ProcessEnd, Suppression};
 
 use crate::publish::Published;
 
@@ -57,6 +60,57 @@ struct ResultLabels {
     result: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct NotificationLabels {
+    kind: String,
+    r#type: String,
+    result: String,
+    rule: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RuleLabels {
+    result: String,
+    rule: String,
+}
+
+/// A suppression rule's name as the notification journal writes it (its serde
+/// tag `rule`: `in_downtime`, `outside_period`, ...).
+pub fn rule_name(s: &Suppression) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.get("rule").and_then(|r| r.as_str()).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Why a decided notification was not sent: the object-level rule, else (every
+/// contact was stopped) the contacts' rule when they all share one, else
+/// `contacts_filtered`.
+fn record_rule(r: &NotificationRecord) -> String {
+    if let Some(s) = &r.stopped_by {
+        return rule_name(s);
+    }
+    let mut rules = r.contacts.iter().filter_map(|c| c.stopped_by.as_ref());
+    let Some(first) = rules.next() else {
+        return "no_recipients".into();
+    };
+    if rules.all(|x| x == first) {
+        rule_name(first)
+    } else {
+        "contacts_filtered".into()
+    }
+}
+
+fn end_result(end: &ProcessEnd) -> &'static str {
+    match end {
+        ProcessEnd::Exited(0) => "exit_0",
+        ProcessEnd::Exited(_) => "exit_nonzero",
+        ProcessEnd::TimedOut => "timed_out",
+        ProcessEnd::Signaled(_) => "signaled",
+        ProcessEnd::NotStarted(_) => "not_started",
+    }
+}
+
 type HistFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn seconds_histogram() -> Histogram {
@@ -73,6 +127,9 @@ pub struct Metrics {
     alerts: Family<AlertLabels, Counter>,
     handlers: Family<HandlerLabels, Counter>,
     commands: Family<ResultLabels, Counter>,
+    notifications: Family<NotificationLabels, Counter>,
+    notification_contacts: Family<RuleLabels, Counter>,
+    notification_commands: Family<ResultLabels, Counter>,
     commit: Histogram,
     lag: Histogram,
     registry: Registry,
@@ -95,6 +152,9 @@ impl Metrics {
         let alerts = Family::<AlertLabels, Counter>::default();
         let handlers = Family::<HandlerLabels, Counter>::default();
         let commands = Family::<ResultLabels, Counter>::default();
+        let notifications = Family::<NotificationLabels, Counter>::default();
+        let notification_contacts = Family::<RuleLabels, Counter>::default();
+        let notification_commands = Family::<ResultLabels, Counter>::default();
         let commit = seconds_histogram();
         let lag = seconds_histogram();
         registry.register("vigil_checks", "Check results processed", checks.clone());
@@ -121,6 +181,21 @@ impl Metrics {
             "External commands read (command file, web UI)",
             commands.clone(),
         );
+        registry.register(
+            "vigil_notifications",
+            "Notifications decided: sent, or suppressed and by which rule",
+            notifications.clone(),
+        );
+        registry.register(
+            "vigil_notification_contacts",
+            "Contacts considered for notifications: notified, or suppressed and by which rule",
+            notification_contacts.clone(),
+        );
+        registry.register(
+            "vigil_notification_commands",
+            "Notification command runs by how the process ended",
+            notification_commands.clone(),
+        );
         registry.register_with_unit(
             "vigil_state_journal_commit",
             "Seconds one state journal append + fdatasync took",
@@ -141,6 +216,9 @@ impl Metrics {
             alerts,
             handlers,
             commands,
+            notifications,
+            notification_contacts,
+            notification_commands,
             commit,
             lag,
             registry,
@@ -184,17 +262,43 @@ impl Metrics {
                 }
                 Event::HandlerFinished { run, end, .. } => {
                     let handler = run.directive.split('!').next().unwrap_or("").to_string();
-                    let result = match end {
-                        ProcessEnd::Exited(0) => "exit_0",
-                        ProcessEnd::Exited(_) => "exit_nonzero",
-                        ProcessEnd::TimedOut => "timed_out",
-                        ProcessEnd::Signaled(_) => "signaled",
-                        ProcessEnd::NotStarted(_) => "not_started",
-                    };
                     self.handlers
                         .get_or_create(&HandlerLabels {
                             handler,
-                            result: result.into(),
+                            result: end_result(end).into(),
+                        })
+                        .inc();
+                }
+                Event::NotificationDecided(r) => {
+                    let sent = r.sent();
+                    self.notifications
+                        .get_or_create(&NotificationLabels {
+                            kind: kind(r.obj.kind()),
+                            r#type: r.type_name.clone(),
+                            result: if sent { "sent" } else { "suppressed" }.into(),
+                            rule: if sent { String::new() } else { record_rule(r) },
+                        })
+                        .inc();
+                    for c in &r.contacts {
+                        // A contact is paged only when the notification passed too.
+                        let stopped = r.stopped_by.as_ref().or(c.stopped_by.as_ref());
+                        self.notification_contacts
+                            .get_or_create(&RuleLabels {
+                                result: if stopped.is_some() {
+                                    "suppressed"
+                                } else {
+                                    "notified"
+                                }
+                                .into(),
+                                rule: stopped.map(rule_name).unwrap_or_default(),
+                            })
+                            .inc();
+                    }
+                }
+                Event::NotificationFinished { end, .. } => {
+                    self.notification_commands
+                        .get_or_create(&ResultLabels {
+                            result: end_result(end).into(),
                         })
                         .inc();
                 }
@@ -292,5 +396,90 @@ impl Collector for ObjectStates {
             ConstGauge::new(n).encode(m.encode_family(&labels)?)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigil_events::{AnyState, ContactDecision, NotificationType, Obj, ServiceState};
+
+    fn record(
+        stopped_by: Option<Suppression>,
+        contacts: &[Option<Suppression>],
+    ) -> NotificationRecord {
+        NotificationRecord {
+            time: 0.0,
+            obj: Obj::Service {
+                host: "h".into(),
+                service: "s".into(),
+            },
+            kind: NotificationType::Normal,
+            type_name: "PROBLEM".into(),
+            state: AnyState::Service(ServiceState::Critical),
+            number: 1,
+            id: None,
+            escalated: false,
+            options: 0,
+            author: None,
+            comment: None,
+            stopped_by,
+            contacts: contacts
+                .iter()
+                .map(|s| ContactDecision {
+                    contact: "c".into(),
+                    stopped_by: s.clone(),
+                    commands: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rules_are_the_journals_names() {
+        assert_eq!(rule_name(&Suppression::InDowntime), "in_downtime");
+        assert_eq!(
+            rule_name(&Suppression::OptionsExclude { letter: 'w' }),
+            "options_exclude"
+        );
+        assert_eq!(
+            record_rule(&record(Some(Suppression::Acknowledged), &[])),
+            "acknowledged"
+        );
+        // The object passed; every contact was stopped by one rule, or by several.
+        let disabled = Some(Suppression::ContactDisabled);
+        assert_eq!(
+            record_rule(&record(None, &[disabled.clone(), disabled.clone()])),
+            "contact_disabled"
+        );
+        assert_eq!(
+            record_rule(&record(
+                None,
+                &[disabled, Some(Suppression::ContactImportance)]
+            )),
+            "contacts_filtered"
+        );
+    }
+
+    #[test]
+    fn a_decision_counts_once_and_each_contact_once() {
+        let (_tx, rx) = watch::channel(Arc::new(Published::default()));
+        let m = Metrics::new(rx);
+        m.observe(&[
+            Event::NotificationDecided(Box::new(record(
+                None,
+                &[None, Some(Suppression::ContactDisabled)],
+            ))),
+            Event::NotificationDecided(Box::new(record(Some(Suppression::SoftState), &[]))),
+        ]);
+        let text = m.render();
+        for line in [
+            "vigil_notifications_total{kind=\"service\",type=\"PROBLEM\",result=\"sent\",rule=\"\"} 1",
+            "vigil_notifications_total{kind=\"service\",type=\"PROBLEM\",result=\"suppressed\",rule=\"soft_state\"} 1",
+            "vigil_notification_contacts_total{result=\"notified\",rule=\"\"} 1",
+            "vigil_notification_contacts_total{result=\"suppressed\",rule=\"contact_disabled\"} 1",
+        ] {
+            assert!(text.contains(line), "{line} not in\n{text}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use crate::api::{self, ctx, resolve, ActionAnswer, ApiError, Ctx, ObjQuery};
 use crate::query::{self, Filter, StateView};
 use crate::runs::Run;
 use crate::App;
+use vigil_events::HandlerOutcome;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Frag {
@@ -108,7 +109,7 @@ fn run_summary(r: &Run, now: f64) -> Markup {
     html! {
         span.run {
             (fmt_dur(now - r.start)) " ago: " code { (r.command_name()) } ", " (r.ended()) ", "
-            span class=(match r.outcome_text() { "fixed it" => "oc-good", "did not help" => "oc-bad", _ => "oc-none" }) {
+            span class=(match r.outcome() { Some(HandlerOutcome::Recovered { .. }) => "oc-good", Some(HandlerOutcome::NotRecovered) => "oc-bad", _ => "oc-none" }) {
                 (r.outcome_text())
             }
         }
@@ -136,10 +137,11 @@ pub(crate) async fn problems_page(
                 thead { tr { th { "Host" } th { "Service" } th { "State" } th { "For" } th { "Attempt" } th { "Output" } th { "Last handler run" } } }
                 tbody {
                     @for p in rows {
-                        tr data-host=(p.host) data-service=(p.service.as_deref().unwrap_or("")) data-state=(p.st.state) {
+                        tr data-host=(p.host) data-service=(p.service.as_deref().unwrap_or("")) data-state=(p.st.state) data-handling=(p.st.handling) {
                             td { a href=(obj_url(&p.host, None)) { (p.host) } }
                             td { @if let Some(s) = &p.service { a href=(obj_url(&p.host, Some(s))) { (s) } } }
-                            (state_cell(&p.st))
+                            td class=(format!("state {}", state_class(&p.st.state))) { (p.st.state)
+                                @if p.st.handling != "unhandled" { " " span.handling { (p.st.handling) } } }
                             td { (fmt_dur(now - p.st.last_state_change)) }
                             td { (p.st.attempt) "/" (p.st.max_attempts) " " (p.st.state_type) }
                             td.output { (p.st.output) }
@@ -447,7 +449,51 @@ pub(crate) async fn object_page(
                 "checks " (if v.st.checks_enabled { "on" } else { "off" }) ", handler " (if v.st.handlers_enabled { "on" } else { "off" })
                 ", notifications " (if v.st.notifications_enabled { "on" } else { "off" })
                 @if v.st.flapping { ", flapping (" (format!("{:.1}", v.percent_state_change)) "%)" } } }
-            tr { th { "Acknowledgement, comments, downtimes" } td.muted #obj-ack { "not carried by this vigil yet: the commands are sent and their answer shown" } }
+            tr { th { "Acknowledgement" } td #obj-ack {
+                @if v.st.acknowledged {
+                    "acknowledged" @if let Some(t) = v.st.ack_type { " (" (t) ")" }
+                    @for c in v.comments.iter().filter(|c| c.kind == "acknowledgement") {
+                        " by " (c.author) ": " span.ack-comment { (c.text) }
+                    }
+                } @else { span.muted { "not acknowledged" } } } }
+            tr { th { "Downtime" } td #obj-downtime {
+                @if v.st.downtime_depth > 0 { "in scheduled downtime" @if v.st.downtime_depth > 1 { " (" (v.st.downtime_depth) " downtimes)" } }
+                @else if v.st.host_in_downtime { "its host is in scheduled downtime" }
+                @else { span.muted { "none in effect" } } } }
+        }
+        h2 { "Comments" }
+        table.list #comments {
+            thead { tr { th { "Entered" } th { "Kind" } th { "Author" } th { "Comment" } th { "Expires" } } }
+            tbody {
+                @for cm in &v.comments {
+                    tr data-comment-id=(cm.id) data-kind=(cm.kind) {
+                        td { (fmt_time(cm.entry_time as f64)) }
+                        td { (cm.kind) @if !cm.persistent { " (not persistent)" } }
+                        td { (cm.author) }
+                        td.output { (cm.text) }
+                        td { @match cm.expires { Some(t) => (fmt_time(t as f64)), None => "never" } }
+                    }
+                }
+                @if v.comments.is_empty() { tr { td colspan="5" .muted { "no comment" } } }
+            }
+        }
+        h2 { "Scheduled downtimes" }
+        table.list #downtimes {
+            thead { tr { th { "From" } th { "To" } th { "Kind" } th { "In effect" } th { "Author" } th { "Comment" } } }
+            tbody {
+                @for d in &v.downtimes {
+                    tr data-downtime-id=(d.id) {
+                        td { (fmt_time(d.start_time as f64)) }
+                        td { (fmt_time(d.end_time as f64)) }
+                        td { @if d.fixed { "fixed" } @else { "flexible, " (fmt_dur(d.duration as f64)) }
+                            @if d.triggered_by != 0 { ", triggered by " (d.triggered_by) } }
+                        td { (if d.in_effect { "yes" } else { "no" }) }
+                        td { (d.author) }
+                        td.output { (d.comment) }
+                    }
+                }
+                @if v.downtimes.is_empty() { tr { td colspan="6" .muted { "no downtime scheduled" } } }
+            }
         }
         h2 { "Performance data" }
         (perf_charts(&v))
@@ -519,17 +565,28 @@ pub(crate) struct HandlerQuery {
 /// Statistics of one handler command's runs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HandlerStats {
-    /// Runs (dry runs excluded).
+    /// Runs (dry runs and transitions a policy held back excluded).
     pub runs: usize,
-    /// Runs whose outcome is recorded as having fixed the problem.
-    pub fixed: usize,
-    /// Runs with a recorded outcome.
-    pub with_outcome: usize,
+    /// Runs recorded `recovered`: the object was OK / UP within the verify window.
+    pub recovered: usize,
+    /// Runs recorded `not_recovered`.
+    pub not_recovered: usize,
+    /// Runs recorded `superseded` or `unknown` (not counted in the success rate).
+    pub undecided: usize,
     /// Runs that exited 0.
     pub exit_0: usize,
     /// Median seconds from the first SOFT problem to OK, over the runs whose
     /// problem and recovery are in the log.
     pub median_problem_to_ok: Option<f64>,
+}
+
+impl HandlerStats {
+    /// recovered / (recovered + not_recovered), as `vigil handlers --stats`
+    /// counts it; `None` before any run was decided either way.
+    pub fn success_rate(&self) -> Option<f64> {
+        let d = self.recovered + self.not_recovered;
+        (d > 0).then(|| self.recovered as f64 / d as f64)
+    }
 }
 
 /// Seconds from the start of the problem a run reacted to (the first non-OK alert
@@ -554,7 +611,7 @@ pub fn problem_to_ok(alerts: &[(i64, bool)], run_start: f64) -> Option<f64> {
 pub fn handler_stats(runs: &[Run], log: &[crate::logparse::LogLine]) -> HandlerStats {
     use crate::logparse::LogEntry;
     let mut times = Vec::new();
-    for r in runs.iter().filter(|r| !r.dry_run) {
+    for r in runs.iter().filter(|r| !r.dry_run && r.suppressed.is_none()) {
         let alerts: Vec<(i64, bool)> = log
             .iter()
             .filter_map(|l| match &l.entry {
@@ -569,14 +626,17 @@ pub fn handler_stats(runs: &[Run], log: &[crate::logparse::LogLine]) -> HandlerS
         }
     }
     times.sort_by(f64::total_cmp);
-    let real: Vec<_> = runs.iter().filter(|r| !r.dry_run).collect();
+    let real: Vec<_> = runs
+        .iter()
+        .filter(|r| !r.dry_run && r.suppressed.is_none())
+        .collect();
+    let count =
+        |f: fn(HandlerOutcome) -> bool| real.iter().filter(|r| r.outcome().is_some_and(f)).count();
     HandlerStats {
         runs: real.len(),
-        fixed: real
-            .iter()
-            .filter(|r| r.outcome_text() == "fixed it")
-            .count(),
-        with_outcome: real.iter().filter(|r| r.outcome.is_some()).count(),
+        recovered: count(|o| matches!(o, HandlerOutcome::Recovered { .. })),
+        not_recovered: count(|o| o == HandlerOutcome::NotRecovered),
+        undecided: count(|o| matches!(o, HandlerOutcome::Superseded | HandlerOutcome::Unknown)),
         exit_0: real.iter().filter(|r| r.exit_code == Some(0)).count(),
         median_problem_to_ok: times.get(times.len() / 2).copied(),
     }
@@ -616,7 +676,8 @@ pub(crate) async fn handler_page(
         h1 { "Handler " code { (q.name) } }
         table.kv #handler-stats {
             tr { th { "Runs" } td { (stats.runs) } }
-            tr { th { "Fixed the problem" } td { (stats.fixed) " of " (stats.with_outcome) " with a recorded outcome (" (pct(stats.fixed, stats.with_outcome)) ")" } }
+            tr { th { "Fixed the problem" } td #handler-success { (stats.success_rate().map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "—".into()))
+                " (" (stats.recovered) " recovered, " (stats.not_recovered) " did not help; " (stats.undecided) " superseded or unknown not counted)" } }
             tr { th { "Exited 0" } td { (stats.exit_0) " (" (pct(stats.exit_0, stats.runs)) ")" } }
             tr { th { "First SOFT problem to OK (median)" } td { (stats.median_problem_to_ok.map(fmt_dur).unwrap_or_else(|| "—".into())) } }
         }
@@ -687,5 +748,42 @@ mod tests {
         assert_eq!(fmt_dur(3700.0), "1h 1m");
         assert_eq!(fmt_dur(90000.0), "1d 1h");
         assert_eq!(fmt_time(0.0), "never");
+    }
+
+    #[test]
+    fn success_rate_is_recovered_over_decided() {
+        let run = |o: Option<HandlerOutcome>, dry: bool, suppressed: bool| {
+            let mut v = serde_json::json!({"host": "h", "directive": "eh!1", "dry_run": dry});
+            if let Some(o) = o {
+                let (w, after) = vigil_engine::journal::outcome_fields(o);
+                v["outcome"] = w.into();
+                if let Some(a) = after {
+                    v["recovered_after"] = a.into();
+                }
+            }
+            if suppressed {
+                v["suppressed"] = "rate limit".into();
+            }
+            serde_json::from_value::<Run>(v).unwrap()
+        };
+        let rec = Some(HandlerOutcome::Recovered { after: 1.0 });
+        let runs = [
+            run(rec, false, false),
+            run(rec, false, false),
+            run(rec, false, false),
+            run(Some(HandlerOutcome::NotRecovered), false, false),
+            run(Some(HandlerOutcome::Superseded), false, false),
+            run(Some(HandlerOutcome::Unknown), false, false),
+            run(None, false, false),
+            run(rec, true, false),  // dry run: not counted
+            run(None, false, true), // held back: not a run
+        ];
+        let st = handler_stats(&runs, &[]);
+        assert_eq!(
+            (st.runs, st.recovered, st.not_recovered, st.undecided),
+            (7, 3, 1, 2)
+        );
+        assert_eq!(st.success_rate(), Some(0.75));
+        assert_eq!(handler_stats(&runs[4..7], &[]).success_rate(), None);
     }
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use vigil_config::{HostId, Model, ServiceId};
 use vigil_core::Snapshot;
-use vigil_state::{ObjectState, Status};
+use vigil_state::{AckKind, ObjectState, Status};
 
 use crate::auth::User;
 use crate::index::{GroupIndex, SnapIndex};
@@ -48,7 +48,7 @@ impl Filter {
         self.page.unwrap_or(1).max(1)
     }
 
-    fn states(&self) -> Vec<String> {
+    pub(crate) fn states(&self) -> Vec<String> {
         self.state
             .as_deref()
             .unwrap_or("")
@@ -101,6 +101,17 @@ pub struct StateView {
     pub notifications_enabled: bool,
     /// `unhandled`, `acknowledged` or `downtime` for problems, `ok` otherwise.
     pub handling: &'static str,
+    /// The problem has been acknowledged (`problem_has_been_acknowledged`).
+    pub acknowledged: bool,
+    /// `normal` (removed by the next state change) or `sticky` (removed only by a
+    /// recovery) while acknowledged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_type: Option<&'static str>,
+    /// `scheduled_downtime_depth`: downtimes in effect for the object itself.
+    pub downtime_depth: u32,
+    /// A service's host is in downtime (its downtime covers the service's problem).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub host_in_downtime: bool,
 }
 
 /// A service row.
@@ -127,19 +138,34 @@ pub struct HostRow {
     pub st: StateView,
 }
 
-/// Whether a problem is being dealt with. vigil-state's `Status` has no
-/// acknowledgement or downtime fields yet (the notification work adds them); until
-/// then every problem is unhandled.
-fn handling<S: ObjectState>(st: &Status<S>) -> &'static str {
+/// Whether a problem is being dealt with, from the facts the core keeps on the
+/// object (`notify`): acknowledged first (someone took it), then in a scheduled
+/// downtime (the object's own, or its host's for a service: `host_in_downtime`).
+fn handling<S: ObjectState>(st: &Status<S>, host_in_downtime: bool) -> &'static str {
     if !st.has_been_checked || st.current_state.is_ok() {
         "ok"
+    } else if st.notify.acknowledged {
+        "acknowledged"
+    } else if st.notify.scheduled_downtime_depth > 0 || host_in_downtime {
+        "downtime"
     } else {
         "unhandled"
     }
 }
 
-/// The state fields of a status.
-pub fn state_view<S: ObjectState>(st: &Status<S>, max_attempts: u32) -> StateView {
+/// Whether host `h` is in a scheduled downtime (for its services' handling).
+pub fn host_in_downtime(snap: &Snapshot, h: HostId) -> bool {
+    snap.host(h)
+        .is_some_and(|s| s.notify.scheduled_downtime_depth > 0)
+}
+
+/// The state fields of a status; `host_in_downtime`: a service's host is in a
+/// scheduled downtime (always false for hosts).
+pub fn state_view<S: ObjectState>(
+    st: &Status<S>,
+    max_attempts: u32,
+    host_in_downtime: bool,
+) -> StateView {
     StateView {
         state: if st.has_been_checked {
             st.current_state.name().to_string()
@@ -157,7 +183,15 @@ pub fn state_view<S: ObjectState>(st: &Status<S>, max_attempts: u32) -> StateVie
         checks_enabled: st.attrs.active_checks_enabled,
         handlers_enabled: st.attrs.event_handler_enabled,
         notifications_enabled: st.attrs.notifications_enabled,
-        handling: handling(st),
+        handling: handling(st, host_in_downtime),
+        acknowledged: st.notify.acknowledged,
+        ack_type: match (st.notify.acknowledged, st.notify.ack) {
+            (false, _) | (true, AckKind::None) => None,
+            (true, AckKind::Normal) => Some("normal"),
+            (true, AckKind::Sticky) => Some("sticky"),
+        },
+        downtime_depth: st.notify.scheduled_downtime_depth,
+        host_in_downtime,
     }
 }
 
@@ -279,7 +313,11 @@ pub fn services(
         Some(ServiceRow {
             host: model.hosts.get(svc.host.idx())?.name.clone(),
             service: svc.description.as_str().to_string(),
-            st: state_view(st, svc.settings.max_check_attempts),
+            st: state_view(
+                st,
+                svc.settings.max_check_attempts,
+                host_in_downtime(snap, svc.host),
+            ),
         })
     };
     if user.sees_all_services() {
@@ -370,7 +408,7 @@ pub fn hosts(snap: &Snapshot, user: &User, f: &Filter) -> Page<HostRow> {
             rows.push(HostRow {
                 host: host.name.clone(),
                 address: host.address.clone(),
-                st: state_view(st, host.settings.max_check_attempts),
+                st: state_view(st, host.settings.max_check_attempts, false),
             });
         }
         total += 1;
@@ -469,7 +507,7 @@ pub fn problems(
                     out.push(Problem {
                         host: h.name.clone(),
                         service: None,
-                        st: state_view(st, h.settings.max_check_attempts),
+                        st: state_view(st, h.settings.max_check_attempts, false),
                         last_handler: None,
                     });
                 }
@@ -485,7 +523,11 @@ pub fn problems(
                     out.push(Problem {
                         host: h.name.clone(),
                         service: Some(svc.description.as_str().to_string()),
-                        st: state_view(st, svc.settings.max_check_attempts),
+                        st: state_view(
+                            st,
+                            svc.settings.max_check_attempts,
+                            host_in_downtime(snap, svc.host),
+                        ),
                         last_handler: None,
                     });
                 }

@@ -3,8 +3,11 @@
 //! notification work writes one), read incrementally: each read looks at the
 //! file's size and parses only what was appended since (a smaller file, or a new
 //! inode after rotation, is read again from the start together with its `.1`).
-//! Handler entries are read with the fields the engine writes plus `outcome` and
-//! `recovered_after` when present (the handler outcome work adds them).
+//! Handler entries are read with the fields the engine writes
+//! (`vigil_engine::journal::Entry`), including `outcome` / `recovered_after`; an
+//! outcome decided after its run's entry was written is a separate
+//! `{"outcome_of":…}` line (`vigil_engine::journal::OutcomeRecord`) that is folded
+//! into its run here, as `vigil_engine::journal::read_all` does.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
@@ -13,6 +16,39 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+use vigil_engine::journal::OutcomeRecord;
+use vigil_events::HandlerOutcome;
+
+/// A type read line by line from a JSON-lines journal.
+pub trait Line: Sized {
+    /// Adds what `line` (one complete line) says to `items` (unparsable lines are
+    /// skipped: a torn line after a crash).
+    fn read_line(items: &mut Vec<Self>, line: &[u8]);
+}
+
+impl Line for serde_json::Value {
+    fn read_line(items: &mut Vec<Self>, line: &[u8]) {
+        if let Ok(v) = serde_json::from_slice(line) {
+            items.push(v);
+        }
+    }
+}
+
+impl Line for Run {
+    /// A run's entry is pushed; an outcome record (`{"outcome_of":…}`) is folded
+    /// into the latest entry of its run and never becomes a run itself.
+    fn read_line(items: &mut Vec<Self>, line: &[u8]) {
+        if line.starts_with(b"{\"outcome_of\"") {
+            if let Ok(o) = serde_json::from_slice::<OutcomeRecord>(line) {
+                if let Some(r) = items.iter_mut().rev().find(|r| r.is_run_of(&o)) {
+                    r.apply(o);
+                }
+            }
+        } else if let Ok(r) = serde_json::from_slice::<Run>(line) {
+            items.push(r);
+        }
+    }
+}
 
 /// One handler run as the journal records it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -64,13 +100,19 @@ pub struct Run {
     /// Recorded by a dry run.
     #[serde(default)]
     pub dry_run: bool,
-    /// Did the run help (`fixed`, `did_not_help`, ... as the outcome work names
-    /// them); absent until known.
+    /// The core's id of the run (links a later outcome record to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `recovered`, `not_recovered`, `superseded` or `unknown` (the journal's
+    /// words, `vigil_events::HandlerOutcome::field`); absent until decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
-    /// Seconds from the run to the object's recovery, when it recovered.
+    /// With `recovered`: seconds from the handler's start to the first OK / UP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovered_after: Option<f64>,
+    /// Why a vigil policy held the handler back (nothing ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
 }
 
 impl Run {
@@ -81,6 +123,9 @@ impl Run {
 
     /// How the process ended, in words.
     pub fn ended(&self) -> String {
+        if let Some(s) = &self.suppressed {
+            return format!("held back: {s}");
+        }
         if let Some(e) = &self.error {
             return format!("did not start: {e}");
         }
@@ -94,15 +139,37 @@ impl Run {
         }
     }
 
-    /// The outcome as the UI shows it: the recorded one, else "pending" (not known
-    /// yet) — never guessed from the exit code.
+    /// The recorded outcome, read as the journal's writer wrote it.
+    pub fn outcome(&self) -> Option<HandlerOutcome> {
+        HandlerOutcome::from_field(self.outcome.as_deref()?, self.recovered_after)
+    }
+
+    /// The outcome as the UI shows it: the recorded one, else "not recorded" (not
+    /// decided yet) — never guessed from the exit code. A word this vigil does not
+    /// know (a newer journal) is shown as written.
     pub fn outcome_text(&self) -> &str {
-        match self.outcome.as_deref() {
-            Some("fixed") | Some("recovered") => "fixed it",
-            Some("did_not_help") | Some("not_fixed") | Some("failed") => "did not help",
-            Some(o) => o,
-            None => "not recorded",
+        match (self.outcome(), self.outcome.as_deref()) {
+            (Some(HandlerOutcome::Recovered { .. }), _) => "fixed it",
+            (Some(HandlerOutcome::NotRecovered), _) => "did not help",
+            (Some(HandlerOutcome::Superseded), _) => "superseded",
+            (Some(HandlerOutcome::Unknown), _) => "unknown",
+            (None, Some(o)) => o,
+            (None, None) => "not recorded",
         }
+    }
+
+    /// Folds an outcome decided after the run's entry was written.
+    fn apply(&mut self, o: OutcomeRecord) {
+        self.outcome = Some(o.outcome);
+        self.recovered_after = o.recovered_after;
+    }
+
+    /// Whether `o` is the outcome of this run.
+    fn is_run_of(&self, o: &OutcomeRecord) -> bool {
+        self.id == Some(o.outcome_of)
+            && self.host == o.host
+            && self.service == o.service
+            && self.handler == o.handler
     }
 
     /// Whether it is about `host` / `service`.
@@ -126,7 +193,7 @@ pub struct JsonlLog<T> {
     tail: Mutex<Tail<T>>,
 }
 
-impl<T: for<'de> Deserialize<'de> + Clone> JsonlLog<T> {
+impl<T: Line + Clone> JsonlLog<T> {
     /// Follows `path` (and `path.1`, the rotated half).
     pub fn new(path: PathBuf, cap: usize) -> JsonlLog<T> {
         JsonlLog {
@@ -182,7 +249,7 @@ impl<T: for<'de> Deserialize<'de> + Clone> JsonlLog<T> {
 
 /// Appends the complete lines after `offset`; returns the offset after the last
 /// complete line (a torn last line is read again next time).
-fn read_from<T: for<'de> Deserialize<'de>>(path: &Path, offset: u64, out: &mut Vec<T>) -> u64 {
+fn read_from<T: Line>(path: &Path, offset: u64, out: &mut Vec<T>) -> u64 {
     let Ok(mut f) = File::open(path) else {
         return offset;
     };
@@ -201,9 +268,7 @@ fn read_from<T: for<'de> Deserialize<'de>>(path: &Path, offset: u64, out: &mut V
                     break;
                 }
                 pos += n as u64;
-                if let Ok(v) = serde_json::from_slice::<T>(&buf) {
-                    out.push(v);
-                }
+                T::read_line(out, &buf);
             }
         }
     }
@@ -240,7 +305,7 @@ mod tests {
         let log: JsonlLog<Run> = JsonlLog::new(p.clone(), 100);
         assert_eq!(log.with(|r| r.len()), 0);
         let line = |a: u32| {
-            format!("{{\"host\":\"h\",\"service\":\"s\",\"directive\":\"eh!x\",\"attempt\":{a},\"outcome\":\"fixed\"}}\n")
+            format!("{{\"host\":\"h\",\"service\":\"s\",\"directive\":\"eh!x\",\"attempt\":{a},\"outcome\":\"recovered\"}}\n")
         };
         std::fs::write(&p, line(1)).unwrap();
         assert_eq!(log.with(|r| r.len()), 1);
@@ -262,5 +327,90 @@ mod tests {
             log.with(|r| r.iter().map(|x| x.attempt).collect::<Vec<_>>()),
             vec![1, 2, 3, 4]
         );
+    }
+
+    fn run(id: u64, attempt: u32) -> vigil_events::HandlerRun {
+        vigil_events::HandlerRun {
+            obj: vigil_events::Obj::Service {
+                host: "web1".into(),
+                service: "nginx".into(),
+            },
+            kind: vigil_events::HandlerKind::Object,
+            state: vigil_events::AnyState::Service(vigil_events::ServiceState::Critical),
+            state_type: vigil_events::StateType::Soft,
+            attempt,
+            directive: "restart!nginx".into(),
+            command: "/bin/restart nginx".into(),
+            id,
+        }
+    }
+
+    /// The journal as the engine's own writer writes it: entries whose outcome was
+    /// known when written, entries decided later (an `outcome_of` record), a
+    /// suppressed transition. Each reads back with the label of its real word, and
+    /// the outcome records never show up as runs.
+    #[test]
+    fn labels_of_the_journal_writers_words() {
+        use vigil_engine::journal::{Entry, Journal, OutcomeRecord, DEFAULT_MAX_BYTES};
+        use vigil_events::{HandlerOutcome, ProcessEnd};
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("vigil-handlers.jsonl");
+        let log: JsonlLog<Run> = JsonlLog::new(p.clone(), 100);
+        let mut j = Journal::open(&p, DEFAULT_MAX_BYTES).unwrap();
+        let end = ProcessEnd::Exited(0);
+        let entry = |id, attempt| Entry::of_run(&run(id, attempt), &end, 10.0, 0.5, "ok", false);
+        // 1: outcome decided later, recovered
+        j.record(&entry(1, 1)).unwrap();
+        // 2: known when written, not recovered
+        let mut e = entry(2, 2);
+        e.set_outcome(HandlerOutcome::NotRecovered);
+        j.record(&e).unwrap();
+        // 3: superseded, 4: unknown, both known when written
+        for (id, o) in [
+            (3, HandlerOutcome::Superseded),
+            (4, HandlerOutcome::Unknown),
+        ] {
+            let mut e = entry(id, 3);
+            e.set_outcome(o);
+            j.record(&e).unwrap();
+        }
+        // 5: not decided
+        j.record(&entry(5, 1)).unwrap();
+        // read once before the later outcome: still "not recorded"
+        assert_eq!(
+            log.with(|r| r[0].outcome_text().to_string()),
+            "not recorded"
+        );
+        j.record_outcome(&OutcomeRecord::of(
+            &run(1, 1),
+            HandlerOutcome::Recovered { after: 2.5 },
+            13.0,
+        ))
+        .unwrap();
+        // a suppressed transition: no process
+        j.record(&Entry::of_suppressed(&run(0, 1), "rate limit", 20.0))
+            .unwrap();
+        let runs = log.with(|r| r.to_vec());
+        let labels: Vec<&str> = runs.iter().map(Run::outcome_text).collect();
+        assert_eq!(
+            labels,
+            [
+                "fixed it",
+                "did not help",
+                "superseded",
+                "unknown",
+                "not recorded",
+                "not recorded"
+            ]
+        );
+        assert_eq!(runs[0].recovered_after, Some(2.5));
+        assert_eq!(
+            runs[0].outcome(),
+            Some(HandlerOutcome::Recovered { after: 2.5 })
+        );
+        assert_eq!(runs[5].ended(), "held back: rate limit");
+        // A fresh reader of the whole file folds the same way.
+        let fresh: JsonlLog<Run> = JsonlLog::new(p, 100);
+        assert_eq!(fresh.with(|r| r.to_vec()), runs);
     }
 }

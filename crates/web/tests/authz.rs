@@ -158,6 +158,12 @@ fn data(name: &str) -> PathBuf {
 /// A core with every service CRITICAL (passive results), behind the command
 /// channel on a thread of its own, as the loop would be.
 fn fixture(with_auth: bool) -> Fixture {
+    fixture_with(with_auth, &[])
+}
+
+/// [`fixture`], with `setup` command lines carried out (and the core's timers run
+/// once, so that downtimes starting now are in effect) before serving.
+fn fixture_with(with_auth: bool, setup: &[&str]) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("objects.cfg"), OBJECTS).unwrap();
@@ -194,6 +200,10 @@ fn fixture(with_auth: bool) -> Fixture {
             now,
         );
     }
+    for line in setup {
+        core.handle_command(line, now);
+    }
+    core.handle_timeout(now + 1.0, 100, 0.0);
     let events = core.take_events();
     observer.flushed(&core, &events, None);
     std::thread::spawn(move || {
@@ -700,4 +710,84 @@ async fn filters_narrow_by_state_text_and_host() {
     let alice = basic("alice", "alice-pw");
     let v = json(&f, "/api/v1/services?q=down", &alice).await;
     assert_eq!(names(&v, "rows"), vec!["h1/http", "h1/disk"]);
+}
+
+/// The problems split by the core's own facts: h1/http acknowledged (sticky), h2
+/// in a fixed downtime (its services count as in downtime), h1/disk unhandled; the
+/// object views carry the acknowledgement, the comments and the downtime.
+#[tokio::test]
+async fn problems_split_by_acknowledgement_and_downtime() {
+    let f = fixture_with(
+        true,
+        &[
+            "[1800000000] ACKNOWLEDGE_SVC_PROBLEM;h1;http;2;0;1;admin;on it",
+            "[1800000000] SCHEDULE_HOST_DOWNTIME;h2;1799999000;1800009000;1;0;0;admin;maintenance",
+        ],
+    );
+    let admin = basic("admin", "admin-pw");
+    let v = json(&f, "/api/v1/problems", &admin).await;
+    let handling: Vec<(String, String)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                format!(
+                    "{}/{}",
+                    p["host"].as_str().unwrap(),
+                    p["service"].as_str().unwrap()
+                ),
+                p["handling"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let h = |a: &str, b: &str| (a.to_string(), b.to_string());
+    // Unhandled first, then the handled ones in the index's order.
+    assert_eq!(
+        handling,
+        vec![
+            h("h1/disk", "unhandled"),
+            h("h1/http", "acknowledged"),
+            h("h2/http", "downtime"),
+            h("h2/db", "downtime"),
+        ],
+        "{v}"
+    );
+    let o = json(&f, "/api/v1/object?host=h1&service=http", &admin).await;
+    assert_eq!(o["acknowledged"], true, "{o}");
+    assert_eq!(o["ack_type"], "sticky");
+    assert_eq!(o["comments"][0]["kind"], "acknowledgement", "{o}");
+    assert_eq!(o["comments"][0]["author"], "admin");
+    assert_eq!(o["comments"][0]["text"], "on it");
+    let o = json(&f, "/api/v1/object?host=h2&service=db", &admin).await;
+    assert_eq!(
+        (o["downtime_depth"].as_u64(), &o["host_in_downtime"]),
+        (Some(0), &serde_json::json!(true)),
+        "{o}"
+    );
+    let o = json(&f, "/api/v1/object?host=h2", &admin).await;
+    assert_eq!(o["downtime_depth"], 1, "{o}");
+    assert_eq!(o["downtimes"][0]["comment"], "maintenance", "{o}");
+    assert_eq!(o["downtimes"][0]["in_effect"], true);
+    assert_eq!(o["downtimes"][0]["fixed"], true);
+    assert_eq!(o["comments"][0]["kind"], "downtime", "{o}");
+    // The pages: only h1/disk among the unhandled; the object page shows them.
+    let (_, page) = call(&f, Method::GET, "/", Some(&admin), None, &[]).await;
+    let (unhandled, handled) = page.split_once("id=\"handled\"").unwrap();
+    assert!(unhandled.contains("data-service=\"disk\""), "{page}");
+    assert!(!unhandled.contains("data-service=\"http\""), "{page}");
+    assert!(handled.contains("data-handling=\"acknowledged\""), "{page}");
+    let (_, page) = call(
+        &f,
+        Method::GET,
+        "/object?host=h1&service=http",
+        Some(&admin),
+        None,
+        &[],
+    )
+    .await;
+    assert!(page.contains("acknowledged (sticky) by admin: "), "{page}");
+    let (_, page) = call(&f, Method::GET, "/object?host=h2", Some(&admin), None, &[]).await;
+    assert!(page.contains("in scheduled downtime"), "{page}");
+    assert!(page.contains("data-kind=\"downtime\""), "{page}");
 }
