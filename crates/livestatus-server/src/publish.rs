@@ -4,7 +4,9 @@
 //! something, at most every [`Publisher::INTERVAL`], at once after a Livestatus
 //! `COMMAND` (so the client's next request sees its effect) or when a `Wait*`
 //! request asks for it. After each publication it wakes the `WaitTrigger`s of what
-//! changed, so a woken waiter reads a snapshot that contains the change.
+//! changed (`comment` and `downtime` when the comment or downtime list differs
+//! from the previous publication's), so a woken waiter reads a snapshot that
+//! contains the change.
 //!
 //! Queries never touch the core: they read the published site on the server's
 //! threads ([`Publisher::provider`]); the loop never waits for a query.
@@ -248,13 +250,26 @@ impl Publisher {
             Arc::clone(&self.log),
             self.zone.clone(),
         );
+        let site = Arc::new(site);
         let old = {
             let mut g = match self.current.lock() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             };
-            std::mem::replace(&mut *g, Arc::new(site))
+            std::mem::replace(&mut *g, Arc::clone(&site))
         };
+        // The books are shared copy-on-write with the snapshots: the same books, no
+        // change; else compare the two lists.
+        let (was, is) = (old.snapshot().books(), site.snapshot().books());
+        if !std::ptr::eq(was, is) {
+            if was.comments != is.comments {
+                self.trigger(TriggerKind::Comment);
+            }
+            if was.downtimes != is.downtimes {
+                self.trigger(TriggerKind::Downtime);
+            }
+        }
+        drop(site);
         // The previous site is dropped outside the lock (one Arc release per object).
         drop(old);
         self.last = Instant::now();
