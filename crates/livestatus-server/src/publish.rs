@@ -197,6 +197,16 @@ impl Publisher {
         self.changed = true;
     }
 
+    /// Whether the core's books are not the published site's (they are shared
+    /// copy-on-write, so the same books are the same allocation).
+    fn books_changed(&self, core: &Core) -> bool {
+        let g = match self.current.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        !std::ptr::eq(g.snapshot().books(), core.books())
+    }
+
     fn trigger(&mut self, k: TriggerKind) {
         if !self.pending.contains(&k) {
             self.pending.push(k);
@@ -214,6 +224,10 @@ impl Publisher {
     pub fn publish_if_due(&mut self, core: &Core, now: f64) -> bool {
         if core.jobs_in_flight() != self.last_jobs {
             // Checks started or ended: is_executing and next_check changed.
+            self.changed = true;
+        }
+        if !self.changed && self.books_changed(core) {
+            // A comment or downtime changed without an event (a timer, say).
             self.changed = true;
         }
         if self.changed && self.last.elapsed() >= Self::INTERVAL {

@@ -140,3 +140,19 @@ fn comments_downtimes_and_acknowledgements_are_the_cores() {
         "0;2\n"
     );
 }
+
+#[test]
+fn a_books_change_without_an_event_is_published() {
+    let mut r = Run::new();
+    std::thread::sleep(Publisher::INTERVAL + std::time::Duration::from_millis(10));
+    assert!(
+        !r.publisher.publish_if_due(&r.core, r.now),
+        "nothing changed"
+    );
+    // The core changes its books; the publisher is told of no event.
+    r.core
+        .handle_command("[1700000001] ADD_HOST_COMMENT;h1;0;alice;quiet", r.now);
+    r.core.take_events();
+    assert!(r.publisher.publish_if_due(&r.core, r.now));
+    assert_eq!(r.ask("GET comments\nColumns: id comment\n"), "1;quiet\n");
+}
