@@ -4,7 +4,9 @@
 //! something, at most every [`Publisher::INTERVAL`], at once after a Livestatus
 //! `COMMAND` (so the client's next request sees its effect) or when a `Wait*`
 //! request asks for it. After each publication it wakes the `WaitTrigger`s of what
-//! changed, so a woken waiter reads a snapshot that contains the change.
+//! changed (`comment` and `downtime` when the comment or downtime list differs
+//! from the previous publication's), so a woken waiter reads a snapshot that
+//! contains the change.
 //!
 //! Queries never touch the core: they read the published site on the server's
 //! threads ([`Publisher::provider`]); the loop never waits for a query.
@@ -195,6 +197,16 @@ impl Publisher {
         self.changed = true;
     }
 
+    /// Whether the core's books are not the published site's (they are shared
+    /// copy-on-write, so the same books are the same allocation).
+    fn books_changed(&self, core: &Core) -> bool {
+        let g = match self.current.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        !std::ptr::eq(g.snapshot().books(), core.books())
+    }
+
     fn trigger(&mut self, k: TriggerKind) {
         if !self.pending.contains(&k) {
             self.pending.push(k);
@@ -212,6 +224,10 @@ impl Publisher {
     pub fn publish_if_due(&mut self, core: &Core, now: f64) -> bool {
         if core.jobs_in_flight() != self.last_jobs {
             // Checks started or ended: is_executing and next_check changed.
+            self.changed = true;
+        }
+        if !self.changed && self.books_changed(core) {
+            // A comment or downtime changed without an event (a timer, say).
             self.changed = true;
         }
         if self.changed && self.last.elapsed() >= Self::INTERVAL {
@@ -248,13 +264,26 @@ impl Publisher {
             Arc::clone(&self.log),
             self.zone.clone(),
         );
+        let site = Arc::new(site);
         let old = {
             let mut g = match self.current.lock() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             };
-            std::mem::replace(&mut *g, Arc::new(site))
+            std::mem::replace(&mut *g, Arc::clone(&site))
         };
+        // The books are shared copy-on-write with the snapshots: the same books, no
+        // change; else compare the two lists.
+        let (was, is) = (old.snapshot().books(), site.snapshot().books());
+        if !std::ptr::eq(was, is) {
+            if was.comments != is.comments {
+                self.trigger(TriggerKind::Comment);
+            }
+            if was.downtimes != is.downtimes {
+                self.trigger(TriggerKind::Downtime);
+            }
+        }
+        drop(site);
         // The previous site is dropped outside the lock (one Arc release per object).
         drop(old);
         self.last = Instant::now();

@@ -5,9 +5,9 @@
 //! ([`LogSource`]: the core's log file and archives) and the time zone the
 //! timeperiods are evaluated in.
 //!
-//! Acknowledgements, downtimes, comments and notification fields are read through
-//! [`crate::notify_view`], one small adapter, so that they can be pointed at the
-//! core's own once it keeps them.
+//! Acknowledgements, downtimes, comments and notification fields are the core's
+//! own, read through [`crate::notify_view`] (the books name objects, the tables
+//! want ids).
 
 use crate::notify_view::NotifyView;
 use std::collections::HashMap;
@@ -182,12 +182,12 @@ impl Site for CoreSite {
         self.snap.service(id).unwrap_or_else(|| absent_service())
     }
     fn host_extra(&self, id: HostId) -> ObjectExtra {
-        let mut x = self.notify.host(id);
+        let mut x = self.notify.host(&self.snap, id);
         x.is_executing = self.executing().0.get(id.idx()).copied().unwrap_or(false);
         x
     }
     fn service_extra(&self, id: ServiceId) -> ObjectExtra {
-        let mut x = self.notify.service(id);
+        let mut x = self.notify.service(&self.snap, id);
         x.is_executing = self.executing().1.get(id.idx()).copied().unwrap_or(false);
         x
     }
@@ -195,10 +195,10 @@ impl Site for CoreSite {
         &self.program
     }
     fn comments(&self) -> &[Comment] {
-        self.notify.comments()
+        self.notify.comments(&self.snap)
     }
     fn downtimes(&self) -> &[Downtime] {
-        self.notify.downtimes()
+        self.notify.downtimes(&self.snap)
     }
     fn timeperiod_active(&self, id: TimeperiodId, now: i64) -> bool {
         let tps = &self.snap.model().timeperiods;

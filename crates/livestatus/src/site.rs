@@ -103,6 +103,9 @@ pub enum AckKind {
 pub struct ObjectExtra {
     /// The current acknowledgement, if the problem is acknowledged.
     pub acknowledgement: Option<AckKind>,
+    /// `acknowledgement_type` when not acknowledged: Nagios keeps the type of an
+    /// acknowledgement removed by `REMOVE_*_ACKNOWLEDGEMENT` (0: none).
+    pub removed_acknowledgement_type: u8,
     /// Number of active downtimes covering the object.
     pub scheduled_downtime_depth: u32,
     /// Number of flexible downtimes waiting for the object to go down.
@@ -115,6 +118,9 @@ pub struct ObjectExtra {
     pub next_notification: i64,
     /// `no_more_notifications`.
     pub no_more_notifications: bool,
+    /// `check_flapping_recovery_notification`: flapping started in a notified
+    /// problem state, so a recovery may be sent when it stops.
+    pub check_flapping_recovery_notification: bool,
     /// A check of the object is running now.
     pub is_executing: bool,
 }

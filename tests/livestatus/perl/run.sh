@@ -9,6 +9,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 bin=${1:-${CARGO_TARGET_DIR:-$root/target}/release/vigil}
+# Absolute: vigil is started from the site's directory.
+case "$bin" in /*) ;; *) bin=$PWD/$bin ;; esac
 harness=$root/tests/shared/livestatus
 perl -MMonitoring::Livestatus -e1 2>/dev/null || {
     echo "Monitoring::Livestatus is not installed (Debian: libmonitoring-livestatus-perl)"

@@ -122,7 +122,10 @@ fn acknowledged<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     b(O::ex(c, i).acknowledgement.is_some())
 }
 fn ack_type<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    O::ex(c, i).acknowledgement.map(|k| k as i64).unwrap_or(0)
+    let ex = O::ex(c, i);
+    ex.acknowledgement
+        .map(|k| k as i64)
+        .unwrap_or(i64::from(ex.removed_acknowledgement_type))
 }
 fn action_url<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     opt_str(&O::set(c, i).action_url)
@@ -395,6 +398,9 @@ fn next_notification<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
 }
 fn no_more_notifications<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     b(O::ex(c, i).no_more_notifications)
+}
+fn flapping_recovery<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
+    b(O::ex(c, i).check_flapping_recovery_notification)
 }
 fn last_state<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     i64::from(O::st(c, i).last_state.id())
@@ -945,7 +951,7 @@ pub(crate) fn host_columns() -> Vec<ColDef> {
     v.extend([
         col!("address", "IP address", Get::Str(h_address)),
         col!("alias", "An alias name for the host", Get::Str(h_alias)),
-        col!("check_flapping_recovery_notification", "Whether to check to send a recovery notification when flapping stops (0/1)", Get::Int(zero)),
+        col!("check_flapping_recovery_notification", "Whether to check to send a recovery notification when flapping stops (0/1)", Get::Int(flapping_recovery::<H>)),
         col!("childs", "A list of all direct children of the host", Get::List(h_childs)),
         col!("display_name", "Optional display name", Get::Str(h_display_name)),
         col!("filename", "The value of the custom variable FILENAME", Get::Str(empty)),
