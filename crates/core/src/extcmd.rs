@@ -721,7 +721,20 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
             }
             Ok(())
         }
-        Command::ClearFlappingState { .. } => not_yet("flapping state resets"),
+        Command::ClearFlappingState { object, note: _ } => {
+            // Nagios 4.4.6: history and percent reset, flapping or not; a flapping
+            // object stops (STOPPED line, comment removed, FLAPPINGSTOP).
+            let obj = find_object(core, &object)?;
+            let low = core.flap_params(obj).low;
+            let change = with_status!(core, obj, |mut st| {
+                vigil_state::flap::clear_flapping_state(st, low)
+            });
+            core.dirty.mark(obj);
+            if let Some(change) = change {
+                core.flap_changed(obj, change, now);
+            }
+            Ok(())
+        }
         Command::ChangeTimeperiod { slot, timeperiod } => {
             // Nagios 4.4.6 ignores an unknown timeperiod, object or contact here
             // without a word (no "Command failed").
@@ -731,7 +744,23 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
                 .timeperiods
                 .contains_key(timeperiod.as_str());
             match slot {
-                PeriodSlot::Check(_) => not_yet("check period changes"),
+                PeriodSlot::Check(o) => {
+                    // Unlike the notification periods, an unknown timeperiod or
+                    // object fails the command (Nagios 4.4.6, recorded). The new
+                    // period applies from the next time the queued check comes due;
+                    // nothing is rescheduled now.
+                    let obj = find_object(core, &o)?;
+                    if !known {
+                        return Err(format!("unknown timeperiod '{timeperiod}'"));
+                    }
+                    change(core, obj, ModAttr::CHECK_TIMEPERIOD, |a| {
+                        a.check_period = Some(PeriodChange {
+                            name: timeperiod,
+                            in_effect: true,
+                        })
+                    });
+                    Ok(())
+                }
                 _ if !known => Ok(()),
                 PeriodSlot::Notification(o) => {
                     let Ok(obj) = find_object(core, &o) else {

@@ -27,18 +27,20 @@ pub mod core;
 mod dirty;
 mod downtime;
 mod extcmd;
+#[cfg(test)]
+mod extcmd_tests;
 mod freshness;
 mod handlers;
 pub mod jobs;
+pub mod notify;
+#[cfg(test)]
+mod notify_tests;
+mod obsess;
+pub mod perfdata;
 mod remediation;
 #[cfg(test)]
 mod remediation_tests;
 pub mod replay;
-mod obsess;
-pub mod perfdata;
-pub mod notify;
-#[cfg(test)]
-mod notify_tests;
 mod restore;
 #[cfg(test)]
 mod sched_tests;
@@ -50,8 +52,8 @@ mod tests;
 
 pub use crate::core::{Action, Core, DEFAULT_CHECK_SLOTS, MAX_HANDLER_OUTPUT, MAX_PLUGIN_OUTPUT};
 pub use jobs::{JobId, JobResult, JobSpec, Purpose};
-pub use perfdata::{FileMode, PerfdataFile};
 pub use notify::{Outcome as NotifyOutcome, Request as NotifyRequest};
+pub use perfdata::{FileMode, PerfdataFile};
 pub use snapshot::Snapshot;
 pub use store::CowVec;
 

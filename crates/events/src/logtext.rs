@@ -173,6 +173,10 @@ impl Event {
                         "STOPPED; {word} appears to have stopped flapping ({percent:.1}% change < {threshold:.1}% threshold)"
                     ),
                     FlapChange::Disabled => "DISABLED; Flap detection has been disabled".into(),
+                    FlapChange::Cleared { percent, threshold } => format!(
+                        "STOPPED; Flapping state cleared for {}. ({percent:.1}% change < {threshold:.1}% threshold)",
+                        obj.kind().word().to_ascii_lowercase()
+                    ),
                 };
                 out.push(format!("{kind} FLAPPING ALERT: {obj};{text}"));
             }
@@ -724,6 +728,20 @@ mod tests {
                 change: FlapChange::Disabled
             }),
             "SERVICE FLAPPING ALERT: db1;mysql;DISABLED; Flap detection has been disabled"
+        );
+        // CLEAR_*_FLAPPING_STATE (Nagios 4.4.6, recorded): the percent from before
+        // the reset, compared with the low threshold whatever the values.
+        let cleared = FlapChange::Cleared {
+            percent: 18.4,
+            threshold: 5.0,
+        };
+        assert_eq!(
+            one(Event::Flapping { obj: svc(), change: cleared }),
+            "SERVICE FLAPPING ALERT: db1;mysql;STOPPED; Flapping state cleared for service. (18.4% change < 5.0% threshold)"
+        );
+        assert_eq!(
+            one(Event::Flapping { obj: host(), change: cleared }),
+            "HOST FLAPPING ALERT: db1;STOPPED; Flapping state cleared for host. (18.4% change < 5.0% threshold)"
         );
     }
 
