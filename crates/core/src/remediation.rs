@@ -39,7 +39,7 @@ use std::sync::Arc;
 
 use vigil_config::policy::{HandlerPolicy, Overlap, PREFIX};
 use vigil_config::Model;
-use vigil_events::{AnyState, Event, HandlerOutcome, HandlerRun, ObjectState, HandlerSuppression};
+use vigil_events::{AnyState, Event, HandlerOutcome, HandlerRun, HandlerSuppression, ObjectState};
 use vigil_state::Time;
 
 use crate::core::{with_status, Core};

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use vigil_config::ServiceId;
-use vigil_events::{Event, HandlerOutcome, ProcessEnd, HandlerSuppression};
+use vigil_events::{Event, HandlerOutcome, HandlerSuppression, ProcessEnd};
 
 use crate::jobs::JobResult;
 use crate::{Action, Core, JobId, Purpose};
@@ -277,7 +277,10 @@ fn overlap_skip_and_flapping_suppress() {
     assert_eq!(handler_jobs(&mut c).len(), 1);
     result(&mut c, 2, 1011.0);
     assert!(handler_jobs(&mut c).is_empty());
-    assert_eq!(suppressions(&c.take_events()), vec![HandlerSuppression::Overlap]);
+    assert_eq!(
+        suppressions(&c.take_events()),
+        vec![HandlerSuppression::Overlap]
+    );
 
     let (_d, mut c) = core(" _VIGIL_SKIP_WHEN flapping\n", 1);
     c.services[0].is_flapping = true;
@@ -367,17 +370,26 @@ fn downtime_and_acknowledgement_suppress_when_asked() {
     // A fixed downtime of the host, in effect from 1000 to 5000: the service's
     // handler does not run (downtime counts the host's too).
     let (_d, mut c) = core(" _VIGIL_SKIP_WHEN downtime\n", 1);
-    c.handle_command("[1001] SCHEDULE_HOST_DOWNTIME;h;1000;5000;1;0;0;admin;maintenance", 1001.0);
+    c.handle_command(
+        "[1001] SCHEDULE_HOST_DOWNTIME;h;1000;5000;1;0;0;admin;maintenance",
+        1001.0,
+    );
     c.handle_timeout(1002.0, 100, 0.0);
     c.take_events();
     result(&mut c, 2, 1010.0);
     assert!(handler_jobs(&mut c).is_empty());
-    assert_eq!(suppressions(&c.take_events()), vec![HandlerSuppression::Downtime]);
+    assert_eq!(
+        suppressions(&c.take_events()),
+        vec![HandlerSuppression::Downtime]
+    );
 
     // Without the policy the same downtime changes nothing (Nagios runs handlers
     // in downtime).
     let (_d, mut c) = core("", 1);
-    c.handle_command("[1001] SCHEDULE_HOST_DOWNTIME;h;1000;5000;1;0;0;admin;maintenance", 1001.0);
+    c.handle_command(
+        "[1001] SCHEDULE_HOST_DOWNTIME;h;1000;5000;1;0;0;admin;maintenance",
+        1001.0,
+    );
     c.handle_timeout(1002.0, 100, 0.0);
     result(&mut c, 2, 1010.0);
     assert_eq!(handler_jobs(&mut c).len(), 1);
@@ -387,7 +399,10 @@ fn downtime_and_acknowledgement_suppress_when_asked() {
     let (_d, mut c) = core(" _VIGIL_SKIP_WHEN acknowledged\n", 3);
     result(&mut c, 2, 1010.0);
     assert_eq!(handler_jobs(&mut c).len(), 1);
-    c.handle_command("[1011] ACKNOWLEDGE_SVC_PROBLEM;h;s;1;0;0;admin;looking", 1011.0);
+    c.handle_command(
+        "[1011] ACKNOWLEDGE_SVC_PROBLEM;h;s;1;0;0;admin;looking",
+        1011.0,
+    );
     c.take_events();
     result(&mut c, 2, 1012.0);
     assert!(handler_jobs(&mut c).is_empty());
