@@ -144,7 +144,15 @@ impl Core {
             if !self.in_check_period(obj, now) {
                 // Not run; re-queued check_interval from now, inside the period (rule 8).
                 let every = if interval > 0.0 { interval } else { 300.0 };
-                self.requeue_in_period(obj, whole(now) + every);
+                let preferred = whole(now) + every;
+                if self.next_valid_check_time(obj, preferred).is_none() {
+                    // No time left in the period: Nagios 4.4.6 keeps the preferred
+                    // time and says so.
+                    let obj_name = self.obj_name(obj);
+                    let at = self.zone.ctime(preferred as i64);
+                    self.emit(Event::CheckNotRescheduled { obj: obj_name, at });
+                }
+                self.requeue_in_period(obj, preferred);
                 return;
             }
             if self.running_checks >= self.check_slots() {

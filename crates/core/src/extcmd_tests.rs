@@ -166,6 +166,13 @@ fn a_check_period_change_applies_when_the_queued_check_comes_due() {
     // time, as Nagios's get_next_valid_time returns it), again and again.
     let due = core.schedule.due(S1).unwrap_or_else(|| panic!("queued"));
     assert!(started(&mut core, due).is_empty());
+    assert_eq!(
+        log(&mut core),
+        [format!(
+            "Warning: Check of service 's1' on host 'h' could not be rescheduled properly.  Scheduling check for {}\n...",
+            core.zone.ctime(due as i64 + 2)
+        )]
+    );
     assert_eq!(core.schedule.due(S1), Some(due + 2.0));
     assert!(started(&mut core, due + 2.0).is_empty());
     assert_eq!(core.schedule.due(S1), Some(due + 4.0));
@@ -187,11 +194,15 @@ fn a_check_period_change_applies_when_the_queued_check_comes_due() {
         .attrs
         .modified
         .contains(ModAttr::CHECK_TIMEPERIOD));
-    // Unlike the notification periods, an unknown timeperiod or object fails.
+    // An unknown timeperiod, object or contact fails the command (the
+    // notification period changes alike, seen in nagios4's log).
     for bad in [
         "CHANGE_SVC_CHECK_TIMEPERIOD;h;s1;nosuchperiod",
         "CHANGE_SVC_CHECK_TIMEPERIOD;h;nosuch;never",
         "CHANGE_HOST_CHECK_TIMEPERIOD;nosuch;never",
+        "CHANGE_SVC_NOTIFICATION_TIMEPERIOD;h;s1;nosuchperiod",
+        "CHANGE_HOST_NOTIFICATION_TIMEPERIOD;nosuch;never",
+        "CHANGE_CONTACT_HOST_NOTIFICATION_TIMEPERIOD;nobody;never",
     ] {
         let lines = cmd(&mut core, bad, due + 6.0);
         assert_eq!(

@@ -508,6 +508,15 @@ pub enum Event {
         /// What was wrong.
         problem: CheckProblem,
     },
+    /// A check came due outside its check period, and the period has no time left
+    /// at all: it is tried again at `at` (check_interval from now; Nagios 4.4.6's
+    /// warning, whose `ctime` newline puts `...` on a line of its own).
+    CheckNotRescheduled {
+        /// The object.
+        obj: Obj,
+        /// The new check time as `ctime` shows it (local time).
+        at: String,
+    },
     /// A result is stale and a check is forced (freshness).
     Stale {
         /// The object.

@@ -217,6 +217,12 @@ impl Event {
                     }
                 });
             }
+            Event::CheckNotRescheduled { obj, at } => {
+                out.push(format!(
+                    "Warning: Check of {} could not be rescheduled properly.  Scheduling check for {at}\n...",
+                    check_subject(obj)
+                ));
+            }
             Event::Stale { obj, by, threshold } => {
                 let kind = match obj.kind() {
                     ObjKind::Service => "service",
@@ -781,6 +787,10 @@ mod tests {
             host: "h1".into(),
             service: "Disk".into(),
         };
+        assert_eq!(
+            one(Event::CheckNotRescheduled { obj: disk.clone(), at: "Thu Dec  3 14:33:17 2026".into() }),
+            "Warning: Check of service 'Disk' on host 'h1' could not be rescheduled properly.  Scheduling check for Thu Dec  3 14:33:17 2026\n..."
+        );
         assert_eq!(
             one(Event::Stale { obj: disk, by: 65, threshold: 75 }),
             "Warning: The results of service 'Disk' on host 'h1' are stale by 0d 0h 1m 5s (threshold=0d 0h 1m 15s).  I'm forcing an immediate check of the service."
