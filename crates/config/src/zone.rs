@@ -116,6 +116,29 @@ impl Zone {
         to_naive(self.tz.to_datetime(ts))
     }
 
+    /// `t` as C's `ctime` shows it in this zone, without the newline
+    /// (`Thu Dec  3 14:33:17 2026`); empty when out of range.
+    pub fn ctime(&self, t: i64) -> String {
+        use chrono::{Datelike, Timelike};
+        const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        match self.wall_clock(t) {
+            Some(w) => format!(
+                "{} {} {:2} {:02}:{:02}:{:02} {}",
+                WEEKDAYS[w.weekday().num_days_from_sunday() as usize],
+                MONTHS[w.month0() as usize],
+                w.day(),
+                w.hour(),
+                w.minute(),
+                w.second(),
+                w.year()
+            ),
+            None => String::new(),
+        }
+    }
+
     /// Local civil time, offset, abbreviation and DST flag at Unix time `t`.
     pub fn to_local(&self, t: i64) -> Option<LocalTime> {
         let ts = Timestamp::from_second(t).ok()?;

@@ -57,6 +57,12 @@ impl Core {
                 if use_retained && retained > 0.0 && checked {
                     at = retained.max(whole(now));
                 }
+                // A check period without any time left: Nagios 4.4.6 does not
+                // schedule the object at all (should_be_scheduled 0, next_check 0),
+                // and a later CHANGE_*_CHECK_TIMEPERIOD does not schedule it either.
+                if self.next_valid_check_time(obj, at).is_none() {
+                    continue;
+                }
                 self.set_due(obj, at, false);
             }
         }
@@ -138,7 +144,15 @@ impl Core {
             if !self.in_check_period(obj, now) {
                 // Not run; re-queued check_interval from now, inside the period (rule 8).
                 let every = if interval > 0.0 { interval } else { 300.0 };
-                self.requeue_in_period(obj, whole(now) + every);
+                let preferred = whole(now) + every;
+                if self.next_valid_check_time(obj, preferred).is_none() {
+                    // No time left in the period: Nagios 4.4.6 keeps the preferred
+                    // time and says so.
+                    let obj_name = self.obj_name(obj);
+                    let at = self.zone.ctime(preferred as i64);
+                    self.emit(Event::CheckNotRescheduled { obj: obj_name, at });
+                }
+                self.requeue_in_period(obj, preferred);
                 return;
             }
             if self.running_checks >= self.check_slots() {
@@ -295,7 +309,7 @@ impl Core {
         }
     }
 
-    fn flap_params(&self, obj: ObjRef) -> vigil_state::FlapParams {
+    pub(crate) fn flap_params(&self, obj: ObjRef) -> vigil_state::FlapParams {
         let set = self.settings(obj);
         let m = &self.model.main;
         let (glow, ghigh) = match obj {
@@ -611,20 +625,28 @@ impl Core {
     }
 
     /// The first time at or after `t` inside the object's check period (`t` when it
-    /// has none, a day later when the period has no time left at all).
+    /// has none, and when the period has no time left at all: Nagios 4.4.6's
+    /// `get_next_valid_time` then returns the preferred time, so a check that cannot
+    /// run is tried again every check_interval, and runs once the period is changed
+    /// to one that allows it).
     fn within_check_period(&self, obj: ObjRef, t: Time) -> Time {
-        let Some(tp) = self.settings(obj).check_period else {
-            return t;
+        self.next_valid_check_time(obj, t).unwrap_or(t)
+    }
+
+    /// The first time at or after `t` inside the object's check period, `None` when
+    /// the period has no time left at all.
+    fn next_valid_check_time(&self, obj: ObjRef, t: Time) -> Option<Time> {
+        let Some(tp) = self.check_period(obj) else {
+            return Some(t);
         };
         let tps = &self.model.timeperiods;
         let period = &tps[tp.idx()];
         if period.contains(&self.zone, t as i64, tps) {
-            return t;
+            return Some(t);
         }
-        match period.next_valid(&self.zone, t as i64, tps) {
-            Some(v) => (v as f64).max(t),
-            None => t + 86400.0,
-        }
+        period
+            .next_valid(&self.zone, t as i64, tps)
+            .map(|v| (v as f64).max(t))
     }
 
     /// `check_window`: retry_interval in a SOFT problem state, else check_interval.

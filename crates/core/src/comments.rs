@@ -128,7 +128,7 @@ impl Core {
                 });
                 self.notify(obj, Request::of(NotificationType::FlappingStart), now);
             }
-            FlapChange::Stopped { .. } | FlapChange::Disabled => {
+            FlapChange::Stopped { .. } | FlapChange::Cleared { .. } | FlapChange::Disabled => {
                 let id = with_status!(self, obj, |mut st| std::mem::take(
                     &mut st.notify.flapping_comment_id
                 ));

@@ -575,9 +575,19 @@ impl Core {
         self.settings(obj).check_command.is_some()
     }
 
+    /// The object's check period in effect: a run-time change
+    /// (`CHANGE_*_CHECK_TIMEPERIOD`), else the configured one. A period restored from
+    /// retention is shown, not used (Nagios 4.4.6, see `PeriodChange`).
+    pub(crate) fn check_period(&self, obj: ObjRef) -> Option<vigil_config::TimeperiodId> {
+        match &self.attrs(obj).check_period {
+            Some(p) if p.in_effect => self.model.index.timeperiods.get(p.name.as_str()).copied(),
+            _ => self.settings(obj).check_period,
+        }
+    }
+
     /// Whether `now` lies in the object's `check_period` (no period: always).
     pub(crate) fn in_check_period(&self, obj: ObjRef, now: Time) -> bool {
-        match self.settings(obj).check_period {
+        match self.check_period(obj) {
             Some(tp) => {
                 let tps = &self.model.timeperiods;
                 tps[tp.idx()].contains(&self.zone, now as i64, tps)

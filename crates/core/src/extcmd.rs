@@ -721,46 +721,66 @@ fn apply(core: &mut Core, cmd: Command, entry: f64, now: f64) -> Result<(), Fail
             }
             Ok(())
         }
-        Command::ClearFlappingState { .. } => not_yet("flapping state resets"),
+        Command::ClearFlappingState { object, note: _ } => {
+            // Nagios 4.4.6: history and percent reset, flapping or not; a flapping
+            // object stops (STOPPED line, comment removed, FLAPPINGSTOP).
+            let obj = find_object(core, &object)?;
+            let low = core.flap_params(obj).low;
+            let change = with_status!(core, obj, |mut st| {
+                vigil_state::flap::clear_flapping_state(st, low)
+            });
+            core.dirty.mark(obj);
+            if let Some(change) = change {
+                core.flap_changed(obj, change, now);
+            }
+            Ok(())
+        }
         Command::ChangeTimeperiod { slot, timeperiod } => {
-            // Nagios 4.4.6 ignores an unknown timeperiod, object or contact here
-            // without a word (no "Command failed").
+            // Nagios 4.4.6 (recorded with nagios4): an unknown object, contact or
+            // timeperiod fails the command. The new period is in effect at once;
+            // nothing is rescheduled (a check period applies when the queued check
+            // next comes due).
+            let unknown_period = || format!("unknown timeperiod '{timeperiod}'");
             let known = core
                 .model
                 .index
                 .timeperiods
                 .contains_key(timeperiod.as_str());
+            let period = PeriodChange {
+                name: timeperiod.clone(),
+                in_effect: true,
+            };
             match slot {
-                PeriodSlot::Check(_) => not_yet("check period changes"),
-                _ if !known => Ok(()),
-                PeriodSlot::Notification(o) => {
-                    let Ok(obj) = find_object(core, &o) else {
-                        return Ok(());
-                    };
-                    change(core, obj, ModAttr::NOTIFICATION_TIMEPERIOD, |a| {
-                        a.notification_period = Some(PeriodChange {
-                            name: timeperiod,
-                            in_effect: true,
-                        })
-                    });
+                PeriodSlot::Check(ref o) | PeriodSlot::Notification(ref o) => {
+                    let check = matches!(slot, PeriodSlot::Check(_));
+                    let obj = find_object(core, o)?;
+                    if !known {
+                        return Err(unknown_period());
+                    }
+                    if check {
+                        change(core, obj, ModAttr::CHECK_TIMEPERIOD, |a| {
+                            a.check_period = Some(period)
+                        });
+                    } else {
+                        change(core, obj, ModAttr::NOTIFICATION_TIMEPERIOD, |a| {
+                            a.notification_period = Some(period)
+                        });
+                    }
                     Ok(())
                 }
                 PeriodSlot::ContactHostNotification(ref c)
                 | PeriodSlot::ContactServiceNotification(ref c) => {
                     let host = matches!(slot, PeriodSlot::ContactHostNotification(_));
-                    let Ok(id) = find_contact(core, c) else {
-                        return Ok(());
-                    };
+                    let id = find_contact(core, c)?;
+                    if !known {
+                        return Err(unknown_period());
+                    }
                     if let Some(cs) = core.contacts.get_mut(id.idx()) {
-                        let p = Some(PeriodChange {
-                            name: timeperiod,
-                            in_effect: true,
-                        });
                         if host {
-                            cs.host_notification_period = p;
+                            cs.host_notification_period = Some(period);
                             cs.modified_host_attributes |= ModAttr::NOTIFICATION_TIMEPERIOD;
                         } else {
-                            cs.service_notification_period = p;
+                            cs.service_notification_period = Some(period);
                             cs.modified_service_attributes |= ModAttr::NOTIFICATION_TIMEPERIOD;
                         }
                         core.contacts_dirty = true;

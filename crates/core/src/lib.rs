@@ -27,6 +27,8 @@ pub mod core;
 mod dirty;
 mod downtime;
 mod extcmd;
+#[cfg(test)]
+mod extcmd_tests;
 mod freshness;
 mod handlers;
 pub mod jobs;

@@ -102,30 +102,44 @@ impl Core {
         }
         // Downtimes are registered again by `start` (and those in effect started
         // again, as a Nagios restart does): their depth counts start from 0.
-        // Run-time notification periods come back as names only, as Nagios reads
+        // Run-time notification and check periods come back as names only, as Nagios reads
         // them back from retention.dat (see `PeriodChange`).
         let tps = &model.index.timeperiods;
         for i in 0..self.hosts.len() {
             let h = &mut self.hosts[i];
             h.notify.scheduled_downtime_depth = 0;
             h.notify.pending_flex_downtime = 0;
-            reread_period(&mut h.attrs.notification_period, &mut h.attrs.modified, tps);
+            reread_period(
+                &mut h.attrs.notification_period,
+                &mut h.attrs.modified,
+                NOTIFY,
+                tps,
+            );
+            reread_period(&mut h.attrs.check_period, &mut h.attrs.modified, CHECK, tps);
         }
         for i in 0..self.services.len() {
             let s = &mut self.services[i];
             s.notify.scheduled_downtime_depth = 0;
             s.notify.pending_flex_downtime = 0;
-            reread_period(&mut s.attrs.notification_period, &mut s.attrs.modified, tps);
+            reread_period(
+                &mut s.attrs.notification_period,
+                &mut s.attrs.modified,
+                NOTIFY,
+                tps,
+            );
+            reread_period(&mut s.attrs.check_period, &mut s.attrs.modified, CHECK, tps);
         }
         for c in self.contacts.iter_mut() {
             reread_period(
                 &mut c.host_notification_period,
                 &mut c.modified_host_attributes,
+                NOTIFY,
                 tps,
             );
             reread_period(
                 &mut c.service_notification_period,
                 &mut c.modified_service_attributes,
+                NOTIFY,
                 tps,
             );
         }
@@ -148,11 +162,16 @@ impl Core {
     }
 }
 
-/// A run-time notification period as a restart reads it back: shown, not in
-/// effect; gone (with its modified bit) when the timeperiod no longer exists.
+const NOTIFY: vigil_state::ModAttr = vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD;
+const CHECK: vigil_state::ModAttr = vigil_state::ModAttr::CHECK_TIMEPERIOD;
+
+/// A run-time notification or check period as a restart reads it back: shown, not
+/// in effect; gone (with its modified bit `bit`) when the timeperiod no longer
+/// exists.
 fn reread_period<K, V, S>(
     p: &mut Option<vigil_state::PeriodChange>,
     modified: &mut vigil_state::ModAttr,
+    bit: vigil_state::ModAttr,
     timeperiods: &std::collections::HashMap<K, V, S>,
 ) where
     K: std::borrow::Borrow<str> + Eq + std::hash::Hash,
@@ -163,7 +182,7 @@ fn reread_period<K, V, S>(
             c.in_effect = false;
         } else {
             *p = None;
-            modified.remove(vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD);
+            modified.remove(bit);
         }
     }
 }

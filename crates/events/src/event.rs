@@ -106,6 +106,15 @@ pub enum FlapChange {
     },
     /// Flap detection was disabled while the object was flapping.
     Disabled,
+    /// `CLEAR_*_FLAPPING_STATE` on a flapping object. Nagios 4.4.6 logs it as a
+    /// STOPPED line with the percent from before the reset and the low threshold
+    /// (`Flapping state cleared for service. (18.4% change < 5.0% threshold)`).
+    Cleared {
+        /// Percent state change before the history was reset.
+        percent: f64,
+        /// The low threshold.
+        threshold: f64,
+    },
 }
 
 /// Something wrong with how a check plugin ran (Nagios's warnings after a result).
@@ -498,6 +507,15 @@ pub enum Event {
         obj: Obj,
         /// What was wrong.
         problem: CheckProblem,
+    },
+    /// A check came due outside its check period, and the period has no time left
+    /// at all: it is tried again at `at` (check_interval from now; Nagios 4.4.6's
+    /// warning, whose `ctime` newline puts `...` on a line of its own).
+    CheckNotRescheduled {
+        /// The object.
+        obj: Obj,
+        /// The new check time as `ctime` shows it (local time).
+        at: String,
     },
     /// A result is stale and a check is forced (freshness).
     Stale {

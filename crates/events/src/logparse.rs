@@ -306,6 +306,8 @@ fn flapping(kind: ObjKind, r: &str) -> Result<LogLine, LogParseError> {
             let threshold = pct(parts.next())?;
             if word == "STARTED" {
                 FlapChange::Started { percent, threshold }
+            } else if text.trim_start().starts_with("Flapping state cleared") {
+                FlapChange::Cleared { percent, threshold }
             } else {
                 FlapChange::Stopped { percent, threshold }
             }

@@ -173,6 +173,10 @@ impl Event {
                         "STOPPED; {word} appears to have stopped flapping ({percent:.1}% change < {threshold:.1}% threshold)"
                     ),
                     FlapChange::Disabled => "DISABLED; Flap detection has been disabled".into(),
+                    FlapChange::Cleared { percent, threshold } => format!(
+                        "STOPPED; Flapping state cleared for {}. ({percent:.1}% change < {threshold:.1}% threshold)",
+                        obj.kind().word().to_ascii_lowercase()
+                    ),
                 };
                 out.push(format!("{kind} FLAPPING ALERT: {obj};{text}"));
             }
@@ -212,6 +216,12 @@ impl Event {
                         format!("Warning: Return code of {rc} for check of {who} was out of bounds.")
                     }
                 });
+            }
+            Event::CheckNotRescheduled { obj, at } => {
+                out.push(format!(
+                    "Warning: Check of {} could not be rescheduled properly.  Scheduling check for {at}\n...",
+                    check_subject(obj)
+                ));
             }
             Event::Stale { obj, by, threshold } => {
                 let kind = match obj.kind() {
@@ -725,6 +735,20 @@ mod tests {
             }),
             "SERVICE FLAPPING ALERT: db1;mysql;DISABLED; Flap detection has been disabled"
         );
+        // CLEAR_*_FLAPPING_STATE (Nagios 4.4.6, recorded): the percent from before
+        // the reset, compared with the low threshold whatever the values.
+        let cleared = FlapChange::Cleared {
+            percent: 18.4,
+            threshold: 5.0,
+        };
+        assert_eq!(
+            one(Event::Flapping { obj: svc(), change: cleared }),
+            "SERVICE FLAPPING ALERT: db1;mysql;STOPPED; Flapping state cleared for service. (18.4% change < 5.0% threshold)"
+        );
+        assert_eq!(
+            one(Event::Flapping { obj: host(), change: cleared }),
+            "HOST FLAPPING ALERT: db1;STOPPED; Flapping state cleared for host. (18.4% change < 5.0% threshold)"
+        );
     }
 
     #[test]
@@ -763,6 +787,10 @@ mod tests {
             host: "h1".into(),
             service: "Disk".into(),
         };
+        assert_eq!(
+            one(Event::CheckNotRescheduled { obj: disk.clone(), at: "Thu Dec  3 14:33:17 2026".into() }),
+            "Warning: Check of service 'Disk' on host 'h1' could not be rescheduled properly.  Scheduling check for Thu Dec  3 14:33:17 2026\n..."
+        );
         assert_eq!(
             one(Event::Stale { obj: disk, by: 65, threshold: 75 }),
             "Warning: The results of service 'Disk' on host 'h1' are stale by 0d 0h 1m 5s (threshold=0d 0h 1m 15s).  I'm forcing an immediate check of the service."

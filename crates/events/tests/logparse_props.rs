@@ -85,11 +85,12 @@ proptest! {
     }
 
     #[test]
-    fn flapping_round_trips(o in obj(), p in 0u32..1000, t in 0u32..1000, which in 0u8..3) {
+    fn flapping_round_trips(o in obj(), p in 0u32..1000, t in 0u32..1000, which in 0u8..4) {
         let (percent, threshold) = (p as f64 / 10.0, t as f64 / 10.0);
         let change = match which {
             0 => FlapChange::Started { percent, threshold },
             1 => FlapChange::Stopped { percent, threshold },
+            2 => FlapChange::Cleared { percent, threshold },
             _ => FlapChange::Disabled,
         };
         let parsed = parse_line(&render(&Event::Flapping { obj: o.clone(), change })).unwrap();

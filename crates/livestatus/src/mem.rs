@@ -58,6 +58,7 @@ fn attrs(s: &vigil_config::CheckSettings) -> Attributes {
         event_handler: None,
         custom_vars: Vec::new(),
         notification_period: None,
+        check_period: None,
     }
 }
 

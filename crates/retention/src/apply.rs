@@ -39,7 +39,6 @@ const UNSUPPORTED_OBJECT_BITS: &[(u64, &str)] = &[
     ),
     (ModAttr::CHECK_COMMAND.bits(), "check_command"),
     (ModAttr::FRESHNESS_CHECKS_ENABLED.bits(), "check_freshness"),
-    (ModAttr::CHECK_TIMEPERIOD.bits(), "check_period"),
     (ModAttr::CUSTOM_VARIABLE.bits(), "custom variables"),
 ];
 
@@ -623,6 +622,19 @@ impl ObjCtx<'_> {
                         self.label
                     ));
                 }
+            }
+        }
+        if bits & ModAttr::CHECK_TIMEPERIOD.bits() != 0 {
+            // As notification_period: the name comes back, the configured period
+            // stays in effect (Nagios 4.4.6, recorded); an unknown one drops the bit.
+            match f.get("check_period") {
+                Some(v) if self.view.timeperiods.contains(*v) => {
+                    st.attrs.check_period = Some(PeriodChange {
+                        name: v.to_string(),
+                        in_effect: false,
+                    });
+                }
+                _ => st.attrs.modified.remove(ModAttr::CHECK_TIMEPERIOD),
             }
         }
         if bits & ModAttr::NOTIFICATION_TIMEPERIOD.bits() != 0 {

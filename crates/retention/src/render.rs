@@ -93,6 +93,7 @@ fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
 /// Values derived from configuration + status that both files print.
 struct Effective<'a> {
     event_handler: &'a str,
+    check_period: &'a str,
     notification_period: &'a str,
     check_interval: f64,
     retry_interval: f64,
@@ -106,6 +107,11 @@ fn effective<'a, S: ObjectState>(cfg: &'a ObjectConfig, st: &'a Status<S>) -> Ef
             .event_handler
             .as_deref()
             .unwrap_or(&cfg.event_handler),
+        check_period: st
+            .attrs
+            .check_period
+            .as_ref()
+            .map_or(&cfg.check_period, |p| &p.name),
         notification_period: st
             .attrs
             .notification_period
@@ -416,7 +422,7 @@ pub(crate) fn retained_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatu
     w.kv("host_name", &cfg.host_name)
         .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
-        .kv("check_period", &cfg.check_period)
+        .kv("check_period", e.check_period)
         .kv("notification_period", e.notification_period)
         .kv("event_handler", e.event_handler)
         .kv("has_been_checked", b(st.has_been_checked))
@@ -496,7 +502,7 @@ pub(crate) fn retained_service(out: &mut String, cfg: &ObjectConfig, st: &Servic
         )
         .kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
-        .kv("check_period", &cfg.check_period)
+        .kv("check_period", e.check_period)
         .kv("notification_period", e.notification_period)
         .kv("event_handler", e.event_handler)
         .kv("has_been_checked", b(st.has_been_checked))
@@ -767,7 +773,7 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
     }
     w.kv("modified_attributes", st.attrs.modified.bits())
         .kv("check_command", &cfg.check_command)
-        .kv("check_period", &cfg.check_period)
+        .kv("check_period", e.check_period)
         .kv("notification_period", e.notification_period)
         .kv("importance", 0)
         .kv("check_interval", format_args!("{:.6}", e.check_interval))

@@ -149,6 +149,29 @@ fn retained_notification_period_is_a_name_only() {
 }
 
 #[test]
+fn retained_check_period_is_a_name_only() {
+    // 16384 = MODATTR_CHECK_TIMEPERIOD: as the notification period, the name comes
+    // back and the configured period stays in effect (Nagios 4.4.6, recorded in
+    // the scenario extcmd_check_period_change_restart).
+    let r = run(&mysql("modified_attributes=16384\ncheck_period=never\n"));
+    assert_eq!(
+        r.services[0].attrs.check_period,
+        Some(vigil_state::PeriodChange {
+            name: "never".into(),
+            in_effect: false
+        })
+    );
+    assert_eq!(r.services[0].attrs.modified.bits(), 16384);
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+    let r = run(&mysql("modified_attributes=0\ncheck_period=never\n"));
+    assert_eq!(r.services[0].attrs.check_period, None);
+    // An unknown timeperiod drops the bit.
+    let r = run(&mysql("modified_attributes=16384\ncheck_period=gone\n"));
+    assert_eq!(r.services[0].attrs.check_period, None);
+    assert_eq!(r.services[0].attrs.modified.bits(), 0);
+}
+
+#[test]
 fn retain_flags_off() {
     let mut view = fixture_view();
     view.services[0].retain_status_information = false;

@@ -167,6 +167,27 @@ pub fn flap_detection_disabled<S: ObjectState>(st: &mut Status<S>) -> Option<Fla
     Some(FlapChange::Disabled)
 }
 
+/// `CLEAR_*_FLAPPING_STATE` (Nagios 4.4.6, recorded with nagios4): the state
+/// history is reset to all zeros (OK / UP) and `percent_state_change` to 0, flapping
+/// or not. A flapping object stops flapping with
+/// `...;STOPPED; Flapping state cleared for service. (P% change < L% threshold)`,
+/// P the percent from before the reset, L the low threshold `low`
+/// ([`FlapChange::Cleared`]); the caller then does what a stop does (comment,
+/// FLAPPINGSTOP).
+pub fn clear_flapping_state<S: ObjectState>(st: &mut Status<S>, low: f64) -> Option<FlapChange> {
+    let percent = st.percent_state_change;
+    st.state_history.clear();
+    st.percent_state_change = 0.0;
+    if !st.is_flapping {
+        return None;
+    }
+    st.is_flapping = false;
+    Some(FlapChange::Cleared {
+        percent,
+        threshold: low,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +371,47 @@ mod tests {
         assert_eq!(
             flap_detection_disabled(&mut h).map(host_line).as_deref(),
             Some("HOST FLAPPING ALERT: gw;DISABLED; Flap detection has been disabled")
+        );
+    }
+
+    #[test]
+    fn clear_flapping_state_resets_history_and_reports_old_percent() {
+        let p = params(5.0, 10.0);
+        let mut st = svc(0);
+        // OK, CRITICAL, OK, CRITICAL (max 1, so all HARD): 12.4% starts flapping.
+        for id in [2u8, 0, 2] {
+            st.current_state = ServiceState::from_id(id);
+            st.state_type = StateType::Hard;
+            check_service_flapping(&mut st, &p, true);
+        }
+        assert!(st.is_flapping);
+        let before = st.percent_state_change;
+        assert_eq!(format!("{before:.1}"), "18.4");
+        let c = clear_flapping_state(&mut st, p.low).unwrap();
+        assert_eq!(
+            svc_line(c),
+            "SERVICE FLAPPING ALERT: h;s;STOPPED; Flapping state cleared for service. (18.4% change < 5.0% threshold)"
+        );
+        assert!(!st.is_flapping);
+        assert_eq!(st.percent_state_change, 0.0);
+        assert!(st.state_history.is_empty());
+        // The history is zeroed, not filled with the current CRITICAL: OK then
+        // CRITICAL again is one change (6.25%, undecided), as nagios4 showed.
+        for id in [0u8, 2] {
+            st.current_state = ServiceState::from_id(id);
+            check_service_flapping(&mut st, &p, true);
+        }
+        assert_eq!(st.percent_state_change, 6.25);
+        assert!(!st.is_flapping);
+        // Not flapping: reset all the same, nothing to report.
+        assert_eq!(clear_flapping_state(&mut st, p.low), None);
+        assert_eq!(st.percent_state_change, 0.0);
+        let mut h = hst();
+        h.is_flapping = true;
+        h.percent_state_change = 18.4;
+        assert_eq!(
+            host_line(clear_flapping_state(&mut h, 5.0).unwrap()),
+            "HOST FLAPPING ALERT: gw;STOPPED; Flapping state cleared for host. (18.4% change < 5.0% threshold)"
         );
     }
 }

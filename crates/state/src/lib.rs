@@ -151,6 +151,9 @@ pub struct Attributes {
     /// Run-time `notification_period` (`CHANGE_*_NOTIFICATION_TIMEPERIOD`); `None`:
     /// the configured one.
     pub notification_period: Option<PeriodChange>,
+    /// Run-time `check_period` (`CHANGE_*_CHECK_TIMEPERIOD`); `None`: the configured
+    /// one. Restored from retention as a name only, like `notification_period`.
+    pub check_period: Option<PeriodChange>,
     /// Custom variables changed at run time (`CHANGE_CUSTOM_*_VAR`): upper-case
     /// name (no `_`) and new value, in the order of their first change; a variable
     /// not listed has its configured value.
@@ -175,6 +178,7 @@ impl Default for Attributes {
             retry_interval: None,
             event_handler: None,
             notification_period: None,
+            check_period: None,
             custom_vars: Vec::new(),
         }
     }

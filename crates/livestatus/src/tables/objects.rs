@@ -192,8 +192,13 @@ fn period_name<'a>(c: &'a Ctx<'a>, p: Option<vigil_config::TimeperiodId>) -> Cow
             .unwrap_or(""),
     )
 }
+/// The check period's name: a run-time change (`CHANGE_*_CHECK_TIMEPERIOD`, also one
+/// restored after a restart, which is shown but not in effect), else the configured.
 fn check_period<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
-    period_name(c, O::set(c, i).check_period)
+    match &O::st(c, i).attrs.check_period {
+        Some(p) => Cow::Borrowed(p.name.as_str()),
+        None => period_name(c, O::set(c, i).check_period),
+    }
 }
 fn notification_period<'a, O: Obj>(c: &'a Ctx<'a>, i: u32) -> Cow<'a, str> {
     period_name(c, O::set(c, i).notification_period)
@@ -205,7 +210,11 @@ fn in_period(c: &Ctx<'_>, p: Option<vigil_config::TimeperiodId>) -> i64 {
     }
 }
 fn in_check_period<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
-    in_period(c, O::set(c, i).check_period)
+    let period = match &O::st(c, i).attrs.check_period {
+        Some(p) if p.in_effect => c.m.index.timeperiods.get(p.name.as_str()).copied(),
+        _ => O::set(c, i).check_period,
+    };
+    in_period(c, period)
 }
 fn in_notification_period<O: Obj>(c: &Ctx<'_>, i: u32) -> i64 {
     in_period(c, O::set(c, i).notification_period)
