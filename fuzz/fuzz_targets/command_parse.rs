@@ -55,13 +55,13 @@ fuzz_target!(|data: &[u8]| {
     // Feed the bytes in two chunks, as partial FIFO reads would deliver them.
     let cut = data.first().map_or(0, |b| *b as usize % (data.len() + 1));
     let mut splitter = LineSplitter::new();
-    let mut lines = splitter.push(&data[..cut]);
-    lines.extend(splitter.push(&data[cut..]));
+    let mut inputs = splitter.push(&data[..cut]);
+    inputs.extend(splitter.push(&data[cut..]));
     // Also the whole input as one line (no newline handling).
     let whole = String::from_utf8_lossy(data).into_owned();
-    lines.push(whole.clone());
+    inputs.push(whole.clone());
 
-    for raw in &lines {
+    for raw in &inputs {
         match parse_line(raw) {
             Ok(line) => {
                 assert!(!line.name.is_empty());
