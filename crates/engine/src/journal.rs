@@ -158,19 +158,10 @@ impl Entry {
             command: run.command.clone(),
             start,
             duration,
-            exit_code: match end {
-                ProcessEnd::Exited(c) => Some(*c),
-                _ => None,
-            },
-            signal: match end {
-                ProcessEnd::Signaled(s) => Some(*s),
-                _ => None,
-            },
-            timed_out: matches!(end, ProcessEnd::TimedOut),
-            error: match end {
-                ProcessEnd::NotStarted(e) => Some(e.clone()),
-                _ => None,
-            },
+            exit_code: end.exit_code(),
+            signal: end.signal(),
+            timed_out: end.timed_out(),
+            error: end.start_error(),
             output: output.to_string(),
             dry_run,
             id: (run.id != 0).then_some(run.id),

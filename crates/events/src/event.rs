@@ -290,6 +290,37 @@ pub enum ProcessEnd {
     NotStarted(String),
 }
 
+impl ProcessEnd {
+    /// The exit code, when it exited.
+    pub fn exit_code(&self) -> Option<i32> {
+        match self {
+            ProcessEnd::Exited(c) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// The signal that killed it, when one did (not vigil's timeout).
+    pub fn signal(&self) -> Option<i32> {
+        match self {
+            ProcessEnd::Signaled(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// Whether vigil killed it after the timeout.
+    pub fn timed_out(&self) -> bool {
+        matches!(self, ProcessEnd::TimedOut)
+    }
+
+    /// Why it never started, when it did not.
+    pub fn start_error(&self) -> Option<String> {
+        match self {
+            ProcessEnd::NotStarted(e) => Some(e.clone()),
+            _ => None,
+        }
+    }
+}
+
 /// External command file events (spec external-commands.md §1.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CommandEvent {
