@@ -261,21 +261,34 @@ pub fn render_view_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         }
         spill(&mut out, w)?;
     }
+    contacts_and_books(out, w, view, extras, "contact", "")
+}
+
+/// The end of both files: the contacts (blocks named `kind`), the comments and the
+/// downtimes, then whatever is left in the buffer.
+fn contacts_and_books(
+    mut out: String,
+    w: &mut dyn io::Write,
+    view: &ConfigView,
+    extras: &RenderExtras,
+    kind: &'static str,
+    indent: &'static str,
+) -> io::Result<()> {
     for i in contacts_by_name(view) {
         contact(
             &mut out,
             &view.contacts[i],
             extras.contacts.get(i),
-            "contact",
-            "",
+            kind,
+            indent,
         );
     }
     for c in &extras.books.comments {
-        comment(&mut out, c, "");
+        comment(&mut out, c, indent);
         spill(&mut out, w)?;
     }
     for d in &extras.books.downtimes {
-        downtime(&mut out, d, "");
+        downtime(&mut out, d, indent);
         spill(&mut out, w)?;
     }
     w.write_all(out.as_bytes())
@@ -730,24 +743,7 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         }
         spill(&mut out, w)?;
     }
-    for i in contacts_by_name(view) {
-        contact(
-            &mut out,
-            &view.contacts[i],
-            extras.contacts.get(i),
-            "contactstatus",
-            "\t",
-        );
-    }
-    for c in &extras.books.comments {
-        comment(&mut out, c, "\t");
-        spill(&mut out, w)?;
-    }
-    for d in &extras.books.downtimes {
-        downtime(&mut out, d, "\t");
-        spill(&mut out, w)?;
-    }
-    w.write_all(out.as_bytes())
+    contacts_and_books(out, w, view, extras, "contactstatus", "\t")
 }
 
 fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Status<S>, now: i64) {
