@@ -53,29 +53,44 @@ impl Core {
                     continue;
                 }
                 // Nagios computes the first checks from time(NULL) and truncates.
-                let mut at = (whole(now) + delay * i as f64).floor();
+                let exact = whole(now) + delay * i as f64;
+                let mut at = exact.floor();
                 if use_retained && retained > 0.0 && checked {
                     at = retained.max(whole(now));
                 }
+                // The check runs at the fraction of a second the truncation drops (see
+                // `set_due`: Nagios runs it at the microsecond its event was queued,
+                // which during its start-up is as good as arbitrary): the first checks
+                // of a second are spread over it, not started in one burst, and keep
+                // that spread, as each next one is queued when a result comes in.
+                let phase = exact - exact.floor();
                 // A check period without any time left: Nagios 4.4.6 does not
                 // schedule the object at all (should_be_scheduled 0, next_check 0),
                 // and a later CHANGE_*_CHECK_TIMEPERIOD does not schedule it either.
                 if self.next_valid_check_time(obj, at).is_none() {
                     continue;
                 }
-                self.set_due(obj, at, false);
+                // In the second of the start, what is already past is spread over
+                // the rest of it: no check is overdue when the loop starts.
+                let mut run_at = at + phase;
+                if run_at < now {
+                    run_at = now + phase * (at + 1.0 - now).max(0.0);
+                }
+                self.set_due_at(obj, at, run_at, false);
             }
         }
     }
 
-    /// Starts the checks due at `now`: at most `max` (unless overdue by `max_hold`
-    /// seconds), and only while a slot is free. Checks that wait stay on the
-    /// schedule, so their latency shows. Returns how many started.
+    /// Starts the checks due at `now`, and those due within [`EARLY`] after it in
+    /// the same second: at most `max` (unless overdue by `max_hold` seconds), and
+    /// only while a slot is free. Checks that wait stay on the schedule, so their
+    /// latency shows. Returns how many started.
     pub(crate) fn run_due(&mut self, now: Time, max: usize, max_hold: f64) -> usize {
         let before = self.running_checks;
         let mut started = 0;
+        let early = (now + EARLY).min(whole(now) + 1.0 - 1e-6).max(now);
         while self.running_checks < self.check_slots() {
-            let at = if started < max { now } else { now - max_hold };
+            let at = if started < max { early } else { now - max_hold };
             let Some((obj, due)) = self.schedule.pop_due(at) else {
                 break;
             };
@@ -120,7 +135,7 @@ impl Core {
                     w if w > 0.0 => w,
                     _ => 300.0,
                 };
-                self.set_due(obj, scheduled + window, false);
+                self.set_due(obj, whole(scheduled) + window, false);
                 return;
             }
             // Hosts only (services have no such guard in Nagios, so a second check of
@@ -157,7 +172,8 @@ impl Core {
             }
             if self.running_checks >= self.check_slots() {
                 // No free slot: due again as soon as one frees (see run_due).
-                self.set_due(obj, scheduled.min(now), false);
+                let run_at = scheduled.min(now);
+                self.set_due_at(obj, whole(run_at), run_at, false);
                 return;
             }
         }
@@ -586,23 +602,41 @@ impl Core {
             return;
         }
         let queued_forced = self.rt(obj).forced_due;
-        let replace = match self.schedule.due(obj) {
+        // Nagios compares whole-second check times; the queued check's run instant
+        // is in the second of its next_check.
+        let queued = self.schedule.due(obj).map(whole);
+        let replace = match queued {
             None => true,
             Some(t) if queued_forced => forced && at < t,
             Some(t) => forced || at < t,
         };
         if replace {
             self.set_due(obj, at, forced);
-        } else if let Some(t) = self.schedule.due(obj) {
+        } else if let Some(t) = queued {
             with_status!(self, obj, |mut st| st.next_check = t);
         }
     }
 
-    /// Puts `obj` on the schedule at `at`, replacing what was queued.
+    /// Puts `obj` on the schedule with `next_check` `at` (whole seconds), replacing
+    /// what was queued.
+    ///
+    /// The check runs at `at` plus the fraction of a second of the input being
+    /// handled now, as in Nagios 4, whose scheduling queue adds the current
+    /// microseconds to a whole-second run time (`squeue_add`) and measures a check's
+    /// latency from that instant. The checks due in one second so run spread over it
+    /// (by when each was scheduled, mostly when its previous result came in) instead
+    /// of all at its start; `next_check` and every time shown stay whole seconds.
     pub(crate) fn set_due(&mut self, obj: ObjRef, at: Time, forced: bool) {
-        with_status!(self, obj, |mut st| st.next_check = at);
+        let phase = self.input_time - self.input_time.floor();
+        self.set_due_at(obj, at, at + phase, forced);
+    }
+
+    /// [`Core::set_due`] with the instant the check runs at given (`run_at`, in the
+    /// same second as `next_check`).
+    fn set_due_at(&mut self, obj: ObjRef, next_check: Time, run_at: Time, forced: bool) {
+        with_status!(self, obj, |mut st| st.next_check = next_check);
         self.rt_mut(obj).forced_due = forced;
-        self.schedule.set(obj, at);
+        self.schedule.set(obj, run_at);
     }
 
     /// Starts the check queued for `obj` at once if it is due by `now` (requests that
@@ -701,6 +735,13 @@ impl Core {
         self.request_check(obj, at, false);
     }
 }
+
+/// How early a check may start: when the loop wakes for one check, those due
+/// within this much after it start with it (one wake-up, not one each), never
+/// before the second of their `next_check`. Nagios 4 runs events up to 100 ms
+/// early (its event loop polls until 25 ms before an event and runs it when less
+/// than 100 ms remain); a check started early has latency 0, as there.
+pub(crate) const EARLY: Time = 0.1;
 
 /// Nagios keeps check times in whole seconds (`time_t`).
 fn whole(t: Time) -> Time {

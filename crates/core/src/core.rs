@@ -75,6 +75,10 @@ pub struct Core {
     pub(crate) host_rt: Vec<Runtime>,
     pub(crate) svc_rt: Vec<Runtime>,
     pub(crate) schedule: Schedule,
+    /// The time of the input being handled (the `now` of the last `handle_*`, `start`,
+    /// `restore` or `carry_over`): its fraction of a second is the phase a check put
+    /// on the schedule now runs at (see [`Core::set_due`](crate::checks)).
+    pub(crate) input_time: Time,
     pub(crate) jobs: Jobs,
     pub(crate) running_checks: usize,
     pub(crate) default_check_slots: usize,
@@ -242,6 +246,7 @@ impl Core {
             host_rt: vec![Runtime::default(); hosts.len()],
             svc_rt: vec![Runtime::default(); services.len()],
             schedule: Schedule::new(hosts.len(), services.len()),
+            input_time: now,
             dirty: Dirty::new(hosts.len(), services.len()),
             hosts: CowVec::from_vec(hosts),
             services: CowVec::from_vec(services),
@@ -324,6 +329,7 @@ impl Core {
     /// seconds ago or earlier start whatever the allowance says — and runs the
     /// periodic work that is due (freshness checks). Returns how many checks started.
     pub fn handle_timeout(&mut self, now: Time, allowance: usize, max_hold: f64) -> usize {
+        self.input_time = now;
         self.handler_timers(now);
         self.run_downtime_events(now);
         let started = self.run_due(now, allowance, max_hold);
@@ -350,6 +356,7 @@ impl Core {
 
     /// A job ended (see [`Action::Run`]). Unknown ids are ignored.
     pub fn handle_job_done(&mut self, id: JobId, result: JobResult, now: Time) {
+        self.input_time = now;
         match self.jobs.finish(id) {
             Some(crate::jobs::InFlight::Check {
                 obj: Some(obj),
@@ -370,6 +377,7 @@ impl Core {
 
     /// One line read from the external command file (or Livestatus `COMMAND`).
     pub fn handle_command(&mut self, line: &str, now: Time) {
+        self.input_time = now;
         crate::extcmd::handle(self, line, now);
     }
 
@@ -377,6 +385,7 @@ impl Core {
     /// `log_initial_states`) and every actively checked object on the schedule
     /// (honouring retained `next_check` with `use_retained_scheduling_info`).
     pub fn start(&mut self, now: Time) {
+        self.input_time = now;
         if self.model.main.log_initial_states {
             self.report_states(StateReport::Initial);
         }

@@ -16,6 +16,7 @@ impl Core {
     /// Applies retained state at start-up, with Nagios's restore rules
     /// (`vigil_retention::apply`); what was ignored is reported as warnings.
     pub fn restore(&mut self, ret: &Retention, now: Time) {
+        self.input_time = now;
         let use_program = self.model.main.use_retained_program_state;
         let model = self.model.clone();
         let (mut hosts, mut services) = (self.hosts.to_vec(), self.services.to_vec());
@@ -53,6 +54,7 @@ impl Core {
     /// objects that still exist, the program state, and the jobs in flight, so their
     /// results land on the same objects (by name) and no second check of them starts.
     pub fn carry_over(&mut self, mut old: Core, now: Time) {
+        self.input_time = now;
         let model = self.model.clone();
         for (i, h) in model.hosts.iter().enumerate() {
             if let Some(oid) = old.model.find_host(&h.name) {

@@ -76,7 +76,24 @@ fn finish(core: &mut Core, id: JobId, rc: i32, start: f64, secs: f64) {
     core.handle_job_done(id, res, start + secs);
 }
 
+/// The `next_check` second of the check queued for `obj` (it runs at that second
+/// plus the phase of its scheduling, see `run_at`).
 fn due(core: &Core, obj: ObjRef) -> Option<f64> {
+    let t = core.schedule.due(obj)?;
+    let next_check = match obj {
+        ObjRef::Host(h) => core.hosts[h.idx()].next_check,
+        ObjRef::Service(s) => core.services[s.idx()].next_check,
+    };
+    assert_eq!(
+        t.floor(),
+        next_check,
+        "run instant in the next_check second"
+    );
+    Some(next_check)
+}
+
+/// The instant the check queued for `obj` runs at.
+fn run_at(core: &Core, obj: ObjRef) -> Option<f64> {
     core.schedule.due(obj)
 }
 
@@ -91,14 +108,20 @@ fn a_hard_change_counts_from_the_result_an_unchanged_state_from_the_start() {
     // OK after OK, plugin ran 3 s: start second + check_interval (rule 1).
     finish(&mut core, job_of(&jobs, SVC), 0, 1000.2, 3.0);
     assert_eq!(due(&core, SVC), Some(1004.0));
+    // It runs at that second plus the fraction of the second its result came in
+    // (1003.2): Nagios's squeue_add keeps the microseconds of the moment an event
+    // is added, and measures latency from that instant.
+    assert_eq!(run_at(&core, SVC), Some(1004.0 + (1003.2 - 1003.0)));
+    let jobs = run_due(&mut core, 1004.0);
+    assert!(jobs.is_empty(), "not before its phase: {jobs:?}");
     // CRITICAL with max_check_attempts 1 is a HARD change: result second (1007) +
     // check_interval (rule 3), not start (1004) + check_interval.
-    let jobs = run_due(&mut core, 1004.0);
-    finish(&mut core, job_of(&jobs, SVC), 2, 1004.0, 3.3);
+    let jobs = run_due(&mut core, 1004.25);
+    finish(&mut core, job_of(&jobs, SVC), 2, 1004.25, 3.3);
     assert_eq!(due(&core, SVC), Some(1011.0));
     // A plugin slower than the interval: due again at once (rule 5).
-    let jobs = run_due(&mut core, 1011.0);
-    finish(&mut core, job_of(&jobs, SVC), 2, 1011.0, 6.5);
+    let jobs = run_due(&mut core, 1011.6);
+    finish(&mut core, job_of(&jobs, SVC), 2, 1011.6, 5.5);
     assert_eq!(due(&core, SVC), Some(1017.0));
 }
 
@@ -111,8 +134,8 @@ fn soft_states_retry_from_the_result() {
     finish(&mut core, job_of(&jobs, SVC), 2, 1000.2, 2.5);
     // SOFT 1: result second 1002 + retry_interval (rule 2).
     assert_eq!(due(&core, SVC), Some(1003.0));
-    let jobs = run_due(&mut core, 1003.0);
-    finish(&mut core, job_of(&jobs, SVC), 0, 1003.0, 2.5);
+    let jobs = run_due(&mut core, 1003.7);
+    finish(&mut core, job_of(&jobs, SVC), 0, 1003.7, 1.5);
     // Soft recovery: still a retry (rule 2).
     assert_eq!(due(&core, SVC), Some(1006.0));
 }
@@ -232,4 +255,98 @@ fn no_perfdata_while_process_performance_data_is_off() {
     core.handle_command("[1003] DISABLE_PERFORMANCE_DATA", 1003.0);
     core.handle_command("[1003] PROCESS_SERVICE_CHECK_RESULT;h;s;0;x|a=3", 1003.0);
     assert_eq!(records(&mut core), 0);
+}
+
+/// `n` services on one host, check_interval 60 s, first checks spread by the
+/// "smart" inter-check delay (60 s / n apart).
+fn spread_core(dir: &std::path::Path, n: usize, start: f64) -> Core {
+    let d = dir.display();
+    let mut objs = String::from(
+        "define command {\n command_name c\n command_line /bin/true\n}\n\
+         define host {\n host_name h\n check_command c\n max_check_attempts 1\n check_interval 0\n}\n",
+    );
+    for i in 0..n {
+        objs.push_str(&format!(
+            "define service {{\n host_name h\n service_description s{i}\n check_command c\n max_check_attempts 1\n check_interval 60\n retry_interval 1\n}}\n"
+        ));
+    }
+    std::fs::write(dir.join("objects.cfg"), objs).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.join("nagios.cfg"),
+        format!("log_file={d}/vigil.log\ncfg_file={d}/objects.cfg\ninterval_length=1\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (m, _) = vigil_config::load(&dir.join("nagios.cfg")).unwrap_or_else(|e| panic!("{e:?}"));
+    Core::new(Arc::new(m), vigil_config::zone::Zone::utc(), start, 1)
+}
+
+#[test]
+fn first_checks_keep_nagios_seconds_and_run_spread_over_them_never_overdue() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // 600 services over 60 s: 0.1 s apart, ten a second.
+    let mut core = spread_core(dir.path(), 600, 1000.75);
+    core.start(1000.75);
+    let mut per_second = std::collections::BTreeMap::<i64, Vec<f64>>::new();
+    for i in 0..600 {
+        let obj = ObjRef::Service(ServiceId(i));
+        // next_check as Nagios computes it: trunc(start second + 0.1 * i) ...
+        let next = due(&core, obj).unwrap_or_else(|| panic!("s{i} not scheduled"));
+        assert_eq!(next, (1000.0 + 0.1 * i as f64).floor(), "s{i}");
+        // ... and the instant it runs at: in that second, never before the start.
+        let at = run_at(&core, obj).unwrap_or(f64::NAN);
+        assert!(
+            at >= 1000.75 && at < next + 1.0,
+            "s{i} runs at {at}, next_check {next}"
+        );
+        per_second.entry(next as i64).or_default().push(at);
+    }
+    // Not all at the start of their second: the ten of a second run about 0.1 s
+    // apart; those of the start second over the 0.25 s left of it.
+    for (sec, mut ats) in per_second {
+        ats.sort_by(f64::total_cmp);
+        assert_eq!(ats.len(), 10, "second {sec}");
+        let span = ats[9] - ats[0];
+        if sec == 1000 {
+            assert!(span >= 0.15, "second {sec}: {ats:?}");
+        } else {
+            let gaps = ats.windows(2).map(|w| w[1] - w[0]);
+            assert!(span >= 0.85, "second {sec}: {ats:?}");
+            assert!(gaps.clone().all(|g| g > 0.05), "second {sec}: {ats:?}");
+        }
+    }
+}
+
+#[test]
+fn a_wake_up_starts_what_is_due_within_early_but_never_a_check_of_the_next_second() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut core = spread_core(dir.path(), 4, 1000.0);
+    let [a, b, c, d] = [0, 1, 2, 3].map(|i| ObjRef::Service(ServiceId(i)));
+    // Queued while handling inputs at these times: the run instant carries their
+    // fraction of a second.
+    for (obj, input, next) in [
+        (a, 1009.5, 1010.0),
+        (b, 1009.55, 1010.0),
+        (c, 1009.8, 1010.0),
+        (d, 1010.01, 1011.0),
+    ] {
+        core.input_time = input;
+        core.set_due(obj, next, false);
+    }
+    assert_eq!(run_at(&core, a), Some(1010.5));
+    assert_eq!(run_at(&core, d), Some(1011.01));
+    let started = |core: &mut Core, now: f64| -> Vec<ObjRef> {
+        let mut v: Vec<ObjRef> = run_due(core, now).into_iter().map(|(o, _)| o).collect();
+        v.sort_by_key(|o| format!("{o:?}"));
+        v
+    };
+    assert_eq!(
+        started(&mut core, 1010.3),
+        vec![],
+        "nothing due within EARLY"
+    );
+    // Waking for a also starts b, due within EARLY after it; not c.
+    assert_eq!(started(&mut core, 1010.5), vec![a, b]);
+    // c is due; d is within EARLY too but in the next second: it waits for it.
+    assert_eq!(started(&mut core, 1010.95), vec![c]);
+    assert_eq!(started(&mut core, 1011.0), vec![d]);
 }

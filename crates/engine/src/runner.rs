@@ -471,7 +471,10 @@ where
                 core
             }
         };
-        core.start(now);
+        // The first checks are spread from the time the schedule is made (as
+        // Nagios's init_timing_loop reads the clock), not from before the objects
+        // were built and objects.cache written: none is overdue when the loop starts.
+        core.start(now_secs());
         if let Err(text) = objcache {
             program_event(
                 &mut out.log,
