@@ -588,7 +588,15 @@ mod tests {
             same_as_exact(-v);
         }
         // The usual values take the fast path.
-        for v in [0.9166666666, 0.001234, 0.0105, 5.0, 1796283005.0, -2.5, 1e-5] {
+        for v in [
+            0.9166666666,
+            0.001234,
+            0.0105,
+            5.0,
+            1796283005.0,
+            -2.5,
+            1e-5,
+        ] {
             assert!(g6_fast(v, &mut Vec::new()), "{v}");
         }
     }

@@ -1061,17 +1061,6 @@ pub(crate) fn service_columns() -> Vec<ColDef> {
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn column_counts_match_the_reference() {
-        assert_eq!(host_columns().len(), 117);
-        assert_eq!(service_columns().len(), 87);
-    }
-}
-
 /// Reads, for a block of services, the parts of their statuses that rows are
 /// rendered from (the status's fields, then the first bytes of its texts). The
 /// loads of different services do not depend on each other, so the CPU has many of
@@ -1100,4 +1089,15 @@ pub(crate) fn warm_services(c: &Ctx<'_>, ids: &[ServiceId]) {
             .wrapping_add(first(&o.perfdata));
     }
     std::hint::black_box(acc);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_counts_match_the_reference() {
+        assert_eq!(host_columns().len(), 117);
+        assert_eq!(service_columns().len(), 87);
+    }
 }
