@@ -391,6 +391,9 @@ fn worker<S: Site + 'static>(sh: &Arc<Shared<S>>) {
             let _ = rustix::process::setpriority_process(Some(tid), now + sh.cfg.query_nice);
         }
     }
+    // The body of this thread's last reply, reused by the next (a large reply then
+    // neither grows a new buffer nor faults its pages in again).
+    let mut scratch = Vec::new();
     loop {
         let conn = {
             let mut p = lock(&sh.pool);
@@ -411,7 +414,9 @@ fn worker<S: Site + 'static>(sh: &Arc<Shared<S>>) {
             }
         };
         // A bug in the engine must cost one connection, never the thread pool.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve(sh, conn)));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            serve(sh, conn, &mut scratch)
+        }));
     }
 }
 
@@ -499,7 +504,11 @@ impl Drop for ActiveGuard<'_> {
     }
 }
 
-fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn) {
+/// Replies whose buffer a connection thread keeps for the next one, at most this
+/// large (a larger one is freed after it was sent).
+const KEEP_BUFFER: usize = 16 << 20;
+
+fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn, scratch: &mut Vec<u8>) {
     sh.stats.connections.fetch_add(1, Ordering::Relaxed);
     sh.stats.active.fetch_add(1, Ordering::Relaxed);
     let _g = ActiveGuard(&sh.stats.active);
@@ -516,7 +525,7 @@ fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn) {
             Request::Get(q) => {
                 sh.stats.requests.fetch_add(1, Ordering::Relaxed);
                 let keep = q.keepalive();
-                let (head, body) = answer(sh, &q);
+                let (head, body) = answer(sh, &q, std::mem::take(scratch));
                 let sent = if head.len() + body.len() <= 64 * 1024 {
                     let mut all = head;
                     all.extend_from_slice(&body);
@@ -526,6 +535,9 @@ fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn) {
                         .write_all(&head)
                         .and_then(|_| stream.write_all(&body))
                 };
+                if body.capacity() <= KEEP_BUFFER {
+                    *scratch = body;
+                }
                 if sent.and_then(|_| stream.flush()).is_err() || !keep {
                     break;
                 }
@@ -564,8 +576,8 @@ fn env<S: Site + 'static>(sh: &Shared<S>) -> QueryEnv {
 }
 
 /// Waits when the query asks to, then answers it: the fixed16 header (or nothing)
-/// and the body.
-fn answer<S: Site + 'static>(sh: &Shared<S>, q: &Query) -> (Vec<u8>, Vec<u8>) {
+/// and the body (written into `buf`).
+fn answer<S: Site + 'static>(sh: &Shared<S>, q: &Query, buf: Vec<u8>) -> (Vec<u8>, Vec<u8>) {
     if q.waits() && q.error().is_none() {
         sh.sink.refresh();
         let kind = q.wait_trigger();
@@ -588,7 +600,7 @@ fn answer<S: Site + 'static>(sh: &Shared<S>, q: &Query) -> (Vec<u8>, Vec<u8>) {
         .timelimit()
         .map(|s| Instant::now() + Duration::from_secs(s));
     let stop = move || limit.is_some_and(|d| Instant::now() >= d);
-    let r = q.execute(&*snap, &env(sh), &stop);
+    let r = q.execute_into(&*snap, &env(sh), &stop, buf);
     (r.header(), r.body)
 }
 

@@ -658,9 +658,23 @@ impl Query {
     /// produced; when it returns true the query fails with 413 (the server's
     /// `Timelimit`).
     pub fn execute(&self, site: &dyn Site, env: &QueryEnv, stop: &dyn Fn() -> bool) -> Response {
+        self.execute_into(site, env, stop, Vec::new())
+    }
+
+    /// [`Query::execute`] writing the body into `buf` (emptied first): a server
+    /// passes the body of its previous reply back, so a large reply reuses the
+    /// memory of the last one instead of growing a new buffer.
+    pub fn execute_into(
+        &self,
+        site: &dyn Site,
+        env: &QueryEnv,
+        stop: &dyn Fn() -> bool,
+        mut buf: Vec<u8>,
+    ) -> Response {
+        buf.clear();
         let mut resp = Response {
             code: StatusCode::Ok,
-            body: Vec::new(),
+            body: buf,
             fixed16: self.fixed16,
             keepalive: self.keepalive,
         };
@@ -699,7 +713,8 @@ impl Query {
             None => 0,
         };
         if let Some(kind) = self.table {
-            let (body, run_err) = self.answer(kind, site, env, tz, stop);
+            let buf = std::mem::take(&mut resp.body);
+            let (body, run_err) = self.answer(kind, site, env, tz, stop, buf);
             resp.body = body;
             if error.is_none() {
                 error = run_err;
@@ -708,7 +723,9 @@ impl Query {
         if let Some(e) = error {
             resp.code = e.code;
             if self.fixed16 {
-                resp.body = format!("{}\n", e.message).into_bytes();
+                resp.body.clear();
+                resp.body.extend_from_slice(e.message.as_bytes());
+                resp.body.push(b'\n');
             }
         }
         resp
@@ -767,6 +784,7 @@ impl Query {
         env: &QueryEnv,
         tz: i64,
         stop: &dyn Fn() -> bool,
+        buf: Vec<u8>,
     ) -> (Vec<u8>, Option<RequestError>) {
         let mut ctx = Ctx::new(site, env);
         if kind == TableKind::Log {
@@ -787,7 +805,7 @@ impl Query {
             let contact = ctx.m.index.contacts.get(u).copied();
             Auth::new(&ctx, contact)
         });
-        let mut out = Out::new(self.format, self.seps);
+        let mut out = Out::with_buffer(self.format, self.seps, buf);
         out.begin_query();
         let ncols = self.columns.len();
         if self.show_headers {
@@ -809,7 +827,8 @@ impl Query {
         if do_stats && ncols == 0 {
             groups.insert(Vec::new(), self.new_aggs());
         }
-        let hints = self.hints(kind);
+        let mut hints = self.hints(kind);
+        hints.warm = !do_stats && ncols >= WARM_COLUMNS;
         let mut count = 0usize;
         let mut err: Option<RequestError> = None;
         let mut frag = Out::new(self.format, self.seps);
@@ -918,6 +937,9 @@ impl Query {
         self.stats.iter().map(|_| Agg::default()).collect()
     }
 }
+
+/// Rows of this many columns or more read their objects a block ahead.
+const WARM_COLUMNS: usize = 8;
 
 /// Writes one cell (a column of a row) as a field.
 #[inline]

@@ -81,6 +81,104 @@ pub fn fmt_double(v: f64, out: &mut Vec<u8>) {
         out.extend_from_slice(if v.is_sign_negative() { b"-0" } else { b"0" });
         return;
     }
+    if g6_fast(v, out) {
+        return;
+    }
+    g6_exact(v, out);
+}
+
+/// Exact powers of ten (every one up to 1e22 is an `f64` exactly).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `%g` of a finite non-zero `v` without formatting machinery: the value scaled to
+/// six integer digits by one exact power of ten (one rounding, so the scaled value is
+/// within 2^-53 relative of the exact one), then rounded. Gives up (false, nothing
+/// written) where that rounding could differ from the exact one: a scaled value
+/// within 1e-9 of a half (ties included: [`g6_exact`] decides those), or outside
+/// the range the powers of ten cover.
+fn g6_fast(v: f64, out: &mut Vec<u8>) -> bool {
+    let a = v.abs();
+    if !(1e-15..1e20).contains(&a) {
+        return false;
+    }
+    // Decimal exponent of `a` from its binary one: floor(log10(2^b)) is the exponent
+    // or one less (a normal number: 1e-15 and up).
+    let b = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    let mut e0 = (b * 78_913) >> 18;
+    let mut scaled = scale(a, 5 - e0);
+    if scaled >= 1e6 {
+        e0 += 1;
+        scaled = scale(a, 5 - e0);
+    }
+    if !(1e5..1e6).contains(&scaled) {
+        return false;
+    }
+    let floor = scaled.floor();
+    let frac = scaled - floor;
+    if (frac - 0.5).abs() < 1e-9 {
+        return false;
+    }
+    let mut digits = floor as u32 + u32::from(frac > 0.5);
+    let mut e = e0;
+    if digits == 1_000_000 {
+        digits = 100_000;
+        e += 1;
+    }
+    let mut d = [0u8; 6];
+    for slot in d.iter_mut().rev() {
+        *slot = b'0' + (digits % 10) as u8;
+        digits /= 10;
+    }
+    // Significant digits once trailing zeros are dropped (the first is never 0).
+    let n = 6 - d.iter().rev().take_while(|&&c| c == b'0').count();
+    if v < 0.0 {
+        out.push(b'-');
+    }
+    if !(-4..6).contains(&e) {
+        out.push(d[0]);
+        if n > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&d[1..n]);
+        }
+        out.push(b'e');
+        out.push(if e < 0 { b'-' } else { b'+' });
+        let x = e.unsigned_abs();
+        if x < 10 {
+            out.push(b'0');
+        }
+        push_int(out, i64::from(x));
+    } else if e >= 0 {
+        let int = e as usize + 1;
+        out.extend_from_slice(&d[..int]);
+        if n > int {
+            out.push(b'.');
+            out.extend_from_slice(&d[int..n]);
+        }
+    } else {
+        out.extend_from_slice(b"0.");
+        for _ in 0..(-e - 1) {
+            out.push(b'0');
+        }
+        out.extend_from_slice(&d[..n]);
+    }
+    true
+}
+
+/// `a * 10^k` in one rounding (NaN where the power is not exact: the caller's range
+/// check then fails).
+fn scale(a: f64, k: i32) -> f64 {
+    match POW10.get(k.unsigned_abs() as usize) {
+        Some(p) if k >= 0 => a * p,
+        Some(p) => a / p,
+        None => f64::NAN,
+    }
+}
+
+/// `%g` of a finite non-zero `v` through the standard library's exact formatting.
+fn g6_exact(v: f64, out: &mut Vec<u8>) {
     // Round to 6 significant digits first; the exponent of the rounded value decides
     // between fixed and scientific notation, as %g does.
     let sci = format!("{:.5e}", v);
@@ -126,8 +224,14 @@ pub(crate) struct Out {
 
 impl Out {
     pub fn new(fmt: Format, seps: Separators) -> Out {
+        Out::with_buffer(fmt, seps, Vec::with_capacity(4096))
+    }
+
+    /// Writes into `buf` (emptied first), keeping its allocation.
+    pub fn with_buffer(fmt: Format, seps: Separators, mut buf: Vec<u8>) -> Out {
+        buf.clear();
         Out {
-            buf: Vec::with_capacity(4096),
+            buf,
             fmt,
             seps,
             rows: 0,
@@ -387,22 +491,9 @@ fn escaped(out: &mut Vec<u8>, s: &str, u_prefix: bool, python: bool) {
 }
 
 /// Appends the decimal form of `v`.
+#[inline]
 pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
-    let mut tmp = [0u8; 20];
-    let mut n = v.unsigned_abs();
-    let mut p = tmp.len();
-    loop {
-        p -= 1;
-        tmp[p] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&tmp[p..]);
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 #[cfg(test)]
@@ -430,6 +521,112 @@ mod tests {
         assert_eq!(d(999999.5), "1e+06");
         assert_eq!(d(f64::INFINITY), "inf");
         assert_eq!(d(-2.5), "-2.5");
+    }
+
+    /// The fast `%g` path writes what the exact one writes, or gives up.
+    fn same_as_exact(v: f64) {
+        let mut fast = Vec::new();
+        let mut exact = Vec::new();
+        g6_exact(v, &mut exact);
+        if g6_fast(v, &mut fast) {
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&exact),
+                "{v:e}"
+            );
+        } else {
+            assert!(fast.is_empty());
+        }
+    }
+
+    #[test]
+    fn fast_doubles_match_exact_ones() {
+        let mut edges = vec![
+            0.9166666666,
+            5.0,
+            1796283005.0,
+            999999.5,
+            999999.4999,
+            9.9999949,
+            9.999995,
+            9.9999951,
+            0.000099999949,
+            0.00009999995,
+            0.000099999951,
+            1234565.0,
+            1234575.0,
+            0.1234565,
+            1e-5,
+            1e-4,
+            1e5,
+            1e6,
+            123456.5,
+            -0.0012345,
+            1e-15,
+            9.99999e19,
+            1e20,
+        ];
+        // Around every power of ten and its halves, a few ulps either side.
+        for e in -16..22 {
+            for m in [1.0, 5.0, 9.999995, 9.999994999999, 1.000005] {
+                let x: f64 = m * 10f64.powi(e);
+                let mut y = x;
+                for _ in 0..4 {
+                    y = f64::from_bits(y.to_bits() - 1);
+                    edges.push(y);
+                }
+                let mut y = x;
+                for _ in 0..4 {
+                    y = f64::from_bits(y.to_bits() + 1);
+                    edges.push(y);
+                }
+                edges.push(x);
+            }
+        }
+        for v in edges {
+            same_as_exact(v);
+            same_as_exact(-v);
+        }
+        // The usual values take the fast path.
+        for v in [
+            0.9166666666,
+            0.001234,
+            0.0105,
+            5.0,
+            1796283005.0,
+            -2.5,
+            1e-5,
+        ] {
+            assert!(g6_fast(v, &mut Vec::new()), "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn fast_matches_exact_on_any_bits(bits: u64) {
+            let v = f64::from_bits(bits);
+            if v.is_finite() && v != 0.0 {
+                same_as_exact(v);
+            }
+        }
+
+        #[test]
+        fn fast_matches_exact_in_the_usual_range(m in 0.0f64..1.0, e in -17i32..22) {
+            let v = m * 10f64.powi(e);
+            if v != 0.0 {
+                same_as_exact(v);
+            }
+        }
+
+        #[test]
+        fn fast_matches_exact_on_short_decimals(n in 0u64..100_000_000, e in 0i32..12) {
+            // Decimal values (like latencies of 0.000123 s) sit next to ties.
+            let v = n as f64 / 10f64.powi(e);
+            if v != 0.0 {
+                same_as_exact(v);
+            }
+        }
     }
 
     #[test]

@@ -302,7 +302,13 @@ pub(crate) struct Hints {
     pub hostgroup: Option<String>,
     /// `groups >= g` (hosts: host group; services: service group).
     pub group: Option<String>,
+    /// Rows are rendered with many of their columns: read the objects of a block
+    /// of rows ahead ([`objects::warm_services`]).
+    pub warm: bool,
 }
+
+/// Rows per block of [`Hints::warm`].
+const WARM_BLOCK: usize = 16;
 
 /// Who may see what, for `AuthUser`.
 pub(crate) struct Auth {
@@ -515,6 +521,17 @@ pub(crate) fn for_each_row(
                             if !f(svc_row(c, *s)) {
                                 return;
                             }
+                        }
+                    }
+                }
+                return;
+            }
+            if hints.warm {
+                for block in c.ix.services.chunks(WARM_BLOCK) {
+                    objects::warm_services(c, block);
+                    for s in block {
+                        if !f(svc_row(c, *s)) {
+                            return;
                         }
                     }
                 }
