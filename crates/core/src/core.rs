@@ -184,16 +184,9 @@ impl Core {
     /// start; `pid` the process id status.dat shows.
     pub fn new(model: Arc<Model>, zone: Zone, now: Time, pid: u32) -> Core {
         let m = &model.main;
-        let hosts: Vec<HostStatus> = model
-            .hosts
-            .iter()
-            .map(|h| initial_status(&h.settings))
-            .collect();
-        let services: Vec<ServiceStatus> = model
-            .services
-            .iter()
-            .map(|s| initial_status(&s.settings))
-            .collect();
+        let hosts = CowVec::from_values(model.hosts.iter().map(|h| initial_status(&h.settings)));
+        let services =
+            CowVec::from_values(model.services.iter().map(|s| initial_status(&s.settings)));
         let program = ProgramState {
             enable_notifications: m.enable_notifications,
             execute_service_checks: m.execute_service_checks,
@@ -243,8 +236,8 @@ impl Core {
             svc_rt: vec![Runtime::default(); services.len()],
             schedule: Schedule::new(hosts.len(), services.len()),
             dirty: Dirty::new(hosts.len(), services.len()),
-            hosts: CowVec::from_vec(hosts),
-            services: CowVec::from_vec(services),
+            hosts,
+            services,
             program,
             model,
             jobs: Jobs::default(),

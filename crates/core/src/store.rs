@@ -26,6 +26,14 @@ impl<T: Clone> CowVec<T> {
         CowVec { items }
     }
 
+    /// Builds the elements straight into their `Arc`s (no whole vector of plain
+    /// values alive beside them at start-up).
+    pub fn from_values(values: impl ExactSizeIterator<Item = T>) -> Self {
+        let mut items = Vec::with_capacity(values.len());
+        items.extend(values.map(Arc::new));
+        CowVec { items }
+    }
+
     /// Shares the elements of a frozen copy (a core built from a snapshot).
     pub fn from_shared(v: &[Arc<T>]) -> Self {
         CowVec { items: v.to_vec() }
