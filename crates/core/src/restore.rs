@@ -105,29 +105,17 @@ impl Core {
         // Run-time notification and check periods come back as names only, as Nagios reads
         // them back from retention.dat (see `PeriodChange`).
         let tps = &model.index.timeperiods;
+        // Only the statuses that change are written: a write copies a status the
+        // previous generation still shares, and its shared switches.
         for i in 0..self.hosts.len() {
-            let h = &mut self.hosts[i];
-            h.notify.scheduled_downtime_depth = 0;
-            h.notify.pending_flex_downtime = 0;
-            reread_period(
-                &mut h.attrs.notification_period,
-                &mut h.attrs.modified,
-                NOTIFY,
-                tps,
-            );
-            reread_period(&mut h.attrs.check_period, &mut h.attrs.modified, CHECK, tps);
+            if needs_reread(&self.hosts[i]) {
+                reread_status(&mut self.hosts[i], tps);
+            }
         }
         for i in 0..self.services.len() {
-            let s = &mut self.services[i];
-            s.notify.scheduled_downtime_depth = 0;
-            s.notify.pending_flex_downtime = 0;
-            reread_period(
-                &mut s.attrs.notification_period,
-                &mut s.attrs.modified,
-                NOTIFY,
-                tps,
-            );
-            reread_period(&mut s.attrs.check_period, &mut s.attrs.modified, CHECK, tps);
+            if needs_reread(&self.services[i]) {
+                reread_status(&mut self.services[i], tps);
+            }
         }
         for c in self.contacts.iter_mut() {
             reread_period(
@@ -168,6 +156,40 @@ const CHECK: vigil_state::ModAttr = vigil_state::ModAttr::CHECK_TIMEPERIOD;
 /// A run-time notification or check period as a restart reads it back: shown, not
 /// in effect; gone (with its modified bit `bit`) when the timeperiod no longer
 /// exists.
+/// Whether a status taken over at a reload has downtime counts or run-time periods
+/// that [`reread_status`] must reset.
+fn needs_reread<S: vigil_state::ObjectState>(st: &vigil_state::Status<S>) -> bool {
+    st.notify.scheduled_downtime_depth != 0
+        || st.notify.pending_flex_downtime != 0
+        || st.attrs.notification_period.is_some()
+        || st.attrs.check_period.is_some()
+}
+
+/// Downtime depths from 0 (`start` registers the downtimes again); run-time periods
+/// as names only, as after a restart.
+fn reread_status<S: vigil_state::ObjectState, K, V, H>(
+    st: &mut vigil_state::Status<S>,
+    timeperiods: &std::collections::HashMap<K, V, H>,
+) where
+    K: std::borrow::Borrow<str> + Eq + std::hash::Hash,
+    H: std::hash::BuildHasher,
+{
+    if st.notify.scheduled_downtime_depth != 0 || st.notify.pending_flex_downtime != 0 {
+        st.notify.scheduled_downtime_depth = 0;
+        st.notify.pending_flex_downtime = 0;
+    }
+    if st.attrs.notification_period.is_some() || st.attrs.check_period.is_some() {
+        let a = &mut *st.attrs;
+        reread_period(
+            &mut a.notification_period,
+            &mut a.modified,
+            NOTIFY,
+            timeperiods,
+        );
+        reread_period(&mut a.check_period, &mut a.modified, CHECK, timeperiods);
+    }
+}
+
 fn reread_period<K, V, S>(
     p: &mut Option<vigil_state::PeriodChange>,
     modified: &mut vigil_state::ModAttr,
