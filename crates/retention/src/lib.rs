@@ -36,7 +36,7 @@ pub use render::{
     render, render_status, render_status_to, render_status_view, render_view, render_view_to,
     RenderExtras, NAGIOS_COMPAT_VERSION,
 };
-pub use view::{ConfigView, ContactConfig, ObjectConfig};
+pub use view::{ConfigView, ContactConfig, ObjectConfig, ObjectSettings};
 
 /// The modified-attribute bits, defined once in `vigil-state`.
 pub use vigil_state::ModAttr;

@@ -808,12 +808,15 @@ mod tests {
         ObjectConfig {
             host_name: host.into(),
             service_description: svc.map(Into::into),
-            max_check_attempts: 3,
-            check_interval: 5.0,
-            retry_interval: 1.0,
-            retain_status_information: true,
-            retain_nonstatus_information: true,
-            ..ObjectConfig::default()
+            settings: crate::ObjectSettings {
+                max_check_attempts: 3,
+                check_interval: 5.0,
+                retry_interval: 1.0,
+                retain_status_information: true,
+                retain_nonstatus_information: true,
+                ..Default::default()
+            }
+            .into(),
         }
     }
 
