@@ -117,9 +117,12 @@ pub(crate) struct EscalationIndex {
 
 impl EscalationIndex {
     fn of(model: &Model) -> EscalationIndex {
+        // No list per object when there are no escalations of that kind (24 bytes
+        // per service otherwise): a lookup past the end finds none.
+        let per_object = |n: usize, any: bool| if any { vec![Vec::new(); n] } else { Vec::new() };
         let mut idx = EscalationIndex {
-            hosts: vec![Vec::new(); model.hosts.len()],
-            services: vec![Vec::new(); model.services.len()],
+            hosts: per_object(model.hosts.len(), !model.host_escalations.is_empty()),
+            services: per_object(model.services.len(), !model.service_escalations.is_empty()),
         };
         for (i, e) in model.host_escalations.iter().enumerate() {
             if let Some(v) = idx.hosts.get_mut(e.host.idx()) {
