@@ -386,11 +386,7 @@ impl ObjCtx<'_> {
     }
 
     fn restore<S: ObjectState>(&mut self, obj: &RetainedObject, st: &mut Status<S>) {
-        let f: HashMap<&str, &str> = obj
-            .fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let f: HashMap<&str, &str> = obj.fields.iter().collect();
         let modified = self.num::<u64>(&f, "modified_attributes").unwrap_or(0) & !self.mask;
         if self.cfg.retain_status_information {
             self.restore_status(&f, st);

@@ -3,7 +3,7 @@
 //! both files parse), unknown keys and block types are kept, and every line that
 //! cannot be understood is skipped with a note in [`Retention::problems`].
 
-use crate::{RawBlock, RetainedObject, Retention};
+use crate::{Fields, RawBlock, RetainedObject, Retention};
 
 /// Parses retention (or status) text. Never fails: bad lines are skipped and
 /// described in [`Retention::problems`] (`line N: reason`). Status-file block names
@@ -40,7 +40,7 @@ pub fn parse(text: &str) -> Retention {
                 open = Some((
                     RawBlock {
                         kind: kind.to_string(),
-                        fields: Vec::new(),
+                        fields: Fields::new(),
                     },
                     lineno,
                 ));
@@ -49,7 +49,7 @@ pub fn parse(text: &str) -> Retention {
         }
         match (&mut open, line.split_once('=')) {
             (Some((block, _)), Some((k, v))) if !k.is_empty() => {
-                block.fields.push((k.to_string(), v.to_string()));
+                block.fields.push(k, v);
             }
             (Some(_), _) => ret
                 .problems
@@ -71,8 +71,8 @@ pub fn parse(text: &str) -> Retention {
 
 fn finish(ret: &mut Retention, block: RawBlock, start: usize) {
     match block.kind.as_str() {
-        "info" => ret.info.extend(block.fields),
-        "program" | "programstatus" => ret.program.extend(block.fields),
+        "info" => ret.info.extend(owned(&block.fields)),
+        "program" | "programstatus" => ret.program.extend(owned(&block.fields)),
         "host" | "hoststatus" => match object(block, false) {
             Ok(o) => ret.hosts.push(o),
             Err(why) => ret.problems.push(format!("line {start}: {why}")),
@@ -81,24 +81,36 @@ fn finish(ret: &mut Retention, block: RawBlock, start: usize) {
             Ok(o) => ret.services.push(o),
             Err(why) => ret.problems.push(format!("line {start}: {why}")),
         },
-        "contact" | "contactstatus" => ret.contacts.push(block),
-        "hostcomment" | "servicecomment" => ret.comments.push(block),
-        "hostdowntime" | "servicedowntime" => ret.downtimes.push(block),
-        _ => ret.other.push(block),
+        "contact" | "contactstatus" => ret.contacts.push(compact(block)),
+        "hostcomment" | "servicecomment" => ret.comments.push(compact(block)),
+        "hostdowntime" | "servicedowntime" => ret.downtimes.push(compact(block)),
+        _ => ret.other.push(compact(block)),
     }
+}
+
+fn owned(fields: &Fields) -> impl Iterator<Item = (String, String)> + '_ {
+    fields.iter().map(|(k, v)| (k.to_string(), v.to_string()))
+}
+
+fn compact(mut block: RawBlock) -> RawBlock {
+    block.fields.shrink_to_fit();
+    block
 }
 
 fn object(block: RawBlock, service: bool) -> Result<RetainedObject, String> {
     let mut host_name = None;
     let mut description = None;
-    let mut fields = Vec::with_capacity(block.fields.len());
-    for (k, v) in block.fields {
-        match k.as_str() {
-            "host_name" if host_name.is_none() => host_name = Some(v),
-            "service_description" if service && description.is_none() => description = Some(v),
-            _ => fields.push((k, v)),
+    let mut fields = Fields::new();
+    for (k, v) in block.fields.iter() {
+        match k {
+            "host_name" if host_name.is_none() => host_name = Some(v.to_string()),
+            "service_description" if service && description.is_none() => {
+                description = Some(v.to_string())
+            }
+            _ => fields.push(k, v),
         }
     }
+    fields.shrink_to_fit();
     let host_name = host_name
         .filter(|h| !h.is_empty())
         .ok_or_else(|| format!("{} block without host_name, skipped", block.kind))?;
