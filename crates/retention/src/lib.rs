@@ -31,7 +31,7 @@ use std::path::Path;
 
 pub use apply::{apply, apply_view};
 pub use books::{books_of, contacts_of, restore_books};
-pub use parse::parse;
+pub use parse::{parse, Parser};
 pub use render::{
     render, render_status, render_status_to, render_status_view, render_view, render_view_to,
     RenderExtras, NAGIOS_COMPAT_VERSION,
@@ -135,7 +135,7 @@ pub struct Fields {
     text: String,
     /// Per field: where its key ends and where its value ends in `text` (its key
     /// starts where the previous value ends).
-    ends: Vec<(usize, usize)>,
+    ends: Vec<(u32, u32)>,
 }
 
 impl Fields {
@@ -144,34 +144,37 @@ impl Fields {
         Fields::default()
     }
 
-    /// Appends a field.
-    pub fn push(&mut self, key: &str, value: &str) {
+    /// Appends a field; false (and nothing appended) when the block's text would
+    /// pass 4 GiB.
+    pub fn push(&mut self, key: &str, value: &str) -> bool {
+        let key_end = self.text.len().saturating_add(key.len());
+        let end = key_end.saturating_add(value.len());
+        let (Ok(key_end), Ok(end)) = (u32::try_from(key_end), u32::try_from(end)) else {
+            return false;
+        };
         self.text.push_str(key);
-        let key_end = self.text.len();
         self.text.push_str(value);
-        self.ends.push((key_end, self.text.len()));
+        self.ends.push((key_end, end));
+        true
     }
 
     /// The fields in order, as `(key, value)`.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&(k, v)| {
+        self.ends.iter().enumerate().map(|(i, &(k, v))| {
+            let start = i
+                .checked_sub(1)
+                .and_then(|p| self.ends.get(p))
+                .map_or(0, |e| e.1 as usize);
+            let (k, v) = (k as usize, v as usize);
             let key = self.text.get(start..k).unwrap_or("");
             let value = self.text.get(k..v).unwrap_or("");
-            start = v;
             (key, value)
         })
     }
 
     /// Value of a field (the last one if repeated).
     pub fn get(&self, key: &str) -> Option<&str> {
-        let mut found = None;
-        for (k, v) in self.iter() {
-            if k == key {
-                found = Some(v);
-            }
-        }
-        found
+        self.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// Number of fields.
@@ -200,7 +203,10 @@ impl std::fmt::Debug for Fields {
 impl<K: AsRef<str>, V: AsRef<str>> Extend<(K, V)> for Fields {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
-            self.push(k.as_ref(), v.as_ref());
+            // Past 4 GiB in one block the rest is left out (see `push`).
+            if !self.push(k.as_ref(), v.as_ref()) {
+                break;
+            }
         }
     }
 }
@@ -321,6 +327,7 @@ mod tests {
         assert_eq!(f.get("b"), Some(""));
         assert_eq!(f.get("ü"), Some("ß"));
         assert_eq!(f.get("c"), None);
+        assert_eq!(f.iter().rev().nth(1), Some(("a", "2=3")));
         // Equal fields compare equal; the same text split elsewhere does not.
         let g: Fields = [("a1", "")].into_iter().collect();
         let h: Fields = [("a", "1")].into_iter().collect();

@@ -10,46 +10,68 @@ use crate::{Fields, RawBlock, RetainedObject, Retention};
 /// (`hoststatus`, `servicestatus`, `programstatus`, `contactstatus`) are read as
 /// their retention counterparts.
 pub fn parse(text: &str) -> Retention {
-    let mut ret = Retention::default();
-    let mut open: Option<(RawBlock, usize)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let lineno = i + 1;
+    let mut p = Parser::default();
+    for raw in text.lines() {
+        p.line(raw);
+    }
+    p.finish()
+}
+
+/// [`parse`] a line at a time, for a file read line by line (never whole in
+/// memory): lines in order, then [`Parser::finish`].
+#[derive(Default)]
+pub struct Parser {
+    ret: Retention,
+    open: Option<(RawBlock, usize)>,
+    lineno: usize,
+}
+
+impl Parser {
+    /// The next line (without its line ending).
+    pub fn line(&mut self, raw: &str) {
+        self.lineno += 1;
+        let lineno = self.lineno;
+        let ret = &mut self.ret;
         let line = raw.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'));
         if line.is_empty() || line.starts_with('#') {
-            continue;
+            return;
         }
         if line == "}" {
-            match open.take() {
-                Some((block, start)) => finish(&mut ret, block, start),
+            match self.open.take() {
+                Some((block, start)) => finish(ret, block, start),
                 None => ret
                     .problems
                     .push(format!("line {lineno}: '}}' outside of a block")),
             }
-            continue;
+            return;
         }
         if let Some(kind) = line.strip_suffix('{') {
             let kind = kind.trim_end();
             if !kind.is_empty() && !kind.contains(['=', ' ', '\t']) {
-                if let Some((block, start)) = open.take() {
+                if let Some((block, start)) = self.open.take() {
                     ret.problems.push(format!(
                         "line {start}: block '{}' not closed before line {lineno}",
                         block.kind
                     ));
-                    finish(&mut ret, block, start);
+                    finish(ret, block, start);
                 }
-                open = Some((
+                self.open = Some((
                     RawBlock {
                         kind: kind.to_string(),
                         fields: Fields::new(),
                     },
                     lineno,
                 ));
-                continue;
+                return;
             }
         }
-        match (&mut open, line.split_once('=')) {
+        match (&mut self.open, line.split_once('=')) {
             (Some((block, _)), Some((k, v))) if !k.is_empty() => {
-                block.fields.push(k, v);
+                if !block.fields.push(k, v) {
+                    ret.problems.push(format!(
+                        "line {lineno}: block larger than 4 GiB, field skipped"
+                    ));
+                }
             }
             (Some(_), _) => ret
                 .problems
@@ -59,14 +81,18 @@ pub fn parse(text: &str) -> Retention {
                 .push(format!("line {lineno}: text outside of a block, skipped")),
         }
     }
-    if let Some((block, start)) = open.take() {
-        ret.problems.push(format!(
-            "line {start}: block '{}' not closed at end of file",
-            block.kind
-        ));
-        finish(&mut ret, block, start);
+
+    /// Everything read; a block still open is reported and kept.
+    pub fn finish(mut self) -> Retention {
+        if let Some((block, start)) = self.open.take() {
+            self.ret.problems.push(format!(
+                "line {start}: block '{}' not closed at end of file",
+                block.kind
+            ));
+            finish(&mut self.ret, block, start);
+        }
+        self.ret
     }
-    ret
 }
 
 fn finish(ret: &mut Retention, block: RawBlock, start: usize) {
@@ -107,7 +133,10 @@ fn object(block: RawBlock, service: bool) -> Result<RetainedObject, String> {
             "service_description" if service && description.is_none() => {
                 description = Some(v.to_string())
             }
-            _ => fields.push(k, v),
+            // A part of a block that fitted: it fits.
+            _ => {
+                fields.push(k, v);
+            }
         }
     }
     fields.shrink_to_fit();
