@@ -18,18 +18,16 @@ impl Core {
     pub fn restore(&mut self, ret: &Retention, now: Time) {
         let use_program = self.model.main.use_retained_program_state;
         let model = self.model.clone();
-        let (mut hosts, mut services) = (self.hosts.to_vec(), self.services.to_vec());
+        // In place: no snapshot shares the statuses yet, so nothing is copied.
         let notes = vigil_retention::apply(
             ret,
             &model,
             &mut self.program,
-            &mut hosts,
-            &mut services,
+            self.hosts.as_mut_shared(),
+            self.services.as_mut_shared(),
             use_program,
             now as i64,
         );
-        self.hosts = crate::CowVec::from_vec(hosts);
-        self.services = crate::CowVec::from_vec(services);
         // Comments and downtimes with Nagios's start-up rules; the downtimes are
         // registered (and those due started) by `start`.
         let (books, book_notes) = vigil_retention::restore_books(
@@ -42,6 +40,7 @@ impl Core {
             },
         );
         self.books = std::sync::Arc::new(books);
+        self.reshare();
         self.contacts =
             vigil_retention::contacts_of(ret, &vigil_retention::ConfigView::from_model(&model));
         for text in notes.into_iter().chain(book_notes) {
@@ -156,6 +155,39 @@ const CHECK: vigil_state::ModAttr = vigil_state::ModAttr::CHECK_TIMEPERIOD;
 /// A run-time notification or check period as a restart reads it back: shown, not
 /// in effect; gone (with its modified bit `bit`) when the timeperiod no longer
 /// exists.
+impl Core {
+    /// After retention was applied: objects whose switches and notification facts
+    /// came back equal share them again (`Core::new` shares them; restoring writes
+    /// every object's). At most 64 distinct values of each are pooled.
+    fn reshare(&mut self) {
+        let mut attrs = Vec::new();
+        let mut notify = Vec::new();
+        for i in 0..self.hosts.len() {
+            let st = &mut self.hosts[i];
+            intern(&mut attrs, &mut st.attrs);
+            intern(&mut notify, &mut st.notify);
+        }
+        for i in 0..self.services.len() {
+            let st = &mut self.services[i];
+            intern(&mut attrs, &mut st.attrs);
+            intern(&mut notify, &mut st.notify);
+        }
+    }
+}
+
+/// Points `v` at an equal value of `pool`, or adds it to the pool (up to 64).
+fn intern<T: PartialEq>(pool: &mut Vec<vigil_state::Shared<T>>, v: &mut vigil_state::Shared<T>) {
+    match pool.iter().find(|p| **p == *v) {
+        Some(p) => {
+            if !vigil_state::Shared::ptr_eq(p, v) {
+                *v = p.clone();
+            }
+        }
+        None if pool.len() < 64 => pool.push(v.clone()),
+        None => {}
+    }
+}
+
 /// Whether a status taken over at a reload has downtime counts or run-time periods
 /// that [`reread_status`] must reset.
 fn needs_reread<S: vigil_state::ObjectState>(st: &vigil_state::Status<S>) -> bool {

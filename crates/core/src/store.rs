@@ -77,6 +77,11 @@ impl<T: Clone> CowVec<T> {
         }
     }
 
+    /// The shared elements, to write through copy-on-write (`Arc::make_mut`).
+    pub fn as_mut_shared(&mut self) -> &mut [Arc<T>] {
+        &mut self.items
+    }
+
     /// A frozen copy: one `Arc` clone per element.
     pub fn share(&self) -> Arc<[Arc<T>]> {
         self.items.as_slice().into()

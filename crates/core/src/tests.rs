@@ -284,3 +284,34 @@ fn statuses_share_their_switches_and_facts_until_one_changes() {
         &core.services[1].notify
     ));
 }
+
+/// Memory: restoring retention writes every object's switches and facts; those that
+/// came back equal are shared again, and the restored values are kept.
+#[test]
+fn restored_statuses_share_equal_switches_and_facts_again() {
+    use vigil_state::Shared;
+    let dir = tempfile::tempdir().unwrap();
+    let mut core = core(dir.path());
+    let block = |svc: &str, active: u8| {
+        format!(
+            "service {{\nhost_name=h\nservice_description={svc}\nmodified_attributes=2\n\
+             active_checks_enabled={active}\ncurrent_notification_number=0\n}}\n"
+        )
+    };
+    let text = format!("{}{}", block("s1", 0), block("s2", 0));
+    core.restore(&vigil_retention::parse(&text), 1000.0);
+    let (s1, s2) = (&core.services[0], &core.services[1]);
+    assert!(!s1.attrs.active_checks_enabled);
+    assert!(!s2.attrs.active_checks_enabled);
+    assert!(Shared::ptr_eq(&s1.attrs, &s2.attrs));
+    assert!(Shared::ptr_eq(&s1.notify, &s2.notify));
+    assert!(!Shared::ptr_eq(&s1.attrs, &core.hosts[0].attrs));
+
+    let mut core = self::core(dir.path());
+    let text = format!("{}{}", block("s1", 0), block("s2", 1));
+    core.restore(&vigil_retention::parse(&text), 1000.0);
+    let (s1, s2) = (&core.services[0], &core.services[1]);
+    assert!(!s1.attrs.active_checks_enabled);
+    assert!(s2.attrs.active_checks_enabled);
+    assert!(!Shared::ptr_eq(&s1.attrs, &s2.attrs));
+}

@@ -29,7 +29,7 @@ pub mod wal;
 use std::io::{self, Write};
 use std::path::Path;
 
-pub use apply::{apply, apply_view};
+pub use apply::{apply, apply_view, StatusSlots};
 pub use books::{books_of, contacts_of, restore_books};
 pub use parse::{parse, Parser};
 pub use render::{

@@ -10,8 +10,15 @@ use std::sync::Arc;
 /// A value shared copy-on-write: reads through `Deref`; `DerefMut` copies the value
 /// first when another object (or a snapshot) still points at it. Compares, prints
 /// and defaults like the value itself.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Shared<T>(Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    /// Another pointer to the same value.
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
 
 impl<T> Shared<T> {
     /// A value of its own.
