@@ -152,9 +152,6 @@ impl Core {
 const NOTIFY: vigil_state::ModAttr = vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD;
 const CHECK: vigil_state::ModAttr = vigil_state::ModAttr::CHECK_TIMEPERIOD;
 
-/// A run-time notification or check period as a restart reads it back: shown, not
-/// in effect; gone (with its modified bit `bit`) when the timeperiod no longer
-/// exists.
 impl Core {
     /// After retention was applied: objects whose switches and notification facts
     /// came back equal share them again (`Core::new` shares them; restoring writes
@@ -178,11 +175,8 @@ impl Core {
 /// Points `v` at an equal value of `pool`, or adds it to the pool (up to 64).
 fn intern<T: PartialEq>(pool: &mut Vec<vigil_state::Shared<T>>, v: &mut vigil_state::Shared<T>) {
     match pool.iter().find(|p| **p == *v) {
-        Some(p) => {
-            if !vigil_state::Shared::ptr_eq(p, v) {
-                *v = p.clone();
-            }
-        }
+        Some(p) if !vigil_state::Shared::ptr_eq(p, v) => *v = p.clone(),
+        Some(_) => {}
         None if pool.len() < 64 => pool.push(v.clone()),
         None => {}
     }
@@ -222,6 +216,9 @@ fn reread_status<S: vigil_state::ObjectState, K, V, H>(
     }
 }
 
+/// A run-time notification or check period as a restart reads it back: shown, not
+/// in effect; gone (with its modified bit `bit`) when the timeperiod no longer
+/// exists.
 fn reread_period<K, V, S>(
     p: &mut Option<vigil_state::PeriodChange>,
     modified: &mut vigil_state::ModAttr,
