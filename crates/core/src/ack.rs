@@ -74,17 +74,27 @@ impl Core {
     /// recovery.
     pub(crate) fn state_change_resets(&mut self, obj: ObjRef, state_changed: bool) {
         let remove = with_status!(self, obj, |mut st| {
-            st.notify.last_notification = 0.0;
-            st.notify.next_notification = 0.0;
-            st.notify.no_more_notifications = false;
             let remove = match st.notify.ack {
                 AckKind::Normal => state_changed,
                 AckKind::Sticky => st.current_state.is_ok(),
                 AckKind::None => false,
             };
-            if remove {
-                st.notify.acknowledged = false;
-                st.notify.ack = AckKind::None;
+            // Written only when something changes: the facts are shared
+            // copy-on-write between objects never notified.
+            let n = &st.notify;
+            if remove
+                || n.last_notification != 0.0
+                || n.next_notification != 0.0
+                || n.no_more_notifications
+            {
+                let n = &mut *st.notify;
+                n.last_notification = 0.0;
+                n.next_notification = 0.0;
+                n.no_more_notifications = false;
+                if remove {
+                    n.acknowledged = false;
+                    n.ack = AckKind::None;
+                }
             }
             remove
         });
@@ -97,8 +107,10 @@ impl Core {
     /// After a hard recovery was processed, notified or not (§2.4).
     pub(crate) fn hard_recovery_resets(&mut self, obj: ObjRef) {
         with_status!(self, obj, |mut st| {
-            st.notify.current_notification_number = 0;
-            st.notify.notified_on = 0;
+            if st.notify.current_notification_number != 0 || st.notify.notified_on != 0 {
+                st.notify.current_notification_number = 0;
+                st.notify.notified_on = 0;
+            }
         });
         self.dirty.mark(obj);
     }

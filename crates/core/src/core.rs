@@ -121,9 +121,12 @@ pub(crate) struct EscalationIndex {
 
 impl EscalationIndex {
     fn of(model: &Model) -> EscalationIndex {
+        // No list per object when there are no escalations of that kind (24 bytes
+        // per service otherwise): a lookup past the end finds none.
+        let per_object = |n: usize, any: bool| if any { vec![Vec::new(); n] } else { Vec::new() };
         let mut idx = EscalationIndex {
-            hosts: vec![Vec::new(); model.hosts.len()],
-            services: vec![Vec::new(); model.services.len()],
+            hosts: per_object(model.hosts.len(), !model.host_escalations.is_empty()),
+            services: per_object(model.services.len(), !model.service_escalations.is_empty()),
         };
         for (i, e) in model.host_escalations.iter().enumerate() {
             if let Some(v) = idx.hosts.get_mut(e.host.idx()) {
@@ -169,17 +172,55 @@ macro_rules! with_status {
 }
 pub(crate) use with_status;
 
-fn initial_status<S: ObjectState>(set: &vigil_config::CheckSettings) -> Status<S> {
-    let mut st = Status::initial(S::from_id(set.initial_state));
-    st.attrs.active_checks_enabled = set.active_checks_enabled;
-    st.attrs.passive_checks_enabled = set.passive_checks_enabled;
-    st.attrs.event_handler_enabled = set.event_handler_enabled;
-    st.attrs.flap_detection_enabled = set.flap_detection_enabled;
-    st.attrs.notifications_enabled = set.notifications_enabled;
-    st.attrs.obsess = set.obsess;
-    st.attrs.process_perf_data = set.process_perf_data;
-    st.attrs.check_freshness = set.check_freshness;
-    st
+/// Initial statuses share their copy-on-write parts: every object's
+/// `NotifyFacts` start as one default value, and objects with the same eight
+/// configured switches share one `Attributes` (at most 256 distinct values).
+#[derive(Default)]
+struct Initial {
+    notify: vigil_state::Shared<vigil_state::NotifyFacts>,
+    attrs: Vec<Option<vigil_state::Shared<vigil_state::Attributes>>>,
+}
+
+impl Initial {
+    fn status<S: ObjectState>(&mut self, set: &vigil_config::CheckSettings) -> Status<S> {
+        let mut st = Status::initial(S::from_id(set.initial_state));
+        let switches = [
+            set.active_checks_enabled,
+            set.passive_checks_enabled,
+            set.event_handler_enabled,
+            set.flap_detection_enabled,
+            set.notifications_enabled,
+            set.obsess,
+            set.process_perf_data,
+            set.check_freshness,
+        ];
+        let key = switches
+            .iter()
+            .enumerate()
+            .fold(0usize, |k, (i, &on)| k | (usize::from(on) << i));
+        if self.attrs.is_empty() {
+            self.attrs.resize(256, None);
+        }
+        if let Some(slot) = self.attrs.get_mut(key) {
+            let shared = slot.get_or_insert_with(|| {
+                vigil_state::Attributes {
+                    active_checks_enabled: set.active_checks_enabled,
+                    passive_checks_enabled: set.passive_checks_enabled,
+                    event_handler_enabled: set.event_handler_enabled,
+                    flap_detection_enabled: set.flap_detection_enabled,
+                    notifications_enabled: set.notifications_enabled,
+                    obsess: set.obsess,
+                    process_perf_data: set.process_perf_data,
+                    check_freshness: set.check_freshness,
+                    ..Default::default()
+                }
+                .into()
+            });
+            st.attrs = shared.clone();
+        }
+        st.notify = self.notify.clone();
+        st
+    }
 }
 
 impl Core {
@@ -188,16 +229,10 @@ impl Core {
     /// start; `pid` the process id status.dat shows.
     pub fn new(model: Arc<Model>, zone: Zone, now: Time, pid: u32) -> Core {
         let m = &model.main;
-        let hosts: Vec<HostStatus> = model
-            .hosts
-            .iter()
-            .map(|h| initial_status(&h.settings))
-            .collect();
-        let services: Vec<ServiceStatus> = model
-            .services
-            .iter()
-            .map(|s| initial_status(&s.settings))
-            .collect();
+        let mut initial = Initial::default();
+        let hosts = CowVec::from_values(model.hosts.iter().map(|h| initial.status(&h.settings)));
+        let services =
+            CowVec::from_values(model.services.iter().map(|s| initial.status(&s.settings)));
         let program = ProgramState {
             enable_notifications: m.enable_notifications,
             execute_service_checks: m.execute_service_checks,
@@ -248,8 +283,8 @@ impl Core {
             schedule: Schedule::new(hosts.len(), services.len()),
             input_time: now,
             dirty: Dirty::new(hosts.len(), services.len()),
-            hosts: CowVec::from_vec(hosts),
-            services: CowVec::from_vec(services),
+            hosts,
+            services,
             program,
             model,
             jobs: Jobs::default(),

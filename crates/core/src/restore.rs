@@ -19,18 +19,16 @@ impl Core {
         self.input_time = now;
         let use_program = self.model.main.use_retained_program_state;
         let model = self.model.clone();
-        let (mut hosts, mut services) = (self.hosts.to_vec(), self.services.to_vec());
+        // In place: no snapshot shares the statuses yet, so nothing is copied.
         let notes = vigil_retention::apply(
             ret,
             &model,
             &mut self.program,
-            &mut hosts,
-            &mut services,
+            self.hosts.as_mut_shared(),
+            self.services.as_mut_shared(),
             use_program,
             now as i64,
         );
-        self.hosts = crate::CowVec::from_vec(hosts);
-        self.services = crate::CowVec::from_vec(services);
         // Comments and downtimes with Nagios's start-up rules; the downtimes are
         // registered (and those due started) by `start`.
         let (books, book_notes) = vigil_retention::restore_books(
@@ -43,6 +41,7 @@ impl Core {
             },
         );
         self.books = std::sync::Arc::new(books);
+        self.reshare();
         self.contacts =
             vigil_retention::contacts_of(ret, &vigil_retention::ConfigView::from_model(&model));
         for text in notes.into_iter().chain(book_notes) {
@@ -107,29 +106,17 @@ impl Core {
         // Run-time notification and check periods come back as names only, as Nagios reads
         // them back from retention.dat (see `PeriodChange`).
         let tps = &model.index.timeperiods;
+        // Only the statuses that change are written: a write copies a status the
+        // previous generation still shares, and its shared switches.
         for i in 0..self.hosts.len() {
-            let h = &mut self.hosts[i];
-            h.notify.scheduled_downtime_depth = 0;
-            h.notify.pending_flex_downtime = 0;
-            reread_period(
-                &mut h.attrs.notification_period,
-                &mut h.attrs.modified,
-                NOTIFY,
-                tps,
-            );
-            reread_period(&mut h.attrs.check_period, &mut h.attrs.modified, CHECK, tps);
+            if needs_reread(&self.hosts[i]) {
+                reread_status(&mut self.hosts[i], tps);
+            }
         }
         for i in 0..self.services.len() {
-            let s = &mut self.services[i];
-            s.notify.scheduled_downtime_depth = 0;
-            s.notify.pending_flex_downtime = 0;
-            reread_period(
-                &mut s.attrs.notification_period,
-                &mut s.attrs.modified,
-                NOTIFY,
-                tps,
-            );
-            reread_period(&mut s.attrs.check_period, &mut s.attrs.modified, CHECK, tps);
+            if needs_reread(&self.services[i]) {
+                reread_status(&mut self.services[i], tps);
+            }
         }
         for c in self.contacts.iter_mut() {
             reread_period(
@@ -166,6 +153,70 @@ impl Core {
 
 const NOTIFY: vigil_state::ModAttr = vigil_state::ModAttr::NOTIFICATION_TIMEPERIOD;
 const CHECK: vigil_state::ModAttr = vigil_state::ModAttr::CHECK_TIMEPERIOD;
+
+impl Core {
+    /// After retention was applied: objects whose switches and notification facts
+    /// came back equal share them again (`Core::new` shares them; restoring writes
+    /// every object's). At most 64 distinct values of each are pooled.
+    fn reshare(&mut self) {
+        let mut attrs = Vec::new();
+        let mut notify = Vec::new();
+        for i in 0..self.hosts.len() {
+            let st = &mut self.hosts[i];
+            intern(&mut attrs, &mut st.attrs);
+            intern(&mut notify, &mut st.notify);
+        }
+        for i in 0..self.services.len() {
+            let st = &mut self.services[i];
+            intern(&mut attrs, &mut st.attrs);
+            intern(&mut notify, &mut st.notify);
+        }
+    }
+}
+
+/// Points `v` at an equal value of `pool`, or adds it to the pool (up to 64).
+fn intern<T: PartialEq>(pool: &mut Vec<vigil_state::Shared<T>>, v: &mut vigil_state::Shared<T>) {
+    match pool.iter().find(|p| **p == *v) {
+        Some(p) if !vigil_state::Shared::ptr_eq(p, v) => *v = p.clone(),
+        Some(_) => {}
+        None if pool.len() < 64 => pool.push(v.clone()),
+        None => {}
+    }
+}
+
+/// Whether a status taken over at a reload has downtime counts or run-time periods
+/// that [`reread_status`] must reset.
+fn needs_reread<S: vigil_state::ObjectState>(st: &vigil_state::Status<S>) -> bool {
+    st.notify.scheduled_downtime_depth != 0
+        || st.notify.pending_flex_downtime != 0
+        || st.attrs.notification_period.is_some()
+        || st.attrs.check_period.is_some()
+}
+
+/// Downtime depths from 0 (`start` registers the downtimes again); run-time periods
+/// as names only, as after a restart.
+fn reread_status<S: vigil_state::ObjectState, K, V, H>(
+    st: &mut vigil_state::Status<S>,
+    timeperiods: &std::collections::HashMap<K, V, H>,
+) where
+    K: std::borrow::Borrow<str> + Eq + std::hash::Hash,
+    H: std::hash::BuildHasher,
+{
+    if st.notify.scheduled_downtime_depth != 0 || st.notify.pending_flex_downtime != 0 {
+        st.notify.scheduled_downtime_depth = 0;
+        st.notify.pending_flex_downtime = 0;
+    }
+    if st.attrs.notification_period.is_some() || st.attrs.check_period.is_some() {
+        let a = &mut *st.attrs;
+        reread_period(
+            &mut a.notification_period,
+            &mut a.modified,
+            NOTIFY,
+            timeperiods,
+        );
+        reread_period(&mut a.check_period, &mut a.modified, CHECK, timeperiods);
+    }
+}
 
 /// A run-time notification or check period as a restart reads it back: shown, not
 /// in effect; gone (with its modified bit `bit`) when the timeperiod no longer

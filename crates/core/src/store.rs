@@ -18,9 +18,20 @@ pub struct CowVec<T> {
 impl<T: Clone> CowVec<T> {
     /// Takes ownership of plain values.
     pub fn from_vec(v: Vec<T>) -> Self {
-        CowVec {
-            items: v.into_iter().map(Arc::new).collect(),
-        }
+        // Not `into_iter().map(Arc::new).collect()`: that collects in place, and the
+        // vector of pointers would keep the whole buffer of values (~45 MB at
+        // 100,000 services) as its spare capacity.
+        let mut items = Vec::with_capacity(v.len());
+        items.extend(v.into_iter().map(Arc::new));
+        CowVec { items }
+    }
+
+    /// Builds the elements straight into their `Arc`s (no whole vector of plain
+    /// values alive beside them at start-up).
+    pub fn from_values(values: impl ExactSizeIterator<Item = T>) -> Self {
+        let mut items = Vec::with_capacity(values.len());
+        items.extend(values.map(Arc::new));
+        CowVec { items }
     }
 
     /// Shares the elements of a frozen copy (a core built from a snapshot).
@@ -64,6 +75,11 @@ impl<T: Clone> CowVec<T> {
         if let Some(slot) = self.items.get_mut(i) {
             *slot = item;
         }
+    }
+
+    /// The shared elements, to write through copy-on-write (`Arc::make_mut`).
+    pub fn as_mut_shared(&mut self) -> &mut [Arc<T>] {
+        &mut self.items
     }
 
     /// A frozen copy: one `Arc` clone per element.

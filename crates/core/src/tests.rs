@@ -253,3 +253,65 @@ fn only_retained_changes_mark_objects_dirty_each_once() {
     core.handle_command("[1003] DISABLE_SVC_EVENT_HANDLER;h;s2", 1003.0);
     assert_eq!(core.take_dirty(), (vec![s2], true));
 }
+
+/// Memory (ARCHITECTURE.md, "Memory"): statuses of objects with the same switches
+/// share one `Attributes` and one `NotifyFacts` until one of them changes; the
+/// change copies only that object's, and the others keep theirs.
+#[test]
+fn statuses_share_their_switches_and_facts_until_one_changes() {
+    use vigil_state::Shared;
+    let dir = tempfile::tempdir().unwrap();
+    let mut core = core(dir.path());
+    let (s1, s2) = (&core.services[0], &core.services[1]);
+    assert!(Shared::ptr_eq(&s1.attrs, &s2.attrs));
+    assert!(Shared::ptr_eq(&s1.notify, &s2.notify));
+    // The host has flap detection on, its services off: not the same switches.
+    assert!(!Shared::ptr_eq(&core.hosts[0].attrs, &s1.attrs));
+    assert!(core.hosts[0].attrs.flap_detection_enabled);
+    assert!(!s1.attrs.flap_detection_enabled);
+
+    core.handle_command("[1000] DISABLE_SVC_CHECK;h;s1", 1000.0);
+    assert!(!core.services[0].attrs.active_checks_enabled);
+    assert!(core.services[1].attrs.active_checks_enabled);
+    assert!(!Shared::ptr_eq(
+        &core.services[0].attrs,
+        &core.services[1].attrs
+    ));
+    // A result that changes no notification fact leaves them shared.
+    service_ok(&mut core, 1001.0);
+    assert!(Shared::ptr_eq(
+        &core.services[0].notify,
+        &core.services[1].notify
+    ));
+}
+
+/// Memory: restoring retention writes every object's switches and facts; those that
+/// came back equal are shared again, and the restored values are kept.
+#[test]
+fn restored_statuses_share_equal_switches_and_facts_again() {
+    use vigil_state::Shared;
+    let dir = tempfile::tempdir().unwrap();
+    let mut core = core(dir.path());
+    let block = |svc: &str, active: u8| {
+        format!(
+            "service {{\nhost_name=h\nservice_description={svc}\nmodified_attributes=2\n\
+             active_checks_enabled={active}\ncurrent_notification_number=0\n}}\n"
+        )
+    };
+    let text = format!("{}{}", block("s1", 0), block("s2", 0));
+    core.restore(&vigil_retention::parse(&text), 1000.0);
+    let (s1, s2) = (&core.services[0], &core.services[1]);
+    assert!(!s1.attrs.active_checks_enabled);
+    assert!(!s2.attrs.active_checks_enabled);
+    assert!(Shared::ptr_eq(&s1.attrs, &s2.attrs));
+    assert!(Shared::ptr_eq(&s1.notify, &s2.notify));
+    assert!(!Shared::ptr_eq(&s1.attrs, &core.hosts[0].attrs));
+
+    let mut core = self::core(dir.path());
+    let text = format!("{}{}", block("s1", 0), block("s2", 1));
+    core.restore(&vigil_retention::parse(&text), 1000.0);
+    let (s1, s2) = (&core.services[0], &core.services[1]);
+    assert!(!s1.attrs.active_checks_enabled);
+    assert!(s2.attrs.active_checks_enabled);
+    assert!(!Shared::ptr_eq(&s1.attrs, &s2.attrs));
+}

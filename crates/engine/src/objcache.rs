@@ -13,17 +13,15 @@ pub fn write(model: &Model, zone: &Zone, now: i64) -> Result<(), String> {
     let Some(path) = &model.main.object_cache_file else {
         return Ok(());
     };
-    let mut buf = Vec::new();
-    vigil_config::write_objects_cache(model, now, zone, &mut buf)
-        .and_then(|()| {
-            let text = String::from_utf8(buf)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            vigil_retention::write_atomic(path, &text)
-        })
-        .map_err(|e| {
-            format!(
-                "Unable to write the object cache file '{}': {e}",
-                path.display()
-            )
-        })
+    // Streamed into the temporary file: at 100,000 services the text is ~80 MB,
+    // which held whole was the start-up's peak of memory.
+    vigil_retention::write_atomic_with(path, |mut w| {
+        vigil_config::write_objects_cache(model, now, zone, &mut w)
+    })
+    .map_err(|e| {
+        format!(
+            "Unable to write the object cache file '{}': {e}",
+            path.display()
+        )
+    })
 }

@@ -464,8 +464,11 @@ where
                 for n in notes {
                     program_event(&mut out.log, now as i64, n);
                 }
-                if let Some(r) = &ret {
-                    core.restore(r, now);
+                if let Some(r) = ret {
+                    core.restore(&r, now);
+                    drop(r);
+                    // The parsed retention.dat is gone: give its pages back.
+                    vigil_exec::release_free_memory();
                 }
                 objcache = crate::objcache::write(&model, &zone, now as i64);
                 core

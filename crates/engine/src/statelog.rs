@@ -79,7 +79,7 @@ pub fn recover(model: &Model, view: Arc<ConfigView>, log: &mut LogFile) -> Recov
     let Some(path) = retention_path(model) else {
         return out;
     };
-    let (bytes, base) = match wal::read_base(&path) {
+    let (mut ret, base) = match wal::read_base_parsed(&path) {
         Ok(b) => b,
         Err(e) => {
             out.notes.push(warning(format!(
@@ -89,7 +89,6 @@ pub fn recover(model: &Model, view: Arc<ConfigView>, log: &mut LogFile) -> Recov
             return out;
         }
     };
-    let mut ret = bytes.map(|b| vigil_retention::parse(&String::from_utf8_lossy(&b)));
     match Wal::open(&wal::path_for(&path), base) {
         Ok((wal, replay)) => {
             if replay.torn_bytes > 0 {
@@ -134,8 +133,7 @@ fn warning(text: String) -> ProgramEvent {
 /// tools such as `vigil fire` that may run beside the engine).
 pub fn read_for_tools(model: &Model) -> Option<Retention> {
     let path = retention_path(model)?;
-    let (bytes, base) = wal::read_base(&path).ok()?;
-    let mut ret = bytes.map(|b| vigil_retention::parse(&String::from_utf8_lossy(&b)));
+    let (mut ret, base) = wal::read_base_parsed(&path).ok()?;
     if let Ok(replay) = wal::read(&wal::path_for(&path), base) {
         if !replay.batches.is_empty() {
             replay.apply_to(ret.get_or_insert_with(Retention::default));
@@ -151,7 +149,7 @@ impl StateLog {
         let Some(path) = retention_path(model) else {
             return Ok(None);
         };
-        let (_, base) = wal::read_base(&path)?;
+        let base = wal::base_id_of_file(&path)?;
         let (wal, _) = Wal::open(&wal::path_for(&path), base)?;
         Ok(Some(StateLog {
             wal,

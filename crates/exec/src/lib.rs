@@ -14,7 +14,7 @@ mod spawn;
 mod sys;
 
 pub use run::{run, run_urgent, Finished, Job, Outcome, EXIT_GRACE, KILL_WAIT, SHELL};
-pub use sys::strerror;
+pub use sys::{release_free_memory, strerror};
 pub use vigil_cmdline::{
     plan, shell_reasons, CommandLine, Plan, PlanError, Segment, ShellReasons, DATA_VAR_PREFIX,
 };

@@ -64,7 +64,7 @@ fn attrs(s: &vigil_config::CheckSettings) -> Attributes {
 
 fn initial<S: ObjectState>(s: &vigil_config::CheckSettings) -> Status<S> {
     let mut st = Status::initial(S::from_id(s.initial_state));
-    st.attrs = attrs(s);
+    st.attrs = attrs(s).into();
     st
 }
 

@@ -42,6 +42,32 @@ const UNSUPPORTED_OBJECT_BITS: &[(u64, &str)] = &[
     (ModAttr::CUSTOM_VARIABLE.bits(), "custom variables"),
 ];
 
+/// The statuses [`apply`] writes into, by index: plain statuses, or statuses shared
+/// copy-on-write (`Arc`s, as the core keeps them: restored in place, with no second
+/// copy of every status).
+pub trait StatusSlots<T> {
+    /// The status at `i`, if any.
+    fn slot(&mut self, i: usize) -> Option<&mut T>;
+}
+
+impl<T> StatusSlots<T> for [T] {
+    fn slot(&mut self, i: usize) -> Option<&mut T> {
+        self.get_mut(i)
+    }
+}
+
+impl<T> StatusSlots<T> for Vec<T> {
+    fn slot(&mut self, i: usize) -> Option<&mut T> {
+        self.get_mut(i)
+    }
+}
+
+impl<T: Clone> StatusSlots<T> for [std::sync::Arc<T>] {
+    fn slot(&mut self, i: usize) -> Option<&mut T> {
+        self.get_mut(i).map(std::sync::Arc::make_mut)
+    }
+}
+
 /// Restores `ret` into the statuses of `model`'s objects (index = `HostId` /
 /// `ServiceId`) and into `program`. Returns notes about everything ignored. `now`
 /// (epoch seconds) decides whether retained `next_check` values are still usable;
@@ -50,8 +76,8 @@ pub fn apply(
     ret: &Retention,
     model: &Model,
     program: &mut ProgramState,
-    hosts: &mut [HostStatus],
-    services: &mut [ServiceStatus],
+    hosts: &mut (impl StatusSlots<HostStatus> + ?Sized),
+    services: &mut (impl StatusSlots<ServiceStatus> + ?Sized),
     use_retained_program_state: bool,
     now: i64,
 ) -> Vec<String> {
@@ -72,8 +98,8 @@ pub fn apply_view(
     ret: &Retention,
     view: &ConfigView,
     program: &mut ProgramState,
-    hosts: &mut [HostStatus],
-    services: &mut [ServiceStatus],
+    hosts: &mut (impl StatusSlots<HostStatus> + ?Sized),
+    services: &mut (impl StatusSlots<ServiceStatus> + ?Sized),
     use_retained_program_state: bool,
     now: i64,
 ) -> Vec<String> {
@@ -105,7 +131,7 @@ pub fn apply_view(
             ));
             continue;
         };
-        let (Some(cfg), Some(st)) = (view.hosts.get(i), hosts.get_mut(i)) else {
+        let (Some(cfg), Some(st)) = (view.hosts.get(i), hosts.slot(i)) else {
             continue;
         };
         let mut ctx = ObjCtx {
@@ -143,7 +169,7 @@ pub fn apply_view(
             ));
             continue;
         };
-        let (Some(cfg), Some(st)) = (view.services.get(i), services.get_mut(i)) else {
+        let (Some(cfg), Some(st)) = (view.services.get(i), services.slot(i)) else {
             continue;
         };
         let mut ctx = ObjCtx {
@@ -386,11 +412,7 @@ impl ObjCtx<'_> {
     }
 
     fn restore<S: ObjectState>(&mut self, obj: &RetainedObject, st: &mut Status<S>) {
-        let f: HashMap<&str, &str> = obj
-            .fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let f: HashMap<&str, &str> = obj.fields.iter().collect();
         let modified = self.num::<u64>(&f, "modified_attributes").unwrap_or(0) & !self.mask;
         if self.cfg.retain_status_information {
             self.restore_status(&f, st);

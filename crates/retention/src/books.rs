@@ -278,10 +278,7 @@ mod tests {
     fn block(kind: &str, fields: &[(&str, &str)]) -> RawBlock {
         RawBlock {
             kind: kind.into(),
-            fields: fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            fields: fields.iter().copied().collect(),
         }
     }
 

@@ -3,53 +3,75 @@
 //! both files parse), unknown keys and block types are kept, and every line that
 //! cannot be understood is skipped with a note in [`Retention::problems`].
 
-use crate::{RawBlock, RetainedObject, Retention};
+use crate::{Fields, RawBlock, RetainedObject, Retention};
 
 /// Parses retention (or status) text. Never fails: bad lines are skipped and
 /// described in [`Retention::problems`] (`line N: reason`). Status-file block names
 /// (`hoststatus`, `servicestatus`, `programstatus`, `contactstatus`) are read as
 /// their retention counterparts.
 pub fn parse(text: &str) -> Retention {
-    let mut ret = Retention::default();
-    let mut open: Option<(RawBlock, usize)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let lineno = i + 1;
+    let mut p = Parser::default();
+    for raw in text.lines() {
+        p.line(raw);
+    }
+    p.finish()
+}
+
+/// [`parse`] a line at a time, for a file read line by line (never whole in
+/// memory): lines in order, then [`Parser::finish`].
+#[derive(Default)]
+pub struct Parser {
+    ret: Retention,
+    open: Option<(RawBlock, usize)>,
+    lineno: usize,
+}
+
+impl Parser {
+    /// The next line (without its line ending).
+    pub fn line(&mut self, raw: &str) {
+        self.lineno += 1;
+        let lineno = self.lineno;
+        let ret = &mut self.ret;
         let line = raw.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'));
         if line.is_empty() || line.starts_with('#') {
-            continue;
+            return;
         }
         if line == "}" {
-            match open.take() {
-                Some((block, start)) => finish(&mut ret, block, start),
+            match self.open.take() {
+                Some((block, start)) => finish(ret, block, start),
                 None => ret
                     .problems
                     .push(format!("line {lineno}: '}}' outside of a block")),
             }
-            continue;
+            return;
         }
         if let Some(kind) = line.strip_suffix('{') {
             let kind = kind.trim_end();
             if !kind.is_empty() && !kind.contains(['=', ' ', '\t']) {
-                if let Some((block, start)) = open.take() {
+                if let Some((block, start)) = self.open.take() {
                     ret.problems.push(format!(
                         "line {start}: block '{}' not closed before line {lineno}",
                         block.kind
                     ));
-                    finish(&mut ret, block, start);
+                    finish(ret, block, start);
                 }
-                open = Some((
+                self.open = Some((
                     RawBlock {
                         kind: kind.to_string(),
-                        fields: Vec::new(),
+                        fields: Fields::new(),
                     },
                     lineno,
                 ));
-                continue;
+                return;
             }
         }
-        match (&mut open, line.split_once('=')) {
+        match (&mut self.open, line.split_once('=')) {
             (Some((block, _)), Some((k, v))) if !k.is_empty() => {
-                block.fields.push((k.to_string(), v.to_string()));
+                if !block.fields.push(k, v) {
+                    ret.problems.push(format!(
+                        "line {lineno}: block larger than 4 GiB, field skipped"
+                    ));
+                }
             }
             (Some(_), _) => ret
                 .problems
@@ -59,20 +81,24 @@ pub fn parse(text: &str) -> Retention {
                 .push(format!("line {lineno}: text outside of a block, skipped")),
         }
     }
-    if let Some((block, start)) = open.take() {
-        ret.problems.push(format!(
-            "line {start}: block '{}' not closed at end of file",
-            block.kind
-        ));
-        finish(&mut ret, block, start);
+
+    /// Everything read; a block still open is reported and kept.
+    pub fn finish(mut self) -> Retention {
+        if let Some((block, start)) = self.open.take() {
+            self.ret.problems.push(format!(
+                "line {start}: block '{}' not closed at end of file",
+                block.kind
+            ));
+            finish(&mut self.ret, block, start);
+        }
+        self.ret
     }
-    ret
 }
 
 fn finish(ret: &mut Retention, block: RawBlock, start: usize) {
     match block.kind.as_str() {
-        "info" => ret.info.extend(block.fields),
-        "program" | "programstatus" => ret.program.extend(block.fields),
+        "info" => ret.info.extend(owned(&block.fields)),
+        "program" | "programstatus" => ret.program.extend(owned(&block.fields)),
         "host" | "hoststatus" => match object(block, false) {
             Ok(o) => ret.hosts.push(o),
             Err(why) => ret.problems.push(format!("line {start}: {why}")),
@@ -81,24 +107,39 @@ fn finish(ret: &mut Retention, block: RawBlock, start: usize) {
             Ok(o) => ret.services.push(o),
             Err(why) => ret.problems.push(format!("line {start}: {why}")),
         },
-        "contact" | "contactstatus" => ret.contacts.push(block),
-        "hostcomment" | "servicecomment" => ret.comments.push(block),
-        "hostdowntime" | "servicedowntime" => ret.downtimes.push(block),
-        _ => ret.other.push(block),
+        "contact" | "contactstatus" => ret.contacts.push(compact(block)),
+        "hostcomment" | "servicecomment" => ret.comments.push(compact(block)),
+        "hostdowntime" | "servicedowntime" => ret.downtimes.push(compact(block)),
+        _ => ret.other.push(compact(block)),
     }
+}
+
+fn owned(fields: &Fields) -> impl Iterator<Item = (String, String)> + '_ {
+    fields.iter().map(|(k, v)| (k.to_string(), v.to_string()))
+}
+
+fn compact(mut block: RawBlock) -> RawBlock {
+    block.fields.shrink_to_fit();
+    block
 }
 
 fn object(block: RawBlock, service: bool) -> Result<RetainedObject, String> {
     let mut host_name = None;
     let mut description = None;
-    let mut fields = Vec::with_capacity(block.fields.len());
-    for (k, v) in block.fields {
-        match k.as_str() {
-            "host_name" if host_name.is_none() => host_name = Some(v),
-            "service_description" if service && description.is_none() => description = Some(v),
-            _ => fields.push((k, v)),
+    let mut fields = Fields::new();
+    for (k, v) in block.fields.iter() {
+        match k {
+            "host_name" if host_name.is_none() => host_name = Some(v.to_string()),
+            "service_description" if service && description.is_none() => {
+                description = Some(v.to_string())
+            }
+            // A part of a block that fitted: it fits.
+            _ => {
+                fields.push(k, v);
+            }
         }
     }
+    fields.shrink_to_fit();
     let host_name = host_name
         .filter(|h| !h.is_empty())
         .ok_or_else(|| format!("{} block without host_name, skipped", block.kind))?;

@@ -581,6 +581,59 @@ pub fn read_base(retention_file: &Path) -> Result<(Option<Vec<u8>>, BaseId), Wal
     Ok((Some(bytes), base))
 }
 
+/// retention.dat parsed and its [`BaseId`], read line by line: the file is never
+/// held whole in memory (at 100,000 services it is ~120 MB). `None`: there is no
+/// retention file. The same result as [`crate::parse`] on the file's text (invalid
+/// UTF-8 replaced, as `String::from_utf8_lossy` does: a line ending never falls
+/// inside an invalid sequence).
+pub fn read_base_parsed(retention_file: &Path) -> Result<(Option<Retention>, BaseId), WalError> {
+    let mut parser = crate::Parser::default();
+    match scan_base(retention_file, |line| {
+        parser.line(&String::from_utf8_lossy(line));
+    })? {
+        Some(base) => Ok((Some(parser.finish()), base)),
+        None => Ok((None, BaseId::MISSING)),
+    }
+}
+
+/// The [`BaseId`] of retention.dat as it is now, read in pieces.
+pub fn base_id_of_file(retention_file: &Path) -> Result<BaseId, WalError> {
+    Ok(scan_base(retention_file, |_| {})?.unwrap_or(BaseId::MISSING))
+}
+
+/// Reads `retention_file` line by line (each line without its `\n`) and returns its
+/// identity; `None` when it does not exist.
+fn scan_base(
+    retention_file: &Path,
+    mut each: impl FnMut(&[u8]),
+) -> Result<Option<BaseId>, WalError> {
+    use std::io::BufRead;
+    let f = match File::open(retention_file) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_err(retention_file)(e)),
+    };
+    let mut r = io::BufReader::with_capacity(64 * 1024, f);
+    let (mut len, mut crc) = (0u64, crc32fast::Hasher::new());
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = r
+            .read_until(b'\n', &mut line)
+            .map_err(io_err(retention_file))?;
+        if n == 0 {
+            break;
+        }
+        len += n as u64;
+        crc.update(&line);
+        each(line.strip_suffix(b"\n").unwrap_or(&line));
+    }
+    Ok(Some(BaseId {
+        len,
+        crc: crc.finalize(),
+    }))
+}
+
 /// Appends the journal record of a host: its whole `host {` block as retention.dat
 /// would hold it now.
 pub fn record_host(out: &mut String, cfg: &ObjectConfig, st: &HostStatus) {
@@ -629,6 +682,27 @@ mod tests {
             records: format!(
                 "service {{\nhost_name=h\nservice_description=s{n}\ncurrent_state=2\n}}\n"
             ),
+        }
+    }
+
+    #[test]
+    fn retention_read_line_by_line_is_the_same_as_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("retention.dat");
+        assert_eq!(read_base_parsed(&p).unwrap(), (None, BaseId::MISSING));
+        assert_eq!(base_id_of_file(&p).unwrap(), BaseId::MISSING);
+        let texts: [&[u8]; 4] = [
+            b"",
+            b"info {\r\ncreated=1\r\n}\r\nservice {\nhost_name=h\nservice_description=s\nplugin_output=a\xff\xfeb\xe2\x82\n\xe2\x82\xac=\n}\n",
+            b"host {\nhost_name=h\ncurrent_state=1\n}\nstray\nhost {\nhost_name=g",
+            b"\n\n}\r\r\n",
+        ];
+        for text in texts {
+            std::fs::write(&p, text).unwrap();
+            let (whole, base) = read_base(&p).unwrap();
+            let want = crate::parse(&String::from_utf8_lossy(&whole.unwrap()));
+            assert_eq!(read_base_parsed(&p).unwrap(), (Some(want), base));
+            assert_eq!(base_id_of_file(&p).unwrap(), base);
         }
     }
 
@@ -808,12 +882,15 @@ mod tests {
         ObjectConfig {
             host_name: host.into(),
             service_description: svc.map(Into::into),
-            max_check_attempts: 3,
-            check_interval: 5.0,
-            retry_interval: 1.0,
-            retain_status_information: true,
-            retain_nonstatus_information: true,
-            ..ObjectConfig::default()
+            settings: crate::ObjectSettings {
+                max_check_attempts: 3,
+                check_interval: 5.0,
+                retry_interval: 1.0,
+                retain_status_information: true,
+                retain_nonstatus_information: true,
+                ..Default::default()
+            }
+            .into(),
         }
     }
 

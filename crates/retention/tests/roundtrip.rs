@@ -270,7 +270,7 @@ fn streamed_renders_are_the_same_bytes_in_bounded_chunks() {
     for i in 0..2000 {
         view.services.push(vigil_retention::ObjectConfig {
             host_name: "h".into(),
-            service_description: Some(format!("s{i:04}")),
+            service_description: Some(format!("s{i:04}").into()),
             ..Default::default()
         });
     }

@@ -131,3 +131,68 @@ fn fixture_restored_through_the_model() {
         Some("3")
     );
 }
+
+/// Memory (ARCHITECTURE.md, "Memory"): services with one `CheckSettings` in the
+/// model share one `ObjectSettings` in the view, and a host's services share its
+/// name; writing through one object's view copies its settings only.
+#[test]
+fn view_objects_share_what_the_model_shares() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    std::fs::write(
+        dir.path().join("objects.cfg"),
+        "define command {\n command_name c\n command_line /bin/true\n}\n\
+         define contact {\n contact_name a\n host_notification_period p\n service_notification_period p\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
+         define timeperiod {\n timeperiod_name p\n alias p\n}\n\
+         define host {\n name th\n check_command c\n max_check_attempts 1\n contacts a\n register 0\n}\n\
+         define service {\n name ts\n check_command c\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n contacts a\n _ROLE x\n register 0\n}\n\
+         define host {\n use th\n host_name h1\n}\n\
+         define host {\n use th\n host_name h2\n}\n\
+         define service {\n use ts\n host_name h1\n service_description s1\n}\n\
+         define service {\n use ts\n host_name h1\n service_description s2\n}\n\
+         define service {\n use ts\n host_name h2\n service_description s1\n}\n\
+         define service {\n use ts\n host_name h2\n service_description s3\n max_check_attempts 4\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("nagios.cfg"),
+        format!("log_file={d}/vigil.log\ncfg_file={d}/objects.cfg\n"),
+    )
+    .unwrap();
+    let (model, _) = vigil_config::load(&dir.path().join("nagios.cfg")).unwrap();
+    let mut view = ConfigView::from_model(&model);
+    let mut pairs = 0;
+    for (i, a) in model.services.iter().enumerate() {
+        for (j, b) in model.services.iter().enumerate().skip(i + 1) {
+            let (va, vb) = (&view.services[i], &view.services[j]);
+            assert_eq!(
+                std::sync::Arc::ptr_eq(&a.settings, &b.settings),
+                vigil_state::Shared::ptr_eq(&va.settings, &vb.settings),
+                "services {i} and {j}"
+            );
+            assert_eq!(
+                a.host == b.host,
+                std::ptr::eq(va.host_name.as_ptr(), vb.host_name.as_ptr())
+            );
+            if std::sync::Arc::ptr_eq(&a.settings, &b.settings) {
+                pairs += 1;
+                let before = view.services[j].clone();
+                view.services[i].max_check_attempts += 1;
+                assert_eq!(view.services[j], before);
+                assert_ne!(view.services[i], before);
+                view = ConfigView::from_model(&model);
+            }
+        }
+    }
+    // At least s1 and s2 on h1 share (the model shares per host and template set).
+    assert!(pairs >= 1);
+    let s3 = view
+        .services
+        .iter()
+        .find(|o| o.service_description.as_deref() == Some("s3"));
+    assert_eq!(s3.map(|o| o.max_check_attempts), Some(4));
+    assert_eq!(
+        view.services[0].custom_vars,
+        vec![("ROLE".into(), "x".into())]
+    );
+}

@@ -28,11 +28,13 @@ pub mod notification;
 pub mod output;
 pub mod result;
 pub mod service;
+pub mod shared;
 
 pub use book::{Books, Comment, CommentKind, CommentSource, Downtime};
 pub use flap::FlapParams;
 pub use modattr::ModAttr;
 pub use notification::{AckKind, ContactStatus, NotifyFacts, PeriodChange};
+pub use shared::Shared;
 pub use vigil_events::{
     AnyState, CheckType, Dhms, FlapChange, HostState, ObjKind, ObjectState, ServiceState, StateType,
 };
@@ -109,11 +111,12 @@ pub struct Status<S: ObjectState> {
     /// Services: a recovery was applied but [`finish_result`] has not run yet
     /// (type/attempt still as in the ALERT line). Transient; not retained.
     pub recovery_pending: bool,
-    /// Notification numbers and times, the acknowledgement and the downtime depth.
-    pub notify: NotifyFacts,
+    /// Notification numbers and times, the acknowledgement and the downtime depth
+    /// (copy-on-write: objects never notified share one value).
+    pub notify: Shared<NotifyFacts>,
     /// Switches and settings that external commands change (the same for hosts and
-    /// services).
-    pub attrs: Attributes,
+    /// services; copy-on-write: objects with the same switches share one value).
+    pub attrs: Shared<Attributes>,
 }
 
 /// An object's run-time switches and settings: what external commands change, with
@@ -218,8 +221,8 @@ impl<S: ObjectState> Status<S> {
             host_problem_at_last_check: false,
             last_state_history_update: 0.0,
             recovery_pending: false,
-            notify: NotifyFacts::default(),
-            attrs: Attributes::default(),
+            notify: Shared::default(),
+            attrs: Shared::default(),
         }
     }
 }

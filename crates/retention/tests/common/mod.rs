@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use vigil_retention::{ConfigView, ContactConfig, ObjectConfig};
+use vigil_retention::{ConfigView, ContactConfig, ObjectConfig, ObjectSettings};
 use vigil_state::{Counters, HostStatus, ObjectState, ProgramState, ServiceStatus, Status};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -22,19 +22,22 @@ fn obj(host: &str, svc: Option<&str>, cmd: &str, max: u32) -> ObjectConfig {
     ObjectConfig {
         host_name: host.into(),
         service_description: svc.map(Into::into),
-        check_command: cmd.into(),
-        check_period: "vigil-24x7".into(),
-        notification_period: "vigil-24x7".into(),
-        event_handler: String::new(),
-        check_interval: 1.0,
-        retry_interval: 1.0,
-        max_check_attempts: max,
-        notifications_enabled: false,
-        process_perf_data: false,
-        obsess: true,
-        retain_status_information: true,
-        retain_nonstatus_information: true,
-        custom_vars: Vec::new(),
+        settings: ObjectSettings {
+            check_command: cmd.into(),
+            check_period: "vigil-24x7".into(),
+            notification_period: "vigil-24x7".into(),
+            event_handler: String::new(),
+            check_interval: 1.0,
+            retry_interval: 1.0,
+            max_check_attempts: max,
+            notifications_enabled: false,
+            process_perf_data: false,
+            obsess: true,
+            retain_status_information: true,
+            retain_nonstatus_information: true,
+            custom_vars: Vec::new(),
+        }
+        .into(),
     }
 }
 
