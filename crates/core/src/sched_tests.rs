@@ -348,5 +348,5 @@ fn a_wake_up_starts_what_is_due_within_early_but_never_a_check_of_the_next_secon
     assert_eq!(started(&mut core, 1010.5), vec![a, b]);
     // c is due; d is within EARLY too but in the next second: it waits for it.
     assert_eq!(started(&mut core, 1010.95), vec![c]);
-    assert_eq!(started(&mut core, 1011.0), vec![d]);
+    assert_eq!(started(&mut core, 1011.01), vec![d]);
 }

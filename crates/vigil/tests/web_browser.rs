@@ -249,11 +249,11 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
     // 3. The object page.
     // The live refresh may replace the row between a find and a click: retry.
     let link = format!("{row} td:nth-child(2) a");
-    until(10, "a click on the service link", || async {
+    until(30, "a click on the service link", || async {
         c.find(Locator::Css(&link)).await.ok()?.click().await.ok()
     })
     .await;
-    let state = until(10, "object page", || async {
+    let state = until(30, "object page", || async {
         text_of(&c, "#obj-state").await
     })
     .await;
@@ -266,7 +266,7 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
     shot(&c, "3-object-page.png").await;
 
     // 4. Acknowledge.
-    until(10, "typing the acknowledgement comment", || async {
+    until(30, "typing the acknowledgement comment", || async {
         let input = c
             .find(Locator::Css("#ack-form input[name=comment]"))
             .await
@@ -276,7 +276,7 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
         (input.prop("value").await.ok()?? == "on it").then_some(())
     })
     .await;
-    until(10, "a click on Acknowledge", || async {
+    until(30, "a click on Acknowledge", || async {
         c.find(Locator::Id("acknowledge"))
             .await
             .ok()?
@@ -285,7 +285,7 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
             .ok()
     })
     .await;
-    let answer = until(10, "the acknowledgement's answer", || async {
+    let answer = until(30, "the acknowledgement's answer", || async {
         let a = text_of(&c, "#action-answer").await?;
         (!a.is_empty() && a != "sending…").then_some(a)
     })
@@ -356,7 +356,7 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
         t.journal()
     );
     let runs_before = t.journal().len();
-    until(10, "asking what would run", || async {
+    until(30, "asking what would run", || async {
         let form = c.find(Locator::Id("whatif")).await.ok()?;
         form.find(Locator::Css("select[name=type]"))
             .await
@@ -375,7 +375,7 @@ async fn problems_page_live_update_object_page_and_acknowledge() {
             .ok()
     })
     .await;
-    let what = until(10, "the what-would-run answer", || async {
+    let what = until(30, "the what-would-run answer", || async {
         let a = text_of(&c, "#whatif-answer").await?;
         a.contains("would run").then_some(a)
     })
