@@ -83,9 +83,9 @@ impl Core {
 
     /// Starts the checks due at `now`, and when no check is running up to
     /// [`EARLY_MAX`] of those due within [`EARLY`] after it in the same second: at
-    /// most `max` (unless overdue by `max_hold` seconds), and
-    /// only while a slot is free. Checks that wait stay on the schedule, so their
-    /// latency shows. Returns how many started.
+    /// most `max` (unless overdue by `max_hold` seconds), and only while a slot is
+    /// free. Checks that wait stay on the schedule, so their latency shows. Returns
+    /// how many started.
     pub(crate) fn run_due(&mut self, now: Time, max: usize, max_hold: f64) -> usize {
         let before = self.running_checks;
         let mut started = 0;
