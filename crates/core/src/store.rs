@@ -18,17 +18,15 @@ pub struct CowVec<T> {
 impl<T: Clone> CowVec<T> {
     /// Takes ownership of plain values.
     pub fn from_vec(v: Vec<T>) -> Self {
-        // Not `into_iter().map(Arc::new).collect()`: that collects in place, and the
-        // vector of pointers would keep the whole buffer of values (~45 MB at
-        // 100,000 services) as its spare capacity.
-        let mut items = Vec::with_capacity(v.len());
-        items.extend(v.into_iter().map(Arc::new));
-        CowVec { items }
+        Self::from_values(v.into_iter())
     }
 
     /// Builds the elements straight into their `Arc`s (no whole vector of plain
     /// values alive beside them at start-up).
     pub fn from_values(values: impl ExactSizeIterator<Item = T>) -> Self {
+        // Not `.map(Arc::new).collect()`: from a `Vec`'s iterator that collects in
+        // place, and the vector of pointers would keep the whole buffer of values
+        // (~45 MB at 100,000 services) as its spare capacity.
         let mut items = Vec::with_capacity(values.len());
         items.extend(values.map(Arc::new));
         CowVec { items }

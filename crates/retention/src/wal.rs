@@ -43,7 +43,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -567,9 +567,13 @@ fn write_fresh(path: &Path, base: BaseId) -> Result<(), WalError> {
     result.map_err(io_err(path))
 }
 
-/// Reads the retention file (if any) and its identity, the first step of start-up.
-/// A missing file gives `(None, BaseId::MISSING)`.
+/// Reads the retention file (if any) whole, with its identity. A missing file gives
+/// `(None, BaseId::MISSING)`. Start-up and reload read it line by line now
+/// ([`read_base_parsed`], [`base_id_of_file`]); this is the reference the tests
+/// compare those with.
+#[cfg(test)]
 pub fn read_base(retention_file: &Path) -> Result<(Option<Vec<u8>>, BaseId), WalError> {
+    use std::io::Read;
     let mut f = match File::open(retention_file) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, BaseId::MISSING)),
