@@ -54,6 +54,17 @@ impl Snapshot {
         &self.services
     }
 
+    /// The host statuses as shared: the status.dat writer keeps them to know, by
+    /// pointer, which statuses a later snapshot still shares (unchanged).
+    pub fn hosts_shared(&self) -> &Arc<[Arc<HostStatus>]> {
+        &self.hosts
+    }
+
+    /// The service statuses as shared (see [`Snapshot::hosts_shared`]).
+    pub fn services_shared(&self) -> &Arc<[Arc<ServiceStatus>]> {
+        &self.services
+    }
+
     /// Program-wide state.
     pub fn program(&self) -> &ProgramState {
         &self.program

@@ -5,10 +5,11 @@
 //! off the check loop.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use vigil_core::{Core, Snapshot};
 use vigil_events::{Event, ProgramEvent};
+use vigil_retention::status_reuse::{render_status_reusing, ReadAt, StatusLayout, StatusParts};
 use vigil_retention::{ConfigView, RenderExtras};
 
 use crate::logfile::LogFile;
@@ -74,9 +75,22 @@ pub fn save_retention(
 /// copy per object) and a blocking task renders and writes it. A write still in
 /// progress when the next one is due makes that one skipped, so a slow disk never
 /// piles up work or delays checks.
+///
+/// Each write keeps its layout and the written file open, so the next one copies the
+/// blocks of every object whose status has not changed since instead of rendering
+/// them (`vigil_retention::status_reuse`): at 100,000 services every 300 s, about 3 %
+/// of the objects change between two writes 10 s apart.
 pub struct StatusWriter {
     view: Arc<ConfigView>,
     busy: Arc<AtomicBool>,
+    last: Arc<Mutex<Option<Written>>>,
+}
+
+/// The last status.dat written: its layout and the file (the inode written, even if
+/// the path has been replaced since).
+struct Written {
+    layout: StatusLayout,
+    file: std::fs::File,
 }
 
 impl StatusWriter {
@@ -85,6 +99,7 @@ impl StatusWriter {
         StatusWriter {
             view,
             busy: Arc::new(AtomicBool::new(false)),
+            last: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -106,23 +121,44 @@ impl StatusWriter {
         if self.busy.swap(true, Ordering::AcqRel) {
             return;
         }
-        let (view, busy, extras) = (self.view.clone(), self.busy.clone(), snap.render_extras());
+        let (view, busy, last) = (self.view.clone(), self.busy.clone(), self.last.clone());
+        let extras = snap.render_extras();
         tokio::task::spawn_blocking(move || {
-            // Streamed: memory stays bounded whatever the number of objects.
-            let written = vigil_retention::write_atomic_with(&path, |w| {
-                vigil_retention::render_status_to(
-                    w,
-                    &view,
-                    snap.program(),
-                    snap.hosts(),
-                    snap.services(),
-                    &extras,
-                    snap.at as i64,
-                )
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            // The previous file only if it is still the length written.
+            let prev = last.take().filter(|w| {
+                w.file
+                    .metadata()
+                    .is_ok_and(|m| m.len() == w.layout.file_len())
             });
-            if let Err(e) = written {
-                eprintln!("vigil: cannot write status file {}: {e}", path.display());
+            let parts = StatusParts {
+                view: &view,
+                program: snap.program(),
+                hosts: snap.hosts_shared(),
+                services: snap.services_shared(),
+                extras: &extras,
+                now: snap.at as i64,
+            };
+            let mut layout = None;
+            // Streamed: memory stays bounded whatever the number of objects.
+            let written = vigil_retention::write_atomic_keep(&path, |w| {
+                let (l, _) = render_status_reusing(
+                    w,
+                    &parts,
+                    prev.as_ref().map(|p| (&p.layout, &p.file as &dyn ReadAt)),
+                )?;
+                layout = Some(l);
+                Ok(())
+            });
+            drop(prev);
+            match (written, layout) {
+                (Ok(file), Some(layout)) => *last = Some(Written { layout, file }),
+                (Err(e), _) => {
+                    eprintln!("vigil: cannot write status file {}: {e}", path.display())
+                }
+                (Ok(_), None) => {}
             }
+            drop(last);
             busy.store(false, Ordering::Release);
         });
     }

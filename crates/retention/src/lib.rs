@@ -23,6 +23,7 @@ mod apply;
 pub mod books;
 mod parse;
 mod render;
+pub mod status_reuse;
 mod view;
 pub mod wal;
 
@@ -274,6 +275,16 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_atomic_keep(path, fill).map(drop)
+}
+
+/// [`write_atomic_with`], returning the written file open for reading: the
+/// status.dat writer reads its unchanged blocks back at the next write
+/// ([`status_reuse`]), from this handle, whatever has become of the path since.
+pub fn write_atomic_keep(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     use std::sync::atomic::{AtomicU64, Ordering};
     static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -290,18 +301,19 @@ pub fn write_atomic_with(
     let tmp = dir.join(tmp_name);
     let result = (|| {
         let f = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
             .create(true)
             .truncate(true)
             .mode(0o644)
             .open(&tmp)?;
-        let mut w = io::BufWriter::with_capacity(64 * 1024, f);
+        let mut w = io::BufWriter::with_capacity(256 * 1024, f);
         fill(&mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
-        drop(f);
         std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(f)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

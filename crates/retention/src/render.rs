@@ -61,7 +61,7 @@ fn b(v: bool) -> u8 {
 }
 
 /// Bytes kept in the render buffer before it is written out.
-const SPILL: usize = 64 * 1024;
+pub(crate) const SPILL: usize = 64 * 1024;
 
 /// Writes the buffer out once it holds [`SPILL`] bytes.
 fn spill(out: &mut String, w: &mut dyn io::Write) -> io::Result<()> {
@@ -80,7 +80,7 @@ fn contacts_by_name(view: &ConfigView) -> Vec<usize> {
 }
 
 /// Hosts and services sorted by name (the order Nagios writes them), as indexes.
-fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
+pub(crate) fn sorted(objs: &[ObjectConfig]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..objs.len()).collect();
     idx.sort_by(|&a, &b| {
         let (x, y) = (&objs[a], &objs[b]);
@@ -266,7 +266,7 @@ pub fn render_view_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
 
 /// The end of both files: the contacts (blocks named `kind`), the comments and the
 /// downtimes, then whatever is left in the buffer.
-fn contacts_and_books(
+pub(crate) fn contacts_and_books(
     mut out: String,
     w: &mut dyn io::Write,
     view: &ConfigView,
@@ -682,6 +682,24 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
 ) -> io::Result<()> {
     let now = now.max(0);
     let mut out = String::with_capacity(SPILL + 8192);
+    status_head(&mut out, program, now);
+    for i in sorted(&view.hosts) {
+        if let Some(st) = hosts.get(i) {
+            object_status(&mut out, &view.hosts[i], st.borrow(), now);
+        }
+        spill(&mut out, w)?;
+    }
+    for i in sorted(&view.services) {
+        if let Some(st) = services.get(i) {
+            object_status(&mut out, &view.services[i], st.borrow(), now);
+        }
+        spill(&mut out, w)?;
+    }
+    contacts_and_books(out, w, view, extras, "contactstatus", "\t")
+}
+
+/// The start of status.dat: the comment header, `info` and `programstatus`.
+pub(crate) fn status_head(out: &mut String, program: &ProgramState, now: i64) {
     out.push_str(
         "########################################\n\
          #          NAGIOS STATUS FILE\n\
@@ -690,7 +708,7 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
          # BY VIGIL.  DO NOT MODIFY THIS FILE!\n\
          ########################################\n\n",
     );
-    let mut b = Block::open(&mut out, "info", "\t");
+    let mut b = Block::open(out, "info", "\t");
     b.kv("created", now)
         .kv("version", NAGIOS_COMPAT_VERSION)
         .kv("last_update_check", 0)
@@ -699,7 +717,7 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         .kv("new_version", "");
     b.close();
 
-    let mut b = Block::open(&mut out, "programstatus", "\t");
+    let mut b = Block::open(out, "programstatus", "\t");
     b.kv(
         "modified_host_attributes",
         program.modified_host_attributes.bits(),
@@ -730,23 +748,17 @@ pub fn render_status_to<H: Borrow<HostStatus>, S: Borrow<ServiceStatus>>(
         b.kv(stat, "0,0,0");
     }
     b.close();
-
-    for i in sorted(&view.hosts) {
-        if let Some(st) = hosts.get(i) {
-            object_status(&mut out, &view.hosts[i], st.borrow(), now);
-        }
-        spill(&mut out, w)?;
-    }
-    for i in sorted(&view.services) {
-        if let Some(st) = services.get(i) {
-            object_status(&mut out, &view.services[i], st.borrow(), now);
-        }
-        spill(&mut out, w)?;
-    }
-    contacts_and_books(out, w, view, extras, "contactstatus", "\t")
 }
 
-fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Status<S>, now: i64) {
+/// One `hoststatus` / `servicestatus` block. Returns where in `out` the value of its
+/// `last_update` line starts: the one field that changes at every write even when
+/// the status did not (status_reuse copies the rest).
+pub(crate) fn object_status<S: ObjectState>(
+    out: &mut String,
+    cfg: &ObjectConfig,
+    st: &Status<S>,
+    now: i64,
+) -> usize {
     let service = S::KIND == ObjKind::Service;
     let e = effective(cfg, st);
     let should_be_scheduled =
@@ -852,8 +864,9 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
             .kv("flap_detection_enabled", b(st.attrs.flap_detection_enabled));
     }
     w.kv("process_performance_data", b(st.attrs.process_perf_data))
-        .kv("obsess", b(st.attrs.obsess))
-        .kv("last_update", now)
+        .kv("obsess", b(st.attrs.obsess));
+    let stamp = w.out.len() + "\tlast_update=".len();
+    w.kv("last_update", now)
         .kv("is_flapping", b(st.is_flapping))
         .kv(
             "percent_state_change",
@@ -865,4 +878,5 @@ fn object_status<S: ObjectState>(out: &mut String, cfg: &ObjectConfig, st: &Stat
         );
     custom_vars(&mut w, cfg);
     w.close();
+    stamp
 }
