@@ -4,13 +4,15 @@
 //! rendered by `vigil-retention` and written atomically; status.dat from a snapshot,
 //! off the check loop.
 
+use std::io;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use vigil_core::{Core, Snapshot};
 use vigil_events::{Event, ProgramEvent};
 use vigil_retention::status_reuse::{render_status_reusing, ReadAt, StatusLayout, StatusParts};
-use vigil_retention::{ConfigView, RenderExtras};
+use vigil_retention::{wal, ConfigView, PendingFile, RenderExtras};
 
 use crate::logfile::LogFile;
 use crate::runner::write_event;
@@ -68,6 +70,77 @@ pub fn save_retention(
             );
             false
         }
+    }
+}
+
+/// What a retention save off the loop hands back: the written file, not yet in
+/// place, and its identity; or why it could not be written.
+pub type CheckpointWritten = io::Result<(PendingFile, wal::BaseId)>;
+
+/// A retention save running off the loop: a checkpoint of the state journal
+/// (`vigil_retention::wal`, "Checkpoints written off the loop"). The loop takes a
+/// snapshot at a journal position, a blocking task renders retention.dat from it
+/// into a pending file, and the loop, when that is done, marks the journal, puts the
+/// file in place and rebases the journal (`runner::Outputs::finish_checkpoint`). At
+/// 100,000 services the render takes about a second, which on the loop stopped
+/// every check for that long each time the journal reached its checkpoint size.
+pub struct Checkpoint {
+    /// The retention file.
+    pub path: PathBuf,
+    /// The journal position the snapshot stands for.
+    pub from: wal::Position,
+    /// The runner's count of whole saves when it started: a save made since
+    /// supersedes it.
+    pub generation: u64,
+    done: tokio::sync::oneshot::Receiver<CheckpointWritten>,
+}
+
+impl Checkpoint {
+    /// Starts writing retention.dat for `path` from `snap` on a blocking thread.
+    pub fn start(
+        snap: Snapshot,
+        view: Arc<ConfigView>,
+        path: PathBuf,
+        from: wal::Position,
+        generation: u64,
+    ) -> Checkpoint {
+        let (tx, done) = tokio::sync::oneshot::channel();
+        let file = path.clone();
+        tokio::task::spawn_blocking(move || {
+            let extras = snap.render_extras();
+            let mut base = None;
+            let written = vigil_retention::write_pending(&path, |w| {
+                let mut w = wal::BaseIdWriter::new(w);
+                vigil_retention::render_view_to(
+                    &mut w,
+                    &view,
+                    snap.program(),
+                    snap.hosts(),
+                    snap.services(),
+                    &extras,
+                    snap.at as i64,
+                )?;
+                base = Some(w.base_id());
+                Ok(())
+            });
+            let result = written.and_then(|(pending, _)| match base {
+                Some(b) => Ok((pending, b)),
+                None => Err(io::Error::other("retention file rendered without identity")),
+            });
+            // If the loop has gone, the pending file is dropped here: removed.
+            let _ = tx.send(result);
+        });
+        Checkpoint {
+            path: file,
+            from,
+            generation,
+            done,
+        }
+    }
+
+    /// Waits for the write; `None` if the task ended without an answer.
+    pub async fn written(&mut self) -> Option<CheckpointWritten> {
+        (&mut self.done).await.ok()
     }
 }
 

@@ -21,7 +21,7 @@ use crate::journal::{self, Journal};
 use crate::livestatus::{self as ls, Livestatus};
 use crate::loadgate::RunQueue;
 use crate::logfile::LogFile;
-use crate::persist::{save_retention, StatusWriter};
+use crate::persist::{save_retention, Checkpoint, CheckpointWritten, StatusWriter};
 use crate::statelog::{self, StateLog};
 use crate::{echo, rotation, EngineError};
 
@@ -34,6 +34,9 @@ pub struct RunOptions {
     pub journal: Option<PathBuf>,
     /// Notification journal file; `None` = next to the handler journal.
     pub notification_journal: Option<PathBuf>,
+    /// State journal size that starts a checkpoint; `None` =
+    /// [`statelog::CHECKPOINT_BYTES`].
+    pub checkpoint_bytes: Option<u64>,
 }
 
 /// How the run ended, for the process exit status.
@@ -173,6 +176,11 @@ struct Outputs {
     observer: Option<Box<dyn Observer>>,
     /// Livestatus, when a `broker_module=` line asks for it.
     ls: Option<Livestatus>,
+    /// A journal checkpoint being written off the loop.
+    checkpoint: Option<Checkpoint>,
+    /// Whole retention saves made on the loop so far (a checkpoint started before
+    /// the last one is out of date).
+    saves: u64,
 }
 
 impl Outputs {
@@ -324,8 +332,8 @@ impl Outputs {
         if let Some(l) = self.ls.as_mut() {
             l.observe(core.model(), &events, n_lines);
         }
-        if self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
-            self.save(core);
+        if self.checkpoint.is_none() && self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
+            self.start_checkpoint(core);
         }
         if let Some(o) = self.observer.as_mut() {
             o.flushed(core, &events, commit);
@@ -333,8 +341,66 @@ impl Outputs {
         events
     }
 
+    /// Folds the journal into retention.dat without stopping the loop: the file is
+    /// rendered from a snapshot on a blocking thread ([`Checkpoint`]), and
+    /// [`Outputs::finish_checkpoint`] puts it in place.
+    fn start_checkpoint(&mut self, core: &Core) {
+        let (Some(states), Some(path)) = (
+            self.states.as_ref(),
+            core.model().main.state_retention_file.clone(),
+        ) else {
+            return;
+        };
+        self.checkpoint = Some(Checkpoint::start(
+            core.snapshot(now_secs()),
+            self.view.clone(),
+            path,
+            states.position(),
+            self.saves,
+        ));
+    }
+
+    /// A checkpoint's file is written: mark the journal, put the file in place,
+    /// restart the journal on it with what came after the snapshot. Nothing
+    /// happens if a save was made since (it holds more) or the journal restarted.
+    fn finish_checkpoint(&mut self, c: Checkpoint, written: Option<CheckpointWritten>) {
+        let now = now_secs() as i64;
+        let problem = |log: &mut LogFile, path: &std::path::Path, e: &dyn std::fmt::Display| {
+            let text = format!(
+                "Unable to save retention information to '{}': {e}",
+                path.display()
+            );
+            write_event(
+                log,
+                now,
+                &Event::Program(ProgramEvent::Problem { error: true, text }),
+            );
+        };
+        let Some(states) = self.states.as_mut() else {
+            return;
+        };
+        match written {
+            Some(Ok((pending, base))) if c.generation == self.saves => {
+                match states.checkpoint_ready(base, c.from) {
+                    Ok(()) => {}
+                    Err(vigil_retention::wal::WalError::Superseded { .. }) => return,
+                    Err(e) => return problem(&mut self.log, pending.path(), &e),
+                }
+                let path = pending.path().to_path_buf();
+                if let Err(e) = pending.commit() {
+                    return problem(&mut self.log, &path, &e);
+                }
+                states.checkpoint_done(base, c.from, &mut self.log, now);
+            }
+            Some(Err(e)) => problem(&mut self.log, &c.path, &e),
+            // Superseded by a save made since, or the task ended without a word.
+            Some(Ok(_)) | None => {}
+        }
+    }
+
     /// Saves retention.dat now.
     fn save(&mut self, core: &Core) {
+        self.saves += 1;
         let now = now_secs() as i64;
         let view = self.view.clone();
         self.unsaved = !save_retention(
@@ -345,6 +411,14 @@ impl Outputs {
             &core.render_extras(),
             now,
         );
+    }
+}
+
+/// Waits for the checkpoint being written, if any (never resolves without one).
+async fn checkpoint_written(c: &mut Option<Checkpoint>) -> Option<CheckpointWritten> {
+    match c {
+        Some(c) => c.written().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -387,6 +461,10 @@ where
     let mut view = Arc::new(vigil_retention::ConfigView::from_model(&model));
     let recovery = statelog::recover(&model, view.clone(), &mut log);
     let mut initial = Some((recovery.retention, recovery.notes));
+    let mut states = recovery.journal;
+    if let (Some(s), Some(bytes)) = (states.as_mut(), opts.checkpoint_bytes) {
+        s.set_checkpoint_bytes(bytes);
+    }
     let (observer, mut web_rx) = match hooks {
         Some(h) => (Some(h.observer), Some(h.commands)),
         None => (None, None),
@@ -396,10 +474,12 @@ where
         log_opts: log_options(&model),
         journal,
         notifications,
-        states: recovery.journal,
+        states,
         view: view.clone(),
         echo: opts.echo,
         unsaved: false,
+        checkpoint: None,
+        saves: 0,
         observer,
         ls: None,
     };
@@ -628,6 +708,11 @@ where
                                 l.log_rotated(t);
                             }
                         }
+                    }
+                }
+                written = checkpoint_written(&mut out.checkpoint), if out.checkpoint.is_some() => {
+                    if let Some(c) = out.checkpoint.take() {
+                        out.finish_checkpoint(c, written);
                     }
                 }
                 _ = sleep_until_instant(publish_due), if publish_due.is_some() => {}

@@ -1,7 +1,9 @@
 //! The runner's side of the write-ahead state journal ([`vigil_retention::wal`]):
 //! start-up recovery (retention.dat, then the journal's records on top of it, then
 //! the log lines a crash kept from reaching the log), one group commit per engine
-//! loop iteration, and the reset of the journal whenever retention.dat is saved.
+//! loop iteration, the reset of the journal whenever retention.dat is saved, and the
+//! two steps of a checkpoint written off the loop (`checkpoint_ready`, then
+//! `checkpoint_done`; see `persist::Checkpoint`).
 //!
 //! The ordering rule it implements: the records of every object whose state changed
 //! in an iteration are written and `fdatasync`ed *before* the iteration's log lines
@@ -285,6 +287,43 @@ impl StateLog {
             );
         }
     }
+
+    /// The journal position a snapshot taken now stands for (a checkpoint's start).
+    pub fn position(&self) -> wal::Position {
+        self.wal.position()
+    }
+
+    /// A checkpoint's retention file (identity `base`, from the snapshot at `from`)
+    /// is written but not yet in place: the journal records that it will be
+    /// (see [`vigil_retention::wal`], "Checkpoints written off the loop").
+    pub fn checkpoint_ready(
+        &mut self,
+        base: wal::BaseId,
+        from: wal::Position,
+    ) -> Result<(), wal::WalError> {
+        self.wal.mark_checkpoint(base, from)
+    }
+
+    /// The checkpoint's retention file is in place: the journal restarts on it
+    /// with what came after the snapshot. A failure is logged; the journal stays
+    /// right (its marker) and the next checkpoint tries again.
+    pub fn checkpoint_done(
+        &mut self,
+        base: wal::BaseId,
+        from: wal::Position,
+        log: &mut LogFile,
+        now: i64,
+    ) {
+        if let Err(e) = self.wal.rebase(base, from) {
+            let text =
+                format!("could not restart the state journal after saving retention data: {e}");
+            crate::runner::write_event(
+                log,
+                now,
+                &Event::Program(ProgramEvent::Problem { error: true, text }),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -482,6 +521,83 @@ mod tests {
             std::fs::read_to_string(&m.main.log_file).unwrap(),
             "[5] rotated\n"
         );
+    }
+
+    /// Where a checkpoint written off the loop is interrupted by a `kill -9`.
+    #[derive(Debug, Clone, Copy)]
+    enum CrashAt {
+        /// retention.dat written under its temporary name only.
+        BeforeRename,
+        /// retention.dat in place, the journal not rebased yet.
+        BeforeRebase,
+        /// The checkpoint is complete.
+        AfterRebase,
+    }
+
+    fn checkpoint_then_crash(at: CrashAt) {
+        let dir = tempfile::tempdir().unwrap();
+        let m = model(dir.path());
+        let path = m.main.state_retention_file.clone().unwrap();
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let mut states = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log)
+            .journal
+            .unwrap();
+        let zone = vigil_config::zone::Zone::utc();
+        let mut core = Core::new(Arc::new(m.clone()), zone.clone(), 1000.0, 1);
+        result(&mut core, 0, 2, 1000.0);
+        commit(&mut states, &mut core, &mut log, 1000);
+        // The snapshot: s1 SOFT CRITICAL 1, s2 OK.
+        let from = states.position();
+        let text = vigil_retention::render(
+            &m,
+            core.program(),
+            core.hosts().as_shared(),
+            core.services().as_shared(),
+            1000,
+        );
+        // While it is written, the loop goes on: s1 to HARD, s2 SOFT WARNING.
+        result(&mut core, 0, 2, 1001.0);
+        result(&mut core, 0, 2, 1002.0);
+        result(&mut core, 1, 1, 1002.0);
+        commit(&mut states, &mut core, &mut log, 1002);
+        let (pending, _) =
+            vigil_retention::write_pending(&path, |w| w.write_all(text.as_bytes())).unwrap();
+        let base = wal::BaseId::of(text.as_bytes());
+        states.checkpoint_ready(base, from).unwrap();
+        match at {
+            CrashAt::BeforeRename => drop(pending),
+            CrashAt::BeforeRebase => pending.commit().unwrap(),
+            CrashAt::AfterRebase => {
+                pending.commit().unwrap();
+                states.checkpoint_done(base, from, &mut log, 1002);
+                result(&mut core, 1, 1, 1003.0);
+                commit(&mut states, &mut core, &mut log, 1003);
+            }
+        }
+        let want = (svc_state(&core, 0), svc_state(&core, 1));
+        drop(states); // kill -9
+
+        let mut log = LogFile::open(&m.main.log_file).unwrap();
+        let rec = recover(&m, Arc::new(ConfigView::from_model(&m)), &mut log);
+        assert!(rec.notes.is_empty(), "{at:?}: {:?}", rec.notes);
+        let mut fresh = Core::new(Arc::new(m.clone()), zone, 2000.0, 2);
+        fresh.restore(rec.retention.as_ref().unwrap(), 2000.0);
+        assert_eq!((svc_state(&fresh, 0), svc_state(&fresh, 1)), want, "{at:?}");
+        assert_eq!(want.0, (2, StateType::Hard, 3), "{at:?}");
+        // No temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(names.is_empty(), "{at:?}: {names:?}");
+    }
+
+    #[test]
+    fn a_checkpoint_off_the_loop_loses_nothing_wherever_it_is_interrupted() {
+        checkpoint_then_crash(CrashAt::BeforeRename);
+        checkpoint_then_crash(CrashAt::BeforeRebase);
+        checkpoint_then_crash(CrashAt::AfterRebase);
     }
 
     #[test]

@@ -285,40 +285,85 @@ pub fn write_atomic_keep(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<std::fs::File> {
+    let (pending, file) = write_pending(path, fill)?;
+    pending.commit()?;
+    Ok(file)
+}
+
+/// A file written and made durable under a temporary name in its directory, not
+/// yet in place: [`PendingFile::commit`] renames it over its path; dropping it
+/// removes it. A retention save off the engine loop is written first and put in
+/// place by the loop, after the state journal has been told (see [`wal`]).
+#[derive(Debug)]
+pub struct PendingFile {
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+    done: bool,
+}
+
+impl PendingFile {
+    /// Renames the file over its path and makes the rename durable (fsync of the
+    /// directory).
+    pub fn commit(mut self) -> io::Result<()> {
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.done = true;
+        std::fs::File::open(dir_of(&self.path))?.sync_all()
+    }
+
+    /// The file's final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes a file for `path` under a temporary name (mode 0644) through a buffer
+/// filled by `fill`, and fsyncs it; returns it pending (see [`PendingFile`]) and
+/// open for reading.
+pub fn write_pending(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<(PendingFile, std::fs::File)> {
     use std::os::unix::fs::OpenOptionsExt;
     use std::sync::atomic::{AtomicU64, Ordering};
     static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
     tmp_name.push(format!(".tmp{}", TMP_SEQ.fetch_add(1, Ordering::Relaxed)));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o644)
-            .open(&tmp)?;
-        let mut w = io::BufWriter::with_capacity(256 * 1024, f);
-        fill(&mut w)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()?;
-        Ok(f)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let pending = PendingFile {
+        tmp: dir_of(path).join(tmp_name),
+        path: path.to_path_buf(),
+        done: false,
+    };
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o644)
+        .open(&pending.tmp)?;
+    let mut w = io::BufWriter::with_capacity(256 * 1024, f);
+    fill(&mut w)?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
+    Ok((pending, f))
 }
 
 #[cfg(test)]

@@ -35,6 +35,21 @@
 //! the new retention.dat already holds all of it. No field is added to retention.dat,
 //! so Nagios can still read the file vigil writes.
 //!
+//! # Checkpoints written off the loop
+//!
+//! When the journal has grown large the engine folds it into retention.dat without
+//! stopping: it takes a snapshot at journal offset `from`, renders retention.dat from
+//! it on another thread while batches go on being appended, then
+//! 1. appends a *checkpoint marker* naming the new file's identity and `from`
+//!    ([`Wal::mark_checkpoint`]),
+//! 2. puts the new retention.dat in place,
+//! 3. restarts the journal on the new base with the batches from `from` on
+//!    ([`Wal::rebase`]).
+//!
+//! A crash after 2 and before 3 leaves a journal whose header names the old file:
+//! reading it for the new file finds the marker and replays the batches from `from`,
+//! the ones the new file does not hold. Markers are never replayed as records.
+//!
 //! # Torn writes
 //!
 //! A frame whose length runs past the end of the file, or whose CRC does not match,
@@ -55,6 +70,8 @@ use crate::{RetainedObject, Retention};
 const MAGIC: &[u8; 8] = b"VIGILWAL";
 /// The block that marks a batch holding all comments and downtimes.
 const BOOKS_MARKER: &str = "vigilbooks";
+/// The block of a checkpoint marker batch (see the module comment).
+const CHECKPOINT_MARKER: &str = "vigilcheckpoint {\n";
 const VERSION: u32 = 1;
 const HEADER_LEN: usize = 28;
 const FRAME_HEAD_LEN: usize = 8;
@@ -142,6 +159,13 @@ impl BaseId {
 /// Reading or writing the journal failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WalError {
+    /// A checkpoint's position is from before the journal was last restarted (a
+    /// retention save came in between): the checkpoint is out of date.
+    #[error("state journal '{path}' was restarted since the checkpoint's snapshot")]
+    Superseded {
+        /// The journal file.
+        path: PathBuf,
+    },
     /// An I/O error on the journal file.
     #[error("state journal '{path}': {source}")]
     Io {
@@ -213,6 +237,9 @@ pub struct Replay {
     pub stale: bool,
     /// Length of the valid part of the file (header + complete frames).
     valid_len: u64,
+    /// Read through a checkpoint marker (the header names an older base): the
+    /// offset from which the batches were taken; the journal should be rebased.
+    through_marker: Option<u64>,
 }
 
 impl Replay {
@@ -327,19 +354,49 @@ fn parse_header(h: &[u8]) -> Option<BaseId> {
     })
 }
 
-/// Decodes journal bytes for a retention file with identity `base`.
-pub fn decode(bytes: &[u8], base: BaseId) -> Replay {
-    match parse_header(bytes) {
-        Some(b) if b == base => {}
-        _ => {
-            return Replay {
-                stale: true,
-                ..Replay::default()
-            }
+/// The text of a checkpoint marker batch.
+fn marker_text(base: BaseId, from: u64) -> String {
+    format!(
+        "{CHECKPOINT_MARKER}base_length={}\nbase_crc={}\nfrom={from}\n}}\n",
+        base.len, base.crc
+    )
+}
+
+/// The base and offset of a checkpoint marker batch; None for any other batch.
+fn marker_of(batch: &Batch) -> Option<(BaseId, u64)> {
+    let body = batch.records.strip_prefix(CHECKPOINT_MARKER)?;
+    let (mut len, mut crc, mut from) = (None, None, None);
+    for line in body.lines() {
+        match line.split_once('=') {
+            Some(("base_length", v)) => len = v.parse().ok(),
+            Some(("base_crc", v)) => crc = v.parse().ok(),
+            Some(("from", v)) => from = v.parse().ok(),
+            _ => {}
         }
     }
+    Some((
+        BaseId {
+            len: len?,
+            crc: crc?,
+        },
+        from?,
+    ))
+}
+
+/// Decodes journal bytes for a retention file with identity `base`: every batch when
+/// the header names `base`; when it names another base, the batches from the
+/// offset of the last checkpoint marker for `base` (a crash between a checkpoint's
+/// retention.dat and the journal's rebase); otherwise none (stale).
+pub fn decode(bytes: &[u8], base: BaseId) -> Replay {
+    let Some(head) = parse_header(bytes) else {
+        return Replay {
+            stale: true,
+            ..Replay::default()
+        };
+    };
     let mut pos = HEADER_LEN;
-    let mut batches = Vec::new();
+    let mut frames = Vec::new();
+    let mut marker_from = None;
     while let Some(head) = bytes.get(pos..pos + FRAME_HEAD_LEN) {
         let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
@@ -355,14 +412,33 @@ pub fn decode(bytes: &[u8], base: BaseId) -> Replay {
         let Some(batch) = Batch::decode(payload) else {
             break;
         };
-        batches.push(batch);
+        match marker_of(&batch) {
+            Some((b, from)) if b == base => marker_from = Some(from),
+            Some(_) => {}
+            None => frames.push((pos as u64, batch)),
+        }
         pos += FRAME_HEAD_LEN + len;
     }
+    let (from, through_marker) = if head == base {
+        (0, None)
+    } else if let Some(from) = marker_from {
+        (from, Some(from))
+    } else {
+        return Replay {
+            stale: true,
+            ..Replay::default()
+        };
+    };
     Replay {
-        batches,
+        batches: frames
+            .into_iter()
+            .filter(|&(at, _)| at >= from)
+            .map(|(_, b)| b)
+            .collect(),
         torn_bytes: (bytes.len() - pos) as u64,
         stale: false,
         valid_len: pos as u64,
+        through_marker,
     }
 }
 
@@ -424,6 +500,13 @@ impl SyncStats {
     }
 }
 
+/// A point in the journal between two batches (where a snapshot was taken).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    epoch: u64,
+    offset: u64,
+}
+
 /// An open journal, appended to by the engine.
 #[derive(Debug)]
 pub struct Wal {
@@ -433,6 +516,9 @@ pub struct Wal {
     base: BaseId,
     /// A reset that failed; done before the next append.
     pending_reset: Option<BaseId>,
+    /// Incremented whenever the file is restarted (reset, rebase): a [`Position`]
+    /// of an earlier epoch no longer points into this file.
+    epoch: u64,
     buf: Vec<u8>,
 }
 
@@ -463,9 +549,15 @@ impl Wal {
             len,
             base,
             pending_reset: None,
+            epoch: 0,
             buf: Vec::new(),
         };
         wal.seek_end()?;
+        if let Some(from) = replay.through_marker {
+            // The header names the retention file before the checkpoint: put the
+            // journal on the current one (the marker path stays valid until then).
+            wal.rebase_at(base, from)?;
+        }
         Ok((wal, replay))
     }
 
@@ -521,6 +613,64 @@ impl Wal {
         Ok(())
     }
 
+    /// Where the next batch goes: the point a snapshot taken now stands for.
+    pub fn position(&self) -> Position {
+        Position {
+            epoch: self.epoch,
+            offset: self.len,
+        }
+    }
+
+    /// Checks that `at` points into this file as it is.
+    fn check(&self, at: Position) -> Result<u64, WalError> {
+        if at.epoch != self.epoch || self.pending_reset.is_some() || at.offset > self.len {
+            return Err(WalError::Superseded {
+                path: self.path.clone(),
+            });
+        }
+        Ok(at.offset.max(HEADER_LEN as u64))
+    }
+
+    /// Appends a checkpoint marker (durable): a retention file with identity `base`
+    /// holds everything the batches before `from` hold. Call before that file is put
+    /// in place, then [`Wal::rebase`] after.
+    pub fn mark_checkpoint(&mut self, base: BaseId, from: Position) -> Result<(), WalError> {
+        let offset = self.check(from)?;
+        self.append(&Batch {
+            log_offset: None,
+            log: Vec::new(),
+            records: marker_text(base, offset),
+        })
+    }
+
+    /// Restarts the journal on the retention file `base`, keeping the batches from
+    /// `from` on (appended after the snapshot that file was written from),
+    /// atomically. If this fails the journal is unchanged, and still right: its
+    /// marker leads a reader to the same batches.
+    pub fn rebase(&mut self, base: BaseId, from: Position) -> Result<(), WalError> {
+        let from = self.check(from)?;
+        self.rebase_at(base, from)
+    }
+
+    fn rebase_at(&mut self, base: BaseId, from: u64) -> Result<(), WalError> {
+        use std::os::unix::fs::FileExt;
+        let from = from.clamp(HEADER_LEN as u64, self.len);
+        let mut tail = vec![0; usize::try_from(self.len - from).unwrap_or(0)];
+        self.file
+            .read_exact_at(&mut tail, from)
+            .map_err(io_err(&self.path))?;
+        write_fresh_with(&self.path, base, &tail)?;
+        self.file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&self.path)
+            .map_err(io_err(&self.path))?;
+        self.len = (HEADER_LEN + tail.len()) as u64;
+        self.base = base;
+        self.epoch += 1;
+        self.seek_end()
+    }
+
     /// Starts an empty journal based on a retention file just written (call after
     /// the retention file is durable). If this fails, the reset is retried before
     /// the next append, so no batch is ever written on top of the wrong base.
@@ -535,6 +685,7 @@ impl Wal {
         self.len = HEADER_LEN as u64;
         self.base = base;
         self.pending_reset = None;
+        self.epoch += 1;
         self.seek_end()
     }
 }
@@ -542,6 +693,11 @@ impl Wal {
 /// Writes a journal holding only a header, atomically (temp file, fsync, rename,
 /// fsync of the directory).
 fn write_fresh(path: &Path, base: BaseId) -> Result<(), WalError> {
+    write_fresh_with(path, base, &[])
+}
+
+/// [`write_fresh`] followed by `frames` (complete frames of another journal).
+fn write_fresh_with(path: &Path, base: BaseId, frames: &[u8]) -> Result<(), WalError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -556,6 +712,7 @@ fn write_fresh(path: &Path, base: BaseId) -> Result<(), WalError> {
             .truncate(true)
             .open(&tmp)?;
         f.write_all(&header(base))?;
+        f.write_all(frames)?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;
@@ -856,6 +1013,81 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, vec!["r.dat.wal".to_string()]);
+    }
+
+    #[test]
+    fn a_checkpoint_keeps_what_came_after_its_snapshot_at_every_crash_point() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.dat.wal");
+        let (one, two) = (BaseId::of(b"one"), BaseId::of(b"two"));
+        let (mut wal, _) = Wal::open(&p, one).unwrap();
+        wal.append(&batch(1)).unwrap();
+        // The snapshot "two" is rendered from is taken here.
+        let at = wal.position();
+        wal.append(&batch(2)).unwrap();
+        wal.append(&batch(3)).unwrap();
+        wal.mark_checkpoint(two, at).unwrap();
+        wal.append(&batch(4)).unwrap();
+        let before_rebase = std::fs::read(&p).unwrap();
+        // Crash before "two" is in place: retention "one" + every batch.
+        let r = decode(&before_rebase, one);
+        assert_eq!(r.batches, vec![batch(1), batch(2), batch(3), batch(4)]);
+        assert!(!r.stale);
+        // Crash after "two" is in place, before the rebase: what "two" lacks.
+        let r = decode(&before_rebase, two);
+        assert!(!r.stale);
+        assert_eq!(r.batches, vec![batch(2), batch(3), batch(4)]);
+        // Another file: stale, as before.
+        assert!(decode(&before_rebase, BaseId::of(b"three")).stale);
+
+        // The rebase keeps the same batches on the new base.
+        wal.rebase(two, at).unwrap();
+        wal.append(&batch(5)).unwrap();
+        drop(wal);
+        assert_eq!(
+            read(&p, two).unwrap().batches,
+            vec![batch(2), batch(3), batch(4), batch(5)]
+        );
+        assert!(read(&p, one).unwrap().stale);
+
+        // Opening a journal left before its rebase rebases it.
+        std::fs::write(&p, &before_rebase).unwrap();
+        let (wal, replay) = Wal::open(&p, two).unwrap();
+        assert_eq!(replay.batches, vec![batch(2), batch(3), batch(4)]);
+        assert_eq!(wal.base(), two);
+        drop(wal);
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(parse_header(&bytes), Some(two));
+        assert_eq!(
+            decode(&bytes, two).batches,
+            vec![batch(2), batch(3), batch(4)]
+        );
+    }
+
+    #[test]
+    fn a_checkpoint_from_before_a_restart_of_the_journal_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.dat.wal");
+        let (mut wal, _) = Wal::open(&p, BaseId::of(b"one")).unwrap();
+        wal.append(&batch(1)).unwrap();
+        let at = wal.position();
+        wal.append(&batch(2)).unwrap();
+        // A retention save in between restarts the journal.
+        wal.reset(BaseId::of(b"saved")).unwrap();
+        wal.append(&batch(3)).unwrap();
+        assert!(matches!(
+            wal.mark_checkpoint(BaseId::of(b"two"), at),
+            Err(WalError::Superseded { .. })
+        ));
+        assert!(matches!(
+            wal.rebase(BaseId::of(b"two"), at),
+            Err(WalError::Superseded { .. })
+        ));
+        drop(wal);
+        assert_eq!(
+            read(&p, BaseId::of(b"saved")).unwrap().batches,
+            vec![batch(3)]
+        );
     }
 
     fn new_program() -> ProgramState {

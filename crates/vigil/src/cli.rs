@@ -59,6 +59,10 @@ enum Cmd {
         /// address is accepted.
         #[arg(long, value_name = "ADDR:PORT")]
         http: Option<String>,
+        /// Fold the state journal (retention.dat.wal) into retention.dat once it is
+        /// larger than BYTES (default 16 MiB). The fold runs beside the checks.
+        #[arg(long, value_name = "BYTES")]
+        journal_checkpoint_bytes: Option<u64>,
     },
     /// Show the problems (and a summary) of a running vigil, through its web API.
     ///
@@ -234,7 +238,8 @@ pub fn main() -> i32 {
             verbose,
             journal,
             http,
-        } => run(&config, verbose, journal, http),
+            journal_checkpoint_bytes,
+        } => run(&config, verbose, journal, http, journal_checkpoint_bytes),
         Cmd::Status {
             config,
             problems,
@@ -468,6 +473,7 @@ fn run(
     verbose: bool,
     journal: Option<PathBuf>,
     http: Option<String>,
+    checkpoint_bytes: Option<u64>,
 ) -> Result<i32> {
     let model = load(config)?;
     if !drop_privileges(&model, journal.clone()) {
@@ -517,6 +523,7 @@ fn run(
         echo: verbose,
         journal,
         notification_journal: None,
+        checkpoint_bytes,
     };
     let end = vigil_engine::run_blocking_with(model, opts, hooks, reload);
     if let Some((path, url)) = url_file {

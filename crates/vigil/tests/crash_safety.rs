@@ -12,9 +12,11 @@
 //!   leaves, under Nagios's restart rules (non-persistent comments go; an
 //!   acknowledgement's stays while acknowledged; a downtime's comment is made again).
 //!
-//! retention.dat alone cannot do it: it is saved only when the test asks
+//! retention.dat alone cannot do it: it is saved when the test asks
 //! (`SAVE_STATE_INFORMATION` at random moments, which also puts kills between a
-//! retention save and the reset of the state journal).
+//! retention save and the reset of the state journal) and whenever the journal
+//! passes 32 KiB (`--journal-checkpoint-bytes`: checkpoints written off the loop,
+//! every few seconds here, so kills also land inside them).
 //!
 //! Rules of the state machine that shape the comparison (Nagios does the same):
 //! * a service recovery is logged as `OK;SOFT;n` but finishes as `OK;HARD;1`, so a
@@ -367,6 +369,9 @@ fn setup() -> Setup {
 fn start(s: &Setup, verbose: bool) -> Child {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vigil"));
     c.arg("run").arg(&s.cfg);
+    // Journal checkpoints (retention.dat written off the loop, then the journal
+    // rebased) every few seconds, so kills also land inside them.
+    c.args(["--journal-checkpoint-bytes", "32768"]);
     if verbose {
         // --verbose echoes the log too: to a file, so the pipe never fills.
         c.arg("--verbose");
