@@ -92,6 +92,8 @@ pub struct Checkpoint {
     /// The runner's count of whole saves when it started: a save made since
     /// supersedes it.
     pub generation: u64,
+    /// It is (also) the `retention_update_interval` save: logged when done.
+    pub auto: bool,
     done: tokio::sync::oneshot::Receiver<CheckpointWritten>,
 }
 
@@ -134,6 +136,7 @@ impl Checkpoint {
             path: file,
             from,
             generation,
+            auto: false,
             done,
         }
     }

@@ -360,6 +360,25 @@ impl Outputs {
         ));
     }
 
+    /// The `retention_update_interval` save, as a checkpoint (or the one running):
+    /// `Auto-save of retention data completed successfully.` is logged when it is in
+    /// place. False when there is no state journal (the caller saves on the loop).
+    fn auto_save(&mut self, core: &Core) -> bool {
+        if self.states.is_none() {
+            return false;
+        }
+        if self.checkpoint.is_none() {
+            self.start_checkpoint(core);
+        }
+        match self.checkpoint.as_mut() {
+            Some(c) => {
+                c.auto = true;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A checkpoint's file is written: mark the journal, put the file in place,
     /// restart the journal on it with what came after the snapshot. Nothing
     /// happens if a save was made since (it holds more) or the journal restarted.
@@ -391,6 +410,9 @@ impl Outputs {
                     return problem(&mut self.log, &path, &e);
                 }
                 states.checkpoint_done(base, c.from, &mut self.log, now);
+                if c.auto {
+                    program_event(&mut self.log, now, ProgramEvent::AutoSaved);
+                }
             }
             Some(Err(e)) => problem(&mut self.log, &c.path, &e),
             // Superseded by a save made since, or the task ended without a word.
@@ -738,8 +760,12 @@ where
                     next_rotation = rotation::next(model.main.log_rotation_method, now_secs() as i64 + 1);
                 }
                 _ = retention_tick.tick() => {
-                    out.save(&core);
-                    program_event(&mut out.log, now_secs() as i64, ProgramEvent::AutoSaved);
+                    // Off the loop through the journal when there is one (logged when
+                    // done), else here.
+                    if !out.auto_save(&core) {
+                        out.save(&core);
+                        program_event(&mut out.log, now_secs() as i64, ProgramEvent::AutoSaved);
+                    }
                 }
             }
         };
