@@ -60,7 +60,8 @@ enum Cmd {
         #[arg(long, value_name = "ADDR:PORT")]
         http: Option<String>,
         /// Fold the state journal (retention.dat.wal) into retention.dat once it is
-        /// larger than BYTES (default 16 MiB). The fold runs beside the checks.
+        /// larger than BYTES (default: 16 MiB or half the size of retention.dat,
+        /// whichever is more). The fold runs beside the checks.
         #[arg(long, value_name = "BYTES")]
         journal_checkpoint_bytes: Option<u64>,
     },
