@@ -5,7 +5,7 @@
 //! epoch seconds, booleans as 0/1, lists in Nagios's internal order (see
 //! [`crate::index`]).
 
-use crate::column::{Atom, ColDef, Ctx, Get, ListSink, NONE};
+use crate::column::{Atom, ColDef, Ctx, ListSink, NONE};
 use crate::site::{HandlerRun, ObjectExtra};
 use std::borrow::Cow;
 use vigil_config::{CheckSettings, HostId, ServiceId, Str};
@@ -835,12 +835,8 @@ fn s_groups(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
 }
 
 macro_rules! col {
-    ($n:expr, $d:expr, $g:expr) => {
-        ColDef {
-            name: $n,
-            desc: $d,
-            get: $g,
-        }
+    ($($t:tt)*) => {
+        crate::column::col_def!($($t)*)
     };
 }
 
