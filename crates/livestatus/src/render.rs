@@ -116,55 +116,69 @@ fn g6_fast(v: f64, out: &mut Vec<u8>) -> bool {
     if !(1e5..1e6).contains(&scaled) {
         return false;
     }
-    let floor = scaled.floor();
-    let frac = scaled - floor;
+    // In 1e5..1e6: the conversion truncates, which is the floor.
+    let floor = scaled as u32;
+    let frac = scaled - f64::from(floor);
     if (frac - 0.5).abs() < 1e-9 {
         return false;
     }
-    let mut digits = floor as u32 + u32::from(frac > 0.5);
+    let mut digits = floor + u32::from(frac > 0.5);
     let mut e = e0;
     if digits == 1_000_000 {
         digits = 100_000;
         e += 1;
     }
-    let mut d = [0u8; 6];
-    for slot in d.iter_mut().rev() {
-        *slot = b'0' + (digits % 10) as u8;
-        digits /= 10;
-    }
-    // Significant digits once trailing zeros are dropped (the first is never 0).
-    let n = 6 - d.iter().rev().take_while(|&&c| c == b'0').count();
+    // The six digits, the first in the lowest byte ([`eight_digits`] gives two
+    // leading zeros). Trailing zero digits are the zero bytes at the top: the
+    // significant digits are the bytes up to the last non-zero one (the first is
+    // never 0).
+    let d = eight_digits(digits) >> 16;
+    let n = 8 - (d.leading_zeros() / 8) as usize;
+    let ascii = d + (ASCII_ZEROS >> 16);
     if v < 0.0 {
         out.push(b'-');
     }
     if !(-4..6).contains(&e) {
-        out.push(d[0]);
-        if n > 1 {
-            out.push(b'.');
-            out.extend_from_slice(&d[1..n]);
-        }
-        out.push(b'e');
-        out.push(if e < 0 { b'-' } else { b'+' });
+        // d.ddddde+XX
+        let w = (ascii & 0xff) | (u64::from(b'.') << 8) | ((ascii >> 8) << 16);
+        push_word(out, w, if n > 1 { n + 1 } else { 1 });
         let x = e.unsigned_abs();
-        if x < 10 {
-            out.push(b'0');
+        let sign = if e < 0 { b'-' } else { b'+' };
+        if x < 100 {
+            let exp =
+                u32::from_le_bytes([b'e', sign, b'0' + (x / 10) as u8, b'0' + (x % 10) as u8]);
+            push_word(out, u64::from(exp), 4);
+        } else {
+            out.push(b'e');
+            out.push(sign);
+            push_int(out, i64::from(x));
         }
-        push_int(out, i64::from(x));
     } else if e >= 0 {
+        // ddd.ddd: the point after the integer digits (1 to 6 of them).
         let int = e as usize + 1;
-        out.extend_from_slice(&d[..int]);
-        if n > int {
-            out.push(b'.');
-            out.extend_from_slice(&d[int..n]);
-        }
+        let lo = ascii & ((1u64 << (8 * int)) - 1);
+        let hi = ascii >> (8 * int);
+        let w = lo | (u64::from(b'.') << (8 * int)) | (hi << (8 * (int + 1)));
+        push_word(out, w, if n > int { n + 1 } else { int });
     } else {
-        out.extend_from_slice(b"0.");
-        for _ in 0..(-e - 1) {
-            out.push(b'0');
-        }
-        out.extend_from_slice(&d[..n]);
+        // 0.000ddd
+        push_word(
+            out,
+            u64::from_le_bytes(*b"0.000000"),
+            1 + e.unsigned_abs() as usize,
+        );
+        push_word(out, ascii, n);
     }
     true
+}
+
+/// Appends the first `len` (at most 8) bytes of `w`, lowest first: one store of the
+/// whole word, then cut back.
+#[inline]
+fn push_word(out: &mut Vec<u8>, w: u64, len: usize) {
+    let end = out.len() + len.min(8);
+    out.extend_from_slice(&w.to_le_bytes());
+    out.truncate(end);
 }
 
 /// `a * 10^k` in one rounding (NaN where the power is not exact: the caller's range
