@@ -7,12 +7,13 @@
 
 use crate::logline::LogEntry;
 use crate::render::Out;
-use crate::site::{QueryEnv, Site};
+use crate::site::{QueryEnv, Site, Statuses};
 use crate::Indexes;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use vigil_config::Model;
+use vigil_state::{HostStatus, ServiceStatus};
 
 /// The kinds of object a row can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -266,6 +267,10 @@ pub(crate) struct Ctx<'a> {
     pub m: &'a Model,
     pub ix: &'a Indexes,
     pub env: &'a QueryEnv,
+    /// The site's host statuses, taken once.
+    pub hosts: Statuses<'a, HostStatus>,
+    /// The site's service statuses, taken once.
+    pub services: Statuses<'a, ServiceStatus>,
     /// Parsed log lines of a `log` query.
     pub log: Vec<LogEntry>,
     comments_by: OnceCell<HashMap<(u32, u32), Vec<u32>>>,
@@ -281,6 +286,8 @@ impl<'a> Ctx<'a> {
             m: site.model(),
             ix: site.indexes(),
             env,
+            hosts: site.host_statuses(),
+            services: site.service_statuses(),
             log: Vec::new(),
             comments_by: OnceCell::new(),
             downtimes_by: OnceCell::new(),
