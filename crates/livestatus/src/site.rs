@@ -22,9 +22,8 @@ pub trait Site: Send + Sync {
     /// Orders and derived lists of the model, built once per model with
     /// [`Indexes::build`] (rebuilt on reload, not per snapshot).
     fn indexes(&self) -> &Indexes;
-    /// Every host's run-time status, by `HostId`. A query takes the slice once
-    /// ([`crate::column::Ctx`]), so that reading a status is no call through the
-    /// trait.
+    /// Every host's run-time status, by `HostId`. A query takes the slice once, so
+    /// that reading a status is no call through the trait.
     fn host_statuses(&self) -> Statuses<'_, HostStatus>;
     /// Every service's run-time status, by `ServiceId`.
     fn service_statuses(&self) -> Statuses<'_, ServiceStatus>;
