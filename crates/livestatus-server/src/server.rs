@@ -182,6 +182,10 @@ struct Shared<S: Site + 'static> {
     max_threads: usize,
     pool: Mutex<PoolState>,
     ready: Condvar,
+    /// Bodies of earlier replies, the most recently used last: a query writes into
+    /// the last one (its pages are mapped and likely cached), whichever thread
+    /// serves it. At most [`KEEP_BUFFERS`].
+    buffers: Mutex<Vec<Vec<u8>>>,
 }
 
 /// A running server; dropping it (or [`ServerHandle::stop`]) closes the listeners
@@ -253,6 +257,7 @@ pub fn start<S: Site + 'static>(
         stats: Stats::default(),
         pool: Mutex::new(PoolState::default()),
         ready: Condvar::new(),
+        buffers: Mutex::new(Vec::new()),
     });
     let stop = Arc::new(AtomicBool::new(false));
     let mut unix = None;
@@ -391,9 +396,6 @@ fn worker<S: Site + 'static>(sh: &Arc<Shared<S>>) {
             let _ = rustix::process::setpriority_process(Some(tid), now + sh.cfg.query_nice);
         }
     }
-    // The body of this thread's last reply, reused by the next (a large reply then
-    // neither grows a new buffer nor faults its pages in again).
-    let mut scratch = Vec::new();
     loop {
         let conn = {
             let mut p = lock(&sh.pool);
@@ -414,9 +416,7 @@ fn worker<S: Site + 'static>(sh: &Arc<Shared<S>>) {
             }
         };
         // A bug in the engine must cost one connection, never the thread pool.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            serve(sh, conn, &mut scratch)
-        }));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve(sh, conn)));
     }
 }
 
@@ -504,11 +504,14 @@ impl Drop for ActiveGuard<'_> {
     }
 }
 
-/// Replies whose buffer a connection thread keeps for the next one, at most this
-/// large (a larger one is freed after it was sent).
+/// Replies whose buffer the server keeps for the next one, at most this large (a
+/// larger one is freed after it was sent).
 const KEEP_BUFFER: usize = 16 << 20;
 
-fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn, scratch: &mut Vec<u8>) {
+/// Reply buffers kept at most (as many queries at once reuse one; more allocate).
+const KEEP_BUFFERS: usize = 4;
+
+fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn) {
     sh.stats.connections.fetch_add(1, Ordering::Relaxed);
     sh.stats.active.fetch_add(1, Ordering::Relaxed);
     let _g = ActiveGuard(&sh.stats.active);
@@ -525,7 +528,10 @@ fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn, scratch: &mut Vec<
             Request::Get(q) => {
                 sh.stats.requests.fetch_add(1, Ordering::Relaxed);
                 let keep = q.keepalive();
-                let (head, body) = answer(sh, &q, std::mem::take(scratch));
+                // The most recently used buffer: the connection threads take turns
+                // (the longest idle one is woken), the buffers need not.
+                let scratch = lock(&sh.buffers).pop().unwrap_or_default();
+                let (head, body) = answer(sh, &q, scratch);
                 let sent = if head.len() + body.len() <= 64 * 1024 {
                     let mut all = head;
                     all.extend_from_slice(&body);
@@ -536,7 +542,10 @@ fn serve<S: Site + 'static>(sh: &Shared<S>, mut stream: Conn, scratch: &mut Vec<
                         .and_then(|_| stream.write_all(&body))
                 };
                 if body.capacity() <= KEEP_BUFFER {
-                    *scratch = body;
+                    let mut kept = lock(&sh.buffers);
+                    if kept.len() < KEEP_BUFFERS {
+                        kept.push(body);
+                    }
                 }
                 if sent.and_then(|_| stream.flush()).is_err() || !keep {
                     break;

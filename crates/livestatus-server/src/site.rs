@@ -17,8 +17,7 @@ use vigil_config::zone::Zone;
 use vigil_config::{HostId, Model, ServiceId, TimeperiodId};
 use vigil_core::{ObjRef, Snapshot};
 use vigil_livestatus::{
-    absent_host, absent_service, Comment, Downtime, HandlerRun, Indexes, ObjectExtra,
-    ProgramStatus, Site,
+    Comment, Downtime, HandlerRun, Indexes, ObjectExtra, ProgramStatus, Site, Statuses,
 };
 use vigil_state::{HostStatus, ServiceStatus};
 
@@ -175,11 +174,11 @@ impl Site for CoreSite {
     fn indexes(&self) -> &Indexes {
         &self.indexes
     }
-    fn host_status(&self, id: HostId) -> &HostStatus {
-        self.snap.host(id).unwrap_or_else(|| absent_host())
+    fn host_statuses(&self) -> Statuses<'_, HostStatus> {
+        Statuses::Shared(self.snap.hosts())
     }
-    fn service_status(&self, id: ServiceId) -> &ServiceStatus {
-        self.snap.service(id).unwrap_or_else(|| absent_service())
+    fn service_statuses(&self) -> Statuses<'_, ServiceStatus> {
+        Statuses::Shared(self.snap.services())
     }
     fn host_extra(&self, id: HostId) -> ObjectExtra {
         let mut x = self.notify.host(&self.snap, id);

@@ -6,12 +6,14 @@
 //! cell is a direct function call on an object id, never a name lookup.
 
 use crate::logline::LogEntry;
-use crate::site::{QueryEnv, Site};
+use crate::render::Out;
+use crate::site::{QueryEnv, Site, Statuses};
 use crate::Indexes;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use vigil_config::Model;
+use vigil_state::{HostStatus, ServiceStatus};
 
 /// The kinds of object a row can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,11 +103,155 @@ impl Get {
     }
 }
 
+/// Writes one cell of a column into a reply: the column's accessor and the output of
+/// its type in one function, made by [`col_def!`] from the column's [`Get`]. A row is
+/// then one indirect call per cell (the accessor is inlined into it) instead of a
+/// dispatch on the type and a call through the accessor's pointer. The arguments are
+/// the object id ([`NONE`]: the row has no such object) and the time zone offset of
+/// `Localtime` added to `time` columns. It writes what
+/// [`crate::query::write_value`] writes (test: `query::tests`).
+pub(crate) type WriteFn = fn(&Ctx<'_>, u32, &mut Out, i64);
+
 /// A column of one object kind.
 pub(crate) struct ColDef {
     pub name: &'static str,
     pub desc: &'static str,
     pub get: Get,
+    /// The cell writer made from `get`.
+    pub write: WriteFn,
+}
+
+/// A [`ColDef`] from its name, description and `Get::Kind(accessor)`, with the
+/// [`WriteFn`] of that accessor.
+macro_rules! col_def {
+    ($n:expr, $d:expr, Get::Int($f:expr)) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::Int($f),
+            write: |c, i, o, _tz| {
+                o.int(if i == $crate::column::NONE {
+                    0
+                } else {
+                    ($f)(c, i)
+                })
+            },
+        }
+    };
+    ($n:expr, $d:expr, Get::Time($f:expr)) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::Time($f),
+            write: |c, i, o, tz| {
+                let v = if i == $crate::column::NONE {
+                    0
+                } else {
+                    ($f)(c, i)
+                };
+                o.int(v + tz)
+            },
+        }
+    };
+    ($n:expr, $d:expr, Get::Float($f:expr)) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::Float($f),
+            write: |c, i, o, _tz| {
+                o.double(if i == $crate::column::NONE {
+                    0.0
+                } else {
+                    ($f)(c, i)
+                })
+            },
+        }
+    };
+    ($n:expr, $d:expr, Get::Str($f:expr)) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::Str($f),
+            write: |c, i, o, _tz| {
+                if i == $crate::column::NONE {
+                    o.string("")
+                } else {
+                    let s = ($f)(c, i);
+                    o.string(&s)
+                }
+            },
+        }
+    };
+    ($n:expr, $d:expr, Get::List($f:expr)) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::List($f),
+            write: |c, i, o, _tz| {
+                o.begin_list();
+                if i != $crate::column::NONE {
+                    ($f)(c, i, &mut $crate::column::ListOut { out: &mut *o });
+                }
+                o.end_list();
+            },
+        }
+    };
+    ($n:expr, $d:expr, Get::Dict($f:expr)) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::Dict($f),
+            write: |c, i, o, _tz| {
+                o.begin_dict();
+                if i != $crate::column::NONE {
+                    ($f)(c, i, &mut |k: &str, v: &str| {
+                        o.item();
+                        o.string(k);
+                        o.dict_colon();
+                        o.string(v);
+                    });
+                }
+                o.end_dict();
+            },
+        }
+    };
+    ($n:expr, $d:expr, Get::Blob) => {
+        $crate::column::ColDef {
+            name: $n,
+            desc: $d,
+            get: $crate::column::Get::Blob,
+            write: |_c, _i, o, _tz| o.null(),
+        }
+    };
+}
+pub(crate) use col_def;
+
+/// The [`ListSink`] that writes list elements into a reply.
+pub(crate) struct ListOut<'o> {
+    pub out: &'o mut Out,
+}
+
+impl ListSink for ListOut<'_> {
+    fn atom(&mut self, a: Atom<'_>) {
+        self.out.item();
+        write_atom(self.out, a);
+    }
+    fn tuple(&mut self, parts: &[Atom<'_>]) {
+        self.out.item();
+        self.out.begin_list();
+        for p in parts {
+            self.out.item();
+            write_atom(self.out, *p);
+        }
+        self.out.end_list();
+    }
+}
+
+fn write_atom(out: &mut Out, a: Atom<'_>) {
+    match a {
+        Atom::Str(s) => out.string(s),
+        Atom::Int(i) => out.int(i),
+    }
 }
 
 /// A column of a table: which object of the row it reads, and how.
@@ -121,6 +267,10 @@ pub(crate) struct Ctx<'a> {
     pub m: &'a Model,
     pub ix: &'a Indexes,
     pub env: &'a QueryEnv,
+    /// The site's host statuses, taken once.
+    pub hosts: Statuses<'a, HostStatus>,
+    /// The site's service statuses, taken once.
+    pub services: Statuses<'a, ServiceStatus>,
     /// Parsed log lines of a `log` query.
     pub log: Vec<LogEntry>,
     comments_by: OnceCell<HashMap<(u32, u32), Vec<u32>>>,
@@ -136,6 +286,8 @@ impl<'a> Ctx<'a> {
             m: site.model(),
             ix: site.indexes(),
             env,
+            hosts: site.host_statuses(),
+            services: site.service_statuses(),
             log: Vec::new(),
             comments_by: OnceCell::new(),
             downtimes_by: OnceCell::new(),

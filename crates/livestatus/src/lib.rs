@@ -36,6 +36,7 @@ pub use query::{
 pub use site::{
     absent_host, absent_run, absent_service, AckKind, Comment, CoreCounters, Downtime,
     HandlerOutcome, HandlerRun, ObjectExtra, ProgramStatus, QueryEnv, ServerCounters, Site,
+    Statuses,
 };
 pub use tables::{TableKind, ALL_TABLES};
 

@@ -4,7 +4,9 @@
 //! is the core's snapshot (`vigil-livestatus-server`'s `CoreSite`).
 
 use crate::index::Indexes;
-use crate::site::{Comment, CoreCounters, Downtime, HandlerRun, ObjectExtra, ProgramStatus, Site};
+use crate::site::{
+    Comment, CoreCounters, Downtime, HandlerRun, ObjectExtra, ProgramStatus, Site, Statuses,
+};
 use std::sync::Arc;
 use vigil_config::{HostId, Model, ServiceId, TimeperiodId};
 use vigil_state::{
@@ -75,15 +77,11 @@ impl Site for MemSite {
     fn indexes(&self) -> &Indexes {
         &self.indexes
     }
-    fn host_status(&self, id: HostId) -> &HostStatus {
-        self.hosts
-            .get(id.idx())
-            .unwrap_or_else(|| crate::site::absent_host())
+    fn host_statuses(&self) -> Statuses<'_, HostStatus> {
+        Statuses::Plain(&self.hosts)
     }
-    fn service_status(&self, id: ServiceId) -> &ServiceStatus {
-        self.services
-            .get(id.idx())
-            .unwrap_or_else(|| crate::site::absent_service())
+    fn service_statuses(&self) -> Statuses<'_, ServiceStatus> {
+        Statuses::Plain(&self.services)
     }
     fn host_extra(&self, id: HostId) -> ObjectExtra {
         self.host_extra.get(id.idx()).copied().unwrap_or_default()

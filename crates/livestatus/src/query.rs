@@ -5,7 +5,7 @@
 //! reported as `400 <Header>: <reason>` with `ResponseHeader: fixed16`; without it
 //! the faulty line is ignored and the query is answered anyway.
 
-use crate::column::{Atom, Ctx, Get, ListSink, RowRef, TCol, NONE};
+use crate::column::{Ctx, Get, ListOut, RowRef, TCol, WriteFn, NONE};
 use crate::filter::{ColFilter, Filter, Op};
 use crate::logline::LogEntry;
 use crate::render::{Format, Out, Separators};
@@ -835,6 +835,16 @@ impl Query {
         let mut cur_key: Vec<u8> = Vec::new();
         let mut cur: Option<Vec<Agg>> = None;
         let mut n = 0usize;
+        // Each column's slot in the row and its cell writer, resolved once.
+        let plan: Vec<(usize, WriteFn)> = self
+            .columns
+            .iter()
+            .map(|c| match c.col {
+                Some(col) => (col.slot as usize, col.def.write),
+                None => (0, write_null as WriteFn),
+            })
+            .collect();
+        let rfc_csv = self.format == Format::RfcCsv;
         tables::for_each_row(&ctx, kind, &hints, &mut |row| {
             n += 1;
             if n.is_multiple_of(256) && stop() {
@@ -905,8 +915,12 @@ impl Query {
                 }
             } else {
                 out.begin_row();
-                for c in &self.columns {
-                    write_cell(&ctx, &mut out, c.col, &row, tz);
+                for &(slot, write) in &plan {
+                    out.begin_field();
+                    write(&ctx, row.0[slot], &mut out, tz);
+                    if rfc_csv {
+                        out.end_field();
+                    }
                 }
                 out.end_row();
             }
@@ -957,34 +971,14 @@ fn write_cell(c: &Ctx<'_>, out: &mut Out, col: Option<TCol>, row: &RowRef, tz: i
     }
 }
 
-struct ListOut<'o> {
-    out: &'o mut Out,
+/// The cell of a column the table does not have.
+fn write_null(_c: &Ctx<'_>, _id: u32, out: &mut Out, _tz: i64) {
+    out.null();
 }
 
-impl ListSink for ListOut<'_> {
-    fn atom(&mut self, a: Atom<'_>) {
-        self.out.item();
-        write_atom(self.out, a);
-    }
-    fn tuple(&mut self, parts: &[Atom<'_>]) {
-        self.out.item();
-        self.out.begin_list();
-        for p in parts {
-            self.out.item();
-            write_atom(self.out, *p);
-        }
-        self.out.end_list();
-    }
-}
-
-fn write_atom(out: &mut Out, a: Atom<'_>) {
-    match a {
-        Atom::Str(s) => out.string(s),
-        Atom::Int(i) => out.int(i),
-    }
-}
-
-fn write_value(c: &Ctx<'_>, out: &mut Out, col: TCol, id: u32, tz: i64) {
+/// Writes the value of a column (the plain path, through [`Get`]; rows are written
+/// through each column's [`WriteFn`], which writes the same).
+pub(crate) fn write_value(c: &Ctx<'_>, out: &mut Out, col: TCol, id: u32, tz: i64) {
     let missing = id == NONE;
     match col.def.get {
         Get::Int(f) => out.int(if missing { 0 } else { f(c, id) }),
@@ -1102,6 +1096,175 @@ impl Agg {
                     AggOp::AvgInv => out.double(self.inv / n),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::column::Slot;
+    use crate::mem::MemSite;
+    use crate::site::{AckKind, Comment, Downtime};
+    use proptest::prelude::*;
+    use std::sync::{Arc, OnceLock};
+
+    const OBJECTS: &str = "\
+define command {\n command_name c\n command_line /bin/true $ARG1$\n }\n\
+define timeperiod {\n timeperiod_name 24x7\n alias all\n monday 00:00-24:00\n }\n\
+define contact {\n contact_name alice\n host_notification_period 24x7\n service_notification_period 24x7\n host_notification_commands c\n service_notification_commands c\n _PHONE 1\n }\n\
+define contactgroup {\n contactgroup_name admins\n members alice\n }\n\
+define hostgroup {\n hostgroup_name hg\n }\n\
+define host {\n host_name h1\n address 10.0.0.1\n check_command c\n max_check_attempts 3\n check_period 24x7\n contact_groups admins\n notification_period 24x7\n hostgroups hg\n _LOC r1\n }\n\
+define host {\n host_name h2\n address 10.0.0.2\n parents h1\n check_command c\n max_check_attempts 3\n check_period 24x7\n contacts alice\n notification_period 24x7\n }\n\
+define servicegroup {\n servicegroup_name sg\n members h1,s1\n }\n\
+define service {\n host_name h1,h2\n service_description s1\n check_command c!x\n max_check_attempts 2\n check_interval 5\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contact_groups admins\n _ROLE db\n }\n";
+
+    fn base_site() -> &'static MemSite {
+        static S: OnceLock<MemSite> = OnceLock::new();
+        S.get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("vigil-ls-write-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("o.cfg"), OBJECTS).unwrap();
+            std::fs::write(
+                dir.join("n.cfg"),
+                format!(
+                    "cfg_file={}\nlog_file={}\n",
+                    dir.join("o.cfg").display(),
+                    dir.join("l").display()
+                ),
+            )
+            .unwrap();
+            let (m, _) = vigil_config::load(&dir.join("n.cfg"))
+                .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+            MemSite::new(Arc::new(m), 1_700_000_000.0, 1)
+        })
+    }
+
+    /// Every column of every table, for every row and a row without the column's
+    /// object, in every format: the column's [`WriteFn`] writes what the plain
+    /// [`write_value`] writes.
+    fn writers_match_plain_path(site: &MemSite, tz: i64) {
+        let env = QueryEnv {
+            now: 1_700_000_100.0,
+            ..QueryEnv::default()
+        };
+        let ctx = Ctx::new(site, &env);
+        let seps = Separators::default();
+        let mut checked = 0usize;
+        let mut joined = false;
+        for (_, kind) in crate::tables::ALL_TABLES {
+            // The table's rows and a row without any object.
+            let mut rows = vec![RowRef::empty()];
+            tables::for_each_row(&ctx, kind, &Hints::default(), &mut |r| {
+                rows.push(r);
+                rows.len() < 40
+            });
+            joined |= rows
+                .iter()
+                .any(|r| r.get(Slot::Service) != NONE && r.get(Slot::Host) != NONE);
+            let t = tables::table(kind);
+            for tc in t.cols.iter().chain(&t.extra) {
+                let col = tc.col;
+                for row in &rows {
+                    let id = row.get(col.slot);
+                    for fmt in [
+                        Format::Csv,
+                        Format::RfcCsv,
+                        Format::Json,
+                        Format::Python,
+                        Format::Python3,
+                    ] {
+                        let mut plain = Out::new(fmt, seps);
+                        plain.begin_row();
+                        plain.begin_field();
+                        write_value(&ctx, &mut plain, col, id, tz);
+                        let mut fast = Out::new(fmt, seps);
+                        fast.begin_row();
+                        fast.begin_field();
+                        (col.def.write)(&ctx, id, &mut fast, tz);
+                        assert_eq!(
+                            String::from_utf8_lossy(&fast.buf),
+                            String::from_utf8_lossy(&plain.buf),
+                            "{} {:?}",
+                            tc.name,
+                            fmt
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+        // The rows include services with their hosts.
+        assert!(joined);
+    }
+
+    #[test]
+    fn cell_writers_match_the_plain_path_on_initial_state() {
+        writers_match_plain_path(base_site(), 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn cell_writers_match_the_plain_path(
+            short in proptest::option::of("(\\PC|[\"\\\\;|,\\n]){0,24}"),
+            long in "(\\PC|[\"\\\\]){0,40}",
+            perf in "[a-z=0-9;. ]{0,30}",
+            last_check in -1e10f64..1e10,
+            latency in prop_oneof![Just(0.0), 0.0f64..10.0, Just(f64::NAN)],
+            attempt in 0u32..10,
+            ack in proptest::option::of(prop_oneof![Just(AckKind::Normal), Just(AckKind::Sticky)]),
+            text in "(\\PC|[\"\\\\]){0,12}",
+            tz in prop_oneof![Just(0i64), -86_000i64..86_000],
+        ) {
+            let mut s = base_site().clone();
+            let h1 = s.model.find_host("h1").unwrap();
+            let s1 = s.model.find_service("h1", "s1").unwrap();
+            for st in &mut s.services {
+                st.has_been_checked = true;
+                st.output.short = short.clone();
+                st.output.long = long.clone();
+                st.output.perfdata = perf.clone();
+                st.last_check = last_check;
+                st.latency = latency;
+                st.current_attempt = attempt;
+            }
+            for st in &mut s.hosts {
+                st.output.short = short.clone();
+                st.execution_time = latency;
+            }
+            s.service_extra[s1.idx()].acknowledgement = ack;
+            s.comments.push(Comment {
+                id: 7,
+                host: h1,
+                service: Some(s1),
+                author: text.clone(),
+                text: text.clone(),
+                entry_time: last_check as i64,
+                entry_type: 1,
+                persistent: true,
+                source: 1,
+                expires: false,
+                expire_time: 0,
+            });
+            s.downtimes.push(Downtime {
+                id: 3,
+                host: h1,
+                service: None,
+                author: text.clone(),
+                comment: text.clone(),
+                entry_time: 1,
+                start_time: 2,
+                end_time: 3,
+                fixed: true,
+                duration: 0,
+                triggered_by: 0,
+                active: true,
+            });
+            s.log.push(format!("[1700000000] SERVICE ALERT: h1;s1;CRITICAL;HARD;1;{text}"));
+            writers_match_plain_path(&s, tz);
         }
     }
 }

@@ -116,55 +116,69 @@ fn g6_fast(v: f64, out: &mut Vec<u8>) -> bool {
     if !(1e5..1e6).contains(&scaled) {
         return false;
     }
-    let floor = scaled.floor();
-    let frac = scaled - floor;
+    // In 1e5..1e6: the conversion truncates, which is the floor.
+    let floor = scaled as u32;
+    let frac = scaled - f64::from(floor);
     if (frac - 0.5).abs() < 1e-9 {
         return false;
     }
-    let mut digits = floor as u32 + u32::from(frac > 0.5);
+    let mut digits = floor + u32::from(frac > 0.5);
     let mut e = e0;
     if digits == 1_000_000 {
         digits = 100_000;
         e += 1;
     }
-    let mut d = [0u8; 6];
-    for slot in d.iter_mut().rev() {
-        *slot = b'0' + (digits % 10) as u8;
-        digits /= 10;
-    }
-    // Significant digits once trailing zeros are dropped (the first is never 0).
-    let n = 6 - d.iter().rev().take_while(|&&c| c == b'0').count();
+    // The six digits, the first in the lowest byte ([`eight_digits`] gives two
+    // leading zeros). Trailing zero digits are the zero bytes at the top: the
+    // significant digits are the bytes up to the last non-zero one (the first is
+    // never 0).
+    let d = eight_digits(digits) >> 16;
+    let n = 8 - (d.leading_zeros() / 8) as usize;
+    let ascii = d + (ASCII_ZEROS >> 16);
     if v < 0.0 {
         out.push(b'-');
     }
     if !(-4..6).contains(&e) {
-        out.push(d[0]);
-        if n > 1 {
-            out.push(b'.');
-            out.extend_from_slice(&d[1..n]);
-        }
-        out.push(b'e');
-        out.push(if e < 0 { b'-' } else { b'+' });
+        // d.ddddde+XX
+        let w = (ascii & 0xff) | (u64::from(b'.') << 8) | ((ascii >> 8) << 16);
+        push_word(out, w, if n > 1 { n + 1 } else { 1 });
         let x = e.unsigned_abs();
-        if x < 10 {
-            out.push(b'0');
+        let sign = if e < 0 { b'-' } else { b'+' };
+        if x < 100 {
+            let exp =
+                u32::from_le_bytes([b'e', sign, b'0' + (x / 10) as u8, b'0' + (x % 10) as u8]);
+            push_word(out, u64::from(exp), 4);
+        } else {
+            out.push(b'e');
+            out.push(sign);
+            push_int(out, i64::from(x));
         }
-        push_int(out, i64::from(x));
     } else if e >= 0 {
+        // ddd.ddd: the point after the integer digits (1 to 6 of them).
         let int = e as usize + 1;
-        out.extend_from_slice(&d[..int]);
-        if n > int {
-            out.push(b'.');
-            out.extend_from_slice(&d[int..n]);
-        }
+        let lo = ascii & ((1u64 << (8 * int)) - 1);
+        let hi = ascii >> (8 * int);
+        let w = lo | (u64::from(b'.') << (8 * int)) | (hi << (8 * (int + 1)));
+        push_word(out, w, if n > int { n + 1 } else { int });
     } else {
-        out.extend_from_slice(b"0.");
-        for _ in 0..(-e - 1) {
-            out.push(b'0');
-        }
-        out.extend_from_slice(&d[..n]);
+        // 0.000ddd
+        push_word(
+            out,
+            u64::from_le_bytes(*b"0.000000"),
+            1 + e.unsigned_abs() as usize,
+        );
+        push_word(out, ascii, n);
     }
     true
+}
+
+/// Appends the first `len` (at most 8) bytes of `w`, lowest first: one store of the
+/// whole word, then cut back.
+#[inline]
+fn push_word(out: &mut Vec<u8>, w: u64, len: usize) {
+    let end = out.len() + len.min(8);
+    out.extend_from_slice(&w.to_le_bytes());
+    out.truncate(end);
 }
 
 /// `a * 10^k` in one rounding (NaN where the power is not exact: the caller's range
@@ -443,6 +457,60 @@ fn escaped(out: &mut Vec<u8>, s: &str, u_prefix: bool, python: bool) {
         out.push(b'u');
     }
     out.push(b'"');
+    let start = out.len();
+    if !copy_plain(out, s.as_bytes()) {
+        out.truncate(start);
+        escape_into(out, s, python);
+    }
+    out.push(b'"');
+}
+
+/// Appends `bytes` when none of them needs escaping (true); else returns false
+/// having appended some of them (the caller truncates). Texts are mostly short and
+/// plain: each word of 8 bytes is checked and copied as one fixed-size store, the
+/// last partial word (read without a pass through memory, see [`tail_word`]) as a
+/// whole word then cut back, so no copy of a variable length is made.
+#[inline]
+fn copy_plain(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    out.reserve(bytes.len() + 8);
+    let (words, rest) = bytes.as_chunks::<8>();
+    for w in words {
+        if special_in(u64::from_le_bytes(*w)) {
+            return false;
+        }
+        out.extend_from_slice(w);
+    }
+    if !rest.is_empty() {
+        let w = tail_word(rest);
+        if special_in(w) {
+            return false;
+        }
+        let end = out.len() + rest.len();
+        out.extend_from_slice(&w.to_le_bytes());
+        out.truncate(end);
+    }
+    true
+}
+
+/// The bytes of `rest` (fewer than 8) as the low bytes of a word, spaces above
+/// them: two overlapping loads of 4 (or 2) bytes, so that no byte-wise copy is read
+/// back as a word.
+#[inline]
+fn tail_word(rest: &[u8]) -> u64 {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let r = rest.len().min(7);
+    let w = if let (Some(a), Some(b)) = (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+        u64::from(u32::from_le_bytes(*a)) | (u64::from(u32::from_le_bytes(*b)) << (8 * (r - 4)))
+    } else if let (Some(a), Some(b)) = (rest.first_chunk::<2>(), rest.last_chunk::<2>()) {
+        u64::from(u16::from_le_bytes(*a)) | (u64::from(u16::from_le_bytes(*b)) << (8 * (r - 2)))
+    } else {
+        rest.first().map_or(0, |&a| u64::from(a))
+    };
+    w | (SPACES << (8 * r))
+}
+
+/// The body of a json or python string with escapes (see [`escaped`]).
+fn escape_into(out: &mut Vec<u8>, s: &str, python: bool) {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -487,13 +555,60 @@ fn escaped(out: &mut Vec<u8>, s: &str, u_prefix: bool, python: bool) {
         start = i;
     }
     out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
 }
 
-/// Appends the decimal form of `v`.
+/// The decimal digits of `n` (below 10^8), eight of them with leading zeros, the
+/// most significant in the lowest byte, as numbers 0-9 (not yet ASCII). Computed in
+/// a register (SIMD within the word): the two halves of four digits, then pairs,
+/// then single digits, each step a multiplication by a reciprocal. Exact because
+/// `(v * 5243) >> 19` is `v / 100` for every v below 10,000, `(v * 103) >> 10` is
+/// `v / 10` for every v below 100, and no lane's product reaches the next lane.
+#[inline]
+fn eight_digits(n: u32) -> u64 {
+    let x = u64::from(n / 10_000) | (u64::from(n % 10_000) << 32);
+    let q = ((x * 5243) >> 19) & 0x0000_007f_0000_007f;
+    let x = q | ((x - q * 100) << 16);
+    let q = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
+    q | ((x - q * 10) << 8)
+}
+
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// Appends `n` (1 to 10^8 - 1) without leading zeros.
+#[inline]
+fn push_below_1e8(out: &mut Vec<u8>, n: u32) {
+    let x = eight_digits(n);
+    // Leading zero digits are the low zero bytes (n > 0: some byte is not zero).
+    let lead = (x.trailing_zeros() / 8).min(7) as usize;
+    let end = out.len() + 8 - lead;
+    out.extend_from_slice(&((x + ASCII_ZEROS) >> (8 * lead)).to_le_bytes());
+    out.truncate(end);
+}
+
+/// Appends the decimal form of `v`. Below 10^16 (every time, state and counter) the
+/// digits are made in registers and appended as whole words ([`eight_digits`]): no
+/// copy of a variable length, no digit written to memory and read back.
 #[inline]
 pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    if (0..10).contains(&v) {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    let n = v.unsigned_abs();
+    if n >= 10_000_000_000_000_000 {
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        return;
+    }
+    if v < 0 {
+        out.push(b'-');
+    }
+    if n < 100_000_000 {
+        push_below_1e8(out, n as u32);
+    } else {
+        push_below_1e8(out, (n / 100_000_000) as u32);
+        let lo = eight_digits((n % 100_000_000) as u32);
+        out.extend_from_slice(&(lo + ASCII_ZEROS).to_le_bytes());
+    }
 }
 
 #[cfg(test)]
@@ -620,6 +735,41 @@ mod tests {
         }
 
         #[test]
+        fn integers_as_std_writes_them(v: i64, pre in 0usize..40) {
+            let mut o = vec![b'x'; pre];
+            push_int(&mut o, v);
+            proptest::prop_assert_eq!(o.split_off(pre), v.to_string().into_bytes());
+        }
+
+        #[test]
+        fn integers_of_any_length_as_std_writes_them(m: u64, shift in 0u32..64, neg: bool) {
+            let v = (m >> shift) as i64;
+            let v = if neg { v.wrapping_neg() } else { v };
+            let mut o = b"x".to_vec();
+            push_int(&mut o, v);
+            proptest::prop_assert_eq!(o.split_off(1), v.to_string().into_bytes());
+        }
+
+        /// The plain-text fast path of strings writes what the escaping loop writes.
+        #[test]
+        fn strings_as_the_escaping_loop_writes_them(
+            s in "(\\PC|[ -~]|[\u{0}-\u{1f}\u{7f}\"\\\\]){0,40}",
+            python: bool,
+            u_prefix: bool,
+        ) {
+            let mut fast = b"[".to_vec();
+            escaped(&mut fast, &s, u_prefix, python);
+            let mut plain = b"[".to_vec();
+            if u_prefix {
+                plain.push(b'u');
+            }
+            plain.push(b'"');
+            escape_into(&mut plain, &s, python);
+            plain.push(b'"');
+            proptest::prop_assert_eq!(fast, plain);
+        }
+
+        #[test]
         fn fast_matches_exact_on_short_decimals(n in 0u64..100_000_000, e in 0i32..12) {
             // Decimal values (like latencies of 0.000123 s) sit next to ties.
             let v = n as f64 / 10f64.powi(e);
@@ -632,10 +782,21 @@ mod tests {
     #[test]
     fn integers() {
         let mut o = Vec::new();
-        for v in [0i64, 7, -7, 10, 1234567890, i64::MIN, i64::MAX] {
+        let mut vals = vec![i64::MIN, i64::MAX, i64::MIN + 1, i64::MAX - 1];
+        let mut p = 1i64;
+        for _ in 0..19 {
+            for d in [-1, 0, 1] {
+                vals.push(p + d);
+                vals.push(-(p + d));
+            }
+            p = p.saturating_mul(10);
+        }
+        vals.extend(-120..=120);
+        for v in vals {
             o.clear();
+            o.extend_from_slice(b"x;");
             push_int(&mut o, v);
-            assert_eq!(String::from_utf8(o.clone()).unwrap(), v.to_string());
+            assert_eq!(String::from_utf8(o.clone()).unwrap(), format!("x;{v}"));
         }
     }
 
@@ -664,5 +825,31 @@ mod tests {
         let mut o = Vec::new();
         escaped(&mut o, "😀", false, false);
         assert_eq!(String::from_utf8(o).unwrap(), r#""\ud83d\ude00""#);
+        // Plain texts of every length, and one special byte at every position.
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+        for n in 0..=text.len() {
+            let mut o = Vec::new();
+            escaped(&mut o, &text[..n], false, false);
+            assert_eq!(o, format!("\"{}\"", &text[..n]).into_bytes());
+            for (k, (sp, esc)) in [
+                ('"', "\\u0022"),
+                ('\\', "\\u005c"),
+                ('\u{7f}', "\\u007f"),
+                ('\n', "\\u000a"),
+                ('é', "\\u00e9"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let pos = (n + k) % (n + 1);
+                let s = format!("{}{sp}{}", &text[..pos], &text[pos..n]);
+                let mut o = Vec::new();
+                escaped(&mut o, &s, false, false);
+                assert_eq!(
+                    String::from_utf8(o).unwrap(),
+                    format!("\"{}{esc}{}\"", &text[..pos], &text[pos..n])
+                );
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! end, so a reply is always consistent.
 
 use crate::index::Indexes;
+use std::sync::Arc;
 use vigil_config::{HostId, Model, ServiceId, TimeperiodId};
 use vigil_state::{HostStatus, ProgramState, ServiceStatus};
 
@@ -21,11 +22,24 @@ pub trait Site: Send + Sync {
     /// Orders and derived lists of the model, built once per model with
     /// [`Indexes::build`] (rebuilt on reload, not per snapshot).
     fn indexes(&self) -> &Indexes;
+    /// Every host's run-time status, by `HostId`. A query takes the slice once, so
+    /// that reading a status is no call through the trait.
+    fn host_statuses(&self) -> Statuses<'_, HostStatus>;
+    /// Every service's run-time status, by `ServiceId`.
+    fn service_statuses(&self) -> Statuses<'_, ServiceStatus>;
     /// Run-time status of a host (state, output, attempts, times, switches in
-    /// [`vigil_state::Attributes`]).
-    fn host_status(&self, id: HostId) -> &HostStatus;
-    /// Run-time status of a service.
-    fn service_status(&self, id: ServiceId) -> &ServiceStatus;
+    /// [`vigil_state::Attributes`]); [`absent_host`] for an id past them.
+    fn host_status(&self, id: HostId) -> &HostStatus {
+        self.host_statuses()
+            .get(id.idx())
+            .unwrap_or_else(|| absent_host())
+    }
+    /// Run-time status of a service; [`absent_service`] for an id past them.
+    fn service_status(&self, id: ServiceId) -> &ServiceStatus {
+        self.service_statuses()
+            .get(id.idx())
+            .unwrap_or_else(|| absent_service())
+    }
     /// Facts about a host that its status does not carry (acknowledgement, downtime
     /// depth, notifications, a check running now).
     fn host_extra(&self, id: HostId) -> ObjectExtra;
@@ -54,6 +68,47 @@ pub trait Site: Send + Sync {
     fn host_last_handler(&self, id: HostId) -> Option<&HandlerRun>;
     /// The latest event handler run of a service.
     fn service_last_handler(&self, id: ServiceId) -> Option<&HandlerRun>;
+}
+
+/// The statuses of one kind of object, by id, as a [`Site`] holds them.
+#[derive(Debug)]
+pub enum Statuses<'a, T> {
+    /// Each in its own allocation (the core's copy-on-write snapshot).
+    Shared(&'a [Arc<T>]),
+    /// Side by side.
+    Plain(&'a [T]),
+}
+
+impl<T> Clone for Statuses<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Statuses<'_, T> {}
+
+impl<'a, T> Statuses<'a, T> {
+    /// The status of object `i`.
+    #[inline]
+    pub fn get(self, i: usize) -> Option<&'a T> {
+        match self {
+            Statuses::Shared(v) => v.get(i).map(|a| &**a),
+            Statuses::Plain(v) => v.get(i),
+        }
+    }
+
+    /// Number of statuses.
+    pub fn len(self) -> usize {
+        match self {
+            Statuses::Shared(v) => v.len(),
+            Statuses::Plain(v) => v.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The status of a host that is not there (a `Site` hands it out for an id past its

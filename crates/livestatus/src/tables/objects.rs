@@ -5,7 +5,7 @@
 //! epoch seconds, booleans as 0/1, lists in Nagios's internal order (see
 //! [`crate::index`]).
 
-use crate::column::{Atom, ColDef, Ctx, Get, ListSink, NONE};
+use crate::column::{Atom, ColDef, Ctx, ListSink, NONE};
 use crate::site::{HandlerRun, ObjectExtra};
 use std::borrow::Cow;
 use vigil_config::{CheckSettings, HostId, ServiceId, Str};
@@ -32,8 +32,11 @@ pub(crate) struct S;
 impl Obj for H {
     const HOST: bool = true;
     type State = HostState;
+    #[inline]
     fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status<HostState> {
-        c.site.host_status(HostId(i))
+        c.hosts
+            .get(i as usize)
+            .unwrap_or_else(|| crate::site::absent_host())
     }
     fn ex(c: &Ctx<'_>, i: u32) -> ObjectExtra {
         c.site.host_extra(HostId(i))
@@ -70,8 +73,11 @@ impl Obj for H {
 impl Obj for S {
     const HOST: bool = false;
     type State = ServiceState;
+    #[inline]
     fn st<'a>(c: &'a Ctx<'a>, i: u32) -> &'a Status<ServiceState> {
-        c.site.service_status(ServiceId(i))
+        c.services
+            .get(i as usize)
+            .unwrap_or_else(|| crate::site::absent_service())
     }
     fn ex(c: &Ctx<'_>, i: u32) -> ObjectExtra {
         c.site.service_extra(ServiceId(i))
@@ -835,12 +841,8 @@ fn s_groups(c: &Ctx<'_>, i: u32, s: &mut dyn ListSink) {
 }
 
 macro_rules! col {
-    ($n:expr, $d:expr, $g:expr) => {
-        ColDef {
-            name: $n,
-            desc: $d,
-            get: $g,
-        }
+    ($($t:tt)*) => {
+        crate::column::col_def!($($t)*)
     };
 }
 
@@ -1069,7 +1071,7 @@ pub(crate) fn service_columns() -> Vec<ColDef> {
 pub(crate) fn warm_services(c: &Ctx<'_>, ids: &[ServiceId]) {
     let mut acc = 0u64;
     for &s in ids {
-        let st = c.site.service_status(s);
+        let st = S::st(c, s.0);
         acc = acc
             .wrapping_add(u64::from(st.current_state.id()))
             .wrapping_add(st.last_check as u64)
@@ -1081,7 +1083,7 @@ pub(crate) fn warm_services(c: &Ctx<'_>, ids: &[ServiceId]) {
             .wrapping_add(st.output.long.len() as u64);
     }
     for &s in ids {
-        let o = &c.site.service_status(s).output;
+        let o = &S::st(c, s.0).output;
         let first = |t: &str| u64::from(t.as_bytes().first().copied().unwrap_or(0));
         acc = acc
             .wrapping_add(first(o.short.as_deref().unwrap_or("")))

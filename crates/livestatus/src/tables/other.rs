@@ -2,18 +2,14 @@
 //! status, columns and eventhandlers tables.
 
 use super::objects::{service_counts, worst_service};
-use crate::column::{Atom, ColDef, Ctx, Get, ListSink};
+use crate::column::{Atom, ColDef, Ctx, ListSink};
 use std::borrow::Cow;
 use vigil_config::{HostId, ServiceId};
 use vigil_state::ObjectState;
 
 macro_rules! col {
-    ($n:expr, $d:expr, $g:expr) => {
-        ColDef {
-            name: $n,
-            desc: $d,
-            get: $g,
-        }
+    ($($t:tt)*) => {
+        crate::column::col_def!($($t)*)
     };
 }
 
