@@ -35,7 +35,7 @@ pub struct RunOptions {
     /// Notification journal file; `None` = next to the handler journal.
     pub notification_journal: Option<PathBuf>,
     /// State journal size that starts a checkpoint; `None` =
-    /// [`statelog::CHECKPOINT_BYTES`].
+    /// [`statelog::CHECKPOINT_BYTES`] or half of retention.dat, whichever is more.
     pub checkpoint_bytes: Option<u64>,
 }
 
@@ -181,6 +181,9 @@ struct Outputs {
     /// Whole retention saves made on the loop so far (a checkpoint started before
     /// the last one is out of date).
     saves: u64,
+    /// No checkpoint starts before this time (one failed: a full disk is not hit
+    /// with a whole retention file at every pass).
+    checkpoint_not_before: f64,
 }
 
 impl Outputs {
@@ -332,7 +335,10 @@ impl Outputs {
         if let Some(l) = self.ls.as_mut() {
             l.observe(core.model(), &events, n_lines);
         }
-        if self.checkpoint.is_none() && self.states.as_ref().is_some_and(StateLog::checkpoint_due) {
+        if self.checkpoint.is_none()
+            && now_secs() >= self.checkpoint_not_before
+            && self.states.as_ref().is_some_and(StateLog::checkpoint_due)
+        {
             self.start_checkpoint(core);
         }
         if let Some(o) = self.observer.as_mut() {
@@ -398,6 +404,8 @@ impl Outputs {
         let Some(states) = self.states.as_mut() else {
             return;
         };
+        // Retried after a minute if it does not get into place below.
+        self.checkpoint_not_before = now as f64 + CHECKPOINT_RETRY_SECS;
         match written {
             Some(Ok((pending, base))) if c.generation == self.saves => {
                 match states.checkpoint_ready(base, c.from) {
@@ -410,13 +418,16 @@ impl Outputs {
                     return problem(&mut self.log, &path, &e);
                 }
                 states.checkpoint_done(base, c.from, &mut self.log, now);
+                self.checkpoint_not_before = 0.0;
                 if c.auto {
                     program_event(&mut self.log, now, ProgramEvent::AutoSaved);
                 }
             }
             Some(Err(e)) => problem(&mut self.log, &c.path, &e),
-            // Superseded by a save made since, or the task ended without a word.
-            Some(Ok(_)) | None => {}
+            // Superseded by a save made since (which restarted the journal).
+            Some(Ok(_)) => self.checkpoint_not_before = 0.0,
+            // The task ended without a word: retried after the delay.
+            None => {}
         }
     }
 
@@ -435,6 +446,9 @@ impl Outputs {
         );
     }
 }
+
+/// Seconds before a failed journal checkpoint is tried again.
+const CHECKPOINT_RETRY_SECS: f64 = 60.0;
 
 /// Waits for the checkpoint being written, if any (never resolves without one).
 async fn checkpoint_written(c: &mut Option<Checkpoint>) -> Option<CheckpointWritten> {
@@ -502,6 +516,7 @@ where
         unsaved: false,
         checkpoint: None,
         saves: 0,
+        checkpoint_not_before: 0.0,
         observer,
         ls: None,
     };
